@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Command line for the site generator: build, check (more to come: serve)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator import build as pipeline
+from generator.errors import BuildFailed
+
+ROOT = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description="把 content/ 中的 YAML 计划生成静态网站。")
+    commands = parser.add_subparsers(dest="command")
+    build_cmd = commands.add_parser("build", help="生成网站（默认命令）")
+    check_cmd = commands.add_parser("check", help="只检查内容，不生成网站")
+    for command in (build_cmd, check_cmd):
+        command.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
+    build_cmd.add_argument("--output", type=Path, default=ROOT / "output", help="输出目录（默认 output/）")
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["build", *(argv or sys.argv[1:])])
+
+    try:
+        if args.command == "check":
+            content = pipeline.check(args.content)
+            measures = sum(len(plan.measures) for plan in content.plans)
+            print(f"内容无误：{len(content.plans)} 份计划，{measures} 项措施（content OK）")
+        else:
+            files = pipeline.build(args.content, args.output)
+            print(f"已生成 {len(files)} 个文件到 {args.output}（build OK）")
+    except BuildFailed as failure:
+        print(failure.report(), file=sys.stderr)
+        return 1
+    except FileNotFoundError as error:
+        print(f"找不到文件或目录：{error.filename}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

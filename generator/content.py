@@ -1,0 +1,264 @@
+"""Load content/ and turn it into the model: read, validate, resolve names, inherit responsibilities.
+
+Every problem in every file is collected, so one run tells an editor everything that is wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import registry as registry_module
+from . import schema, yamlfile
+from .errors import BuildFailed, ContentError
+from .markup import markdown_html
+from .model import (
+    ROLES, Assignment, Collective, Content, Deadline, Measure, Part, Plan, Point,
+    Responsibility, Section, Status, Unit,
+)
+from .yamlfile import YamlFile, dotted
+
+PLAN_FIELDS_THAT_MARK_A_PLAN = {"id", "title", "issuer", "sections"}
+
+
+def load(content_dir: Path, include_drafts: bool = False) -> Content:
+    """Read and check everything under `content_dir`; raise BuildFailed listing every error."""
+    errors: list[ContentError] = []
+
+    settings = _load_settings(content_dir, errors)
+
+    registry_files = []
+    for path in sorted((content_dir / "registry").glob("*.y*ml")):
+        document = _read(path, "registry", errors)
+        if document is not None:
+            registry_files.append(document)
+    registry, registry_errors = registry_module.build(registry_files)
+    errors.extend(registry_errors)
+
+    plans: list[Plan] = []
+    seen_ids: dict[str, Path] = {}
+    plan_paths = sorted((content_dir / "plans").glob("*.y*ml"))
+    for path in plan_paths:
+        document = _read(path, "plan", errors)
+        if document is None:
+            continue
+        plan_id = document.data["id"]
+        if plan_id in seen_ids:
+            line, column = document.where(("id",))
+            errors.append(ContentError(
+                path, line, column, "id",
+                f"计划 id“{plan_id}”重复：{seen_ids[plan_id]} 已使用（duplicate plan id）",
+            ))
+            continue
+        seen_ids[plan_id] = path
+        plan = _build_plan(document, registry, errors)
+        if plan is not None and (include_drafts or not plan.draft):
+            plans.append(plan)
+
+    if errors:
+        raise BuildFailed(errors)
+    plans.sort(key=lambda plan: (-plan.year, plan.id))
+    return Content(units=registry.units, plans=plans, settings=settings)
+
+
+def _read(path: Path, kind: str, errors: list[ContentError]) -> YamlFile | None:
+    """Parse and schema-check one file; None when it cannot be used."""
+    try:
+        document = yamlfile.load(path)
+    except ContentError as error:
+        errors.append(error)
+        return None
+    if document.data is None:
+        errors.append(ContentError(path, 1, 1, None, "文件是空的（empty file）"))
+        return None
+    if kind == "plan" and (not isinstance(document.data, dict) or not PLAN_FIELDS_THAT_MARK_A_PLAN & set(document.data)):
+        errors.append(ContentError(
+            path, 1, 1, None,
+            "这不是计划文件：计划文件应有 id、title、issuer、kind、year 和 sections 等字段"
+            "（not a plan file; see schema/plan.schema.json）",
+        ))
+        return None
+    problems = schema.check(document, kind)
+    if problems:
+        errors.extend(problems)
+        return None
+    return document
+
+
+def _load_settings(content_dir: Path, errors: list[ContentError]) -> dict:
+    path = content_dir / "site.yaml"
+    if not path.exists():
+        return schema.defaults("site")
+    try:
+        document = yamlfile.load(path)
+    except ContentError as error:
+        errors.append(error)
+        return schema.defaults("site")
+    if document.data is None:
+        document.data = {}
+    problems = schema.check(document, "site")
+    errors.extend(problems)
+    return {**schema.defaults("site"), **(document.data if not problems else {})}
+
+
+class _PlanBuilder:
+    """Builds one Plan, resolving names against the registry in the issuer's scope."""
+
+    def __init__(self, document: YamlFile, registry, errors: list[ContentError]):
+        self.document = document
+        self.registry = registry
+        self.errors = errors
+        self.issuer: Unit | None = None
+        self.anchors: dict[str, tuple] = {}
+
+    def error(self, path, message: str, key: bool = False) -> None:
+        line, column = self.document.where(path, key=key)
+        self.errors.append(ContentError(self.document.path, line, column, dotted(path), message))
+
+    def responsibility(self, data: dict | None, path) -> Responsibility | None:
+        if not data:
+            return None
+        result = Responsibility(as_written=data.get("as_written", ""))
+        for role in ROLES:
+            names = data.get(role)
+            if names is None:
+                continue
+            names = [names] if isinstance(names, str) else names
+            for index, name in enumerate(names):
+                here = path + (role,) if isinstance(data.get(role), str) else path + (role, index)
+                result.assignments.append(self.assignment(role, name.strip(), here))
+        return result
+
+    def assignment(self, role: str, name: str, path) -> Assignment:
+        found = self.registry.resolve(name, self.issuer)
+        if isinstance(found, Collective):
+            return Assignment(role, name, None, found)
+        if isinstance(found, Unit):
+            return Assignment(role, name, found)
+        if isinstance(found, list):
+            options = "、".join(f"{u.display_name}（{u.id}）" for u in found)
+            self.error(path, f"单位名称“{name}”有歧义，可能是：{options}；请在登记册中为它们加上可区分的别名")
+        else:
+            close = self.registry.suggestions(name, self.issuer)
+            hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
+            self.error(path, f"单位名称“{name}”在登记册（content/registry/）中找不到（unknown unit）{hint}")
+        return Assignment(role, name, None, Collective(name))
+
+    def anchor(self, wanted: str | None, default: str, path) -> str:
+        anchor = wanted or default
+        if anchor in self.anchors:
+            self.error(path + ("anchor",) if wanted else path,
+                       f"锚点“{anchor}”在本计划中重复（duplicate anchor; first used at {dotted(self.anchors[anchor])}）")
+        else:
+            self.anchors[anchor] = path
+        return anchor
+
+    def build(self) -> Plan | None:
+        data = self.document.data
+        issuer = self.registry.find(data["issuer"])
+        if issuer is None:
+            close = self.registry.suggestions(data["issuer"], None)
+            hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
+            self.error(("issuer",), f"发布机构“{data['issuer']}”在登记册中找不到（unknown issuer）{hint}")
+            return None
+        self.issuer = issuer
+        plan = Plan(
+            id=data["id"], title=data["title"], issuer=issuer, issuer_name=data["issuer"],
+            kind=data["kind"], year=data["year"], sections=[], source_path=self.document.path,
+            draft=data.get("draft", False), document_number=data.get("document_number", ""),
+            index_number=data.get("index_number", ""), topic=data.get("topic", ""),
+            genre=data.get("genre", ""), dates=dict(data.get("dates", {})),
+            validity=data.get("validity", ""), recipients=data.get("recipients", ""),
+            source=dict(data.get("source", {})), summary=data.get("summary", ""),
+            columns=list(data.get("columns", [])), status_as_of=data.get("status_as_of", ""),
+            preamble_html=markdown_html(data.get("preamble", ""), top_level=3),
+            closing_html=markdown_html(data.get("closing", ""), top_level=3),
+            editor_notes=list(data.get("editor_notes", [])),
+        )
+        for index, section_data in enumerate(data["sections"]):
+            plan.sections.append(self.section(plan, section_data, ("sections", index), index + 1))
+        return plan
+
+    def section(self, plan: Plan, data: dict, path, number: int) -> Section:
+        section = Section(
+            label=data.get("label", ""), title=data.get("title", ""),
+            anchor=self.anchor(data.get("anchor"), f"s{number}", path),
+            responsibility=self.responsibility(data.get("responsibility"), path + ("responsibility",)),
+            deadline=_deadline(data.get("deadline")), editor_note=data.get("editor_note", ""),
+            body_html=markdown_html(data.get("body", ""), top_level=3),
+        )
+        inherited = (section.responsibility, "section")
+        section.measures = self.measures(plan, section, None, data.get("measures", []),
+                                         path + ("measures",), section.anchor, inherited)
+        for index, point_data in enumerate(data.get("points", [])):
+            here = path + ("points", index)
+            point = Point(
+                label=point_data.get("label", ""), title=point_data.get("title", ""),
+                anchor=self.anchor(point_data.get("anchor"), f"{section.anchor}-p{index + 1}", here),
+                measures=[], deadline=_deadline(point_data.get("deadline")),
+                responsibility=self.responsibility(point_data.get("responsibility"), here + ("responsibility",)),
+                editor_note=point_data.get("editor_note", ""),
+            )
+            point_inherited = (point.responsibility, "point") if point.responsibility else inherited
+            point.measures = self.measures(plan, section, point, point_data["measures"],
+                                           here + ("measures",), point.anchor, point_inherited)
+            section.points.append(point)
+        return section
+
+    def measures(self, plan, section, point, items, path, prefix, inherited) -> list[Measure]:
+        """Measures in order; a group's responsibility covers the measures inside it."""
+        result: list[Measure] = []
+        for index, item in enumerate(items):
+            here = path + (index,)
+            if "group" in item:
+                group = (self.responsibility(item["group"], here + ("group",)), "group")
+                for inner, measure_data in enumerate(item["measures"]):
+                    result.append(self.measure(plan, section, point, measure_data, here + ("measures", inner),
+                                               f"{prefix}-m{len(result) + 1}", group))
+            else:
+                result.append(self.measure(plan, section, point, item, here, f"{prefix}-m{len(result) + 1}", inherited))
+        return result
+
+    def measure(self, plan, section, point, data, path, default_anchor, inherited) -> Measure:
+        own = self.responsibility(data.get("responsibility"), path + ("responsibility",))
+        if "parts" in data:
+            parts = [
+                Part(text=part["text"], editor_note=part.get("editor_note", ""),
+                     responsibility=self.responsibility(part.get("responsibility"), path + ("parts", i, "responsibility")))
+                for i, part in enumerate(data["parts"])
+            ]
+        else:
+            parts = [Part(text=data["text"])]
+        if own is not None:
+            responsibility, source = own, ""
+        elif inherited[0] is not None:
+            responsibility, source = inherited
+        else:
+            responsibility, source = Responsibility(), ""
+        status = _status(data.get("status"), plan.status_as_of)
+        return Measure(
+            label=data.get("label", ""), anchor=self.anchor(data.get("anchor"), default_anchor, path),
+            parts=parts, responsibility=responsibility, inherited_from=source,
+            requirement=data.get("requirement", ""), deadline=_deadline(data.get("deadline")),
+            status=status, remarks=data.get("remarks", ""), editor_note=data.get("editor_note", ""),
+            plan=plan, section=section, point=point,
+        )
+
+
+def _build_plan(document: YamlFile, registry, errors: list[ContentError]) -> Plan | None:
+    return _PlanBuilder(document, registry, errors).build()
+
+
+def _deadline(data) -> Deadline | None:
+    if data is None:
+        return None
+    if isinstance(data, str):
+        return Deadline(text=data)
+    return Deadline(text=data["text"], date=data.get("date", ""), milestones=list(data.get("milestones", [])))
+
+
+def _status(data, default_as_of: str) -> Status | None:
+    if data is None:
+        return None
+    if isinstance(data, str):
+        return Status(text=data, as_of=default_as_of)
+    return Status(text=data["text"], as_of=data.get("as_of", default_as_of), state=data.get("state", ""))

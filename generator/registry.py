@@ -1,0 +1,137 @@
+"""The registry of bodies and units, and the lookup of names as plans print them.
+
+A plan names units the way its issuer speaks: 办公室 means the issuer's own office,
+市财政局 a sibling bureau. So a name is looked up nearest the issuer first: among the
+issuer and its units, then its parent's, and so on up the tree. Two matches at the same
+distance are ambiguous and reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from pypinyin import lazy_pinyin
+
+from .errors import ContentError
+from .model import Collective, Unit
+from .yamlfile import YamlFile, dotted
+
+
+@dataclass
+class Registry:
+    units: list[Unit] = field(default_factory=list)  # tree order
+    by_id: dict[str, Unit] = field(default_factory=dict)
+    by_name: dict[str, list[Unit]] = field(default_factory=dict)  # every name, alias and former name
+    collectives: dict[str, Collective] = field(default_factory=dict)
+
+    def resolve(self, name: str, issuer: Unit | None) -> Unit | Collective | list[Unit] | None:
+        """The unit or collective `name` means in a plan by `issuer`.
+
+        Returns a list of units when the name is ambiguous, None when nothing matches.
+        """
+        if name in self.collectives:
+            return self.collectives[name]
+        candidates = self.by_name.get(name, [])
+        if not candidates:
+            return None
+        scopes = ([issuer] + issuer.ancestors if issuer else []) + [None]
+        for scope in scopes:
+            near = [c for c in candidates if scope is None or c is scope or scope in c.ancestors]
+            if len(near) == 1:
+                return near[0]
+            if near:
+                return near
+        return None  # pragma: no cover - the None scope matches every candidate
+
+    def suggestions(self, name: str, issuer: Unit | None, count: int = 3) -> list[str]:
+        """Registered names close to `name`, those nearest the issuer first."""
+        pool = list(self.collectives)
+        scope_units = issuer.department.ancestors + [issuer.department] if issuer else []
+        for unit in self.units:
+            if not scope_units or any(s is unit or s in unit.ancestors for s in scope_units):
+                pool.extend(_names(unit))
+        matches = difflib.get_close_matches(name, pool, n=count, cutoff=0.3)
+        if not matches:
+            matches = difflib.get_close_matches(name, list(self.by_name) + list(self.collectives), n=count, cutoff=0.3)
+        return matches
+
+    def find(self, name: str) -> Unit | None:
+        """A unit by exact current or former name when it is unique (for the issuer field)."""
+        found = self.by_name.get(name, [])
+        departments = [u for u in found if u.is_department]
+        return departments[0] if len(departments) == 1 else (found[0] if len(found) == 1 else None)
+
+
+def _names(unit: Unit) -> list[str]:
+    names = [unit.name, *unit.aliases]
+    for former in unit.former_names:
+        names.append(former["name"])
+        names.extend(former.get("aliases", []))
+    return names
+
+
+def pinyin_id(name: str) -> str:
+    """ASCII slug of a Chinese name: 办公室 → bangongshi."""
+    text = "".join(lazy_pinyin(name)).lower()
+    return re.sub(r"[^a-z0-9]+", "", text) or "unit"
+
+
+def build(files: list[YamlFile]) -> tuple[Registry, list[ContentError]]:
+    """Assemble the registry tree from its files; report every problem found."""
+    registry = Registry()
+    errors: list[ContentError] = []
+    pending = []  # (file, parent id, units data)
+    for document in files:
+        data = document.data or {}
+        for index, name in enumerate(data.get("collectives", [])):
+            registry.collectives[name] = Collective(name)
+        pending.append((document, data.get("parent"), data.get("units", [])))
+
+    def add(document: YamlFile, items, parent: Unit | None, path) -> None:
+        for index, item in enumerate(items):
+            here = path + (index,)
+            unit_id = item.get("id") or (f"{parent.id}-" if parent else "") + pinyin_id(item["name"])
+            if unit_id in registry.by_id:
+                line, column = document.where(here + ("id",) if "id" in item else here + ("name",))
+                other = registry.by_id[unit_id]
+                errors.append(ContentError(
+                    document.path, line, column, dotted(here),
+                    f"单位 id“{unit_id}”重复：{other.display_name}（{other.source}）已使用（duplicate unit id）",
+                ))
+                continue
+            unit = Unit(
+                id=unit_id, name=item["name"], kind=item.get("kind") or ("section" if parent and parent.kind != "government" else "department"),
+                parent=parent, aliases=list(item.get("aliases", [])),
+                former_names=list(item.get("former_names", [])), note=item.get("note", ""),
+                source=document.path,
+            )
+            if parent:
+                parent.children.append(unit)
+            registry.by_id[unit_id] = unit
+            registry.units.append(unit)
+            for name in _names(unit):
+                registry.by_name.setdefault(name, []).append(unit)
+            add(document, item.get("children", []), unit, here + ("children",))
+
+    # Files that hang below another file's unit wait until that unit exists.
+    while pending:
+        progress = False
+        for entry in list(pending):
+            document, parent_id, items = entry
+            if parent_id is None or parent_id in registry.by_id:
+                add(document, items, registry.by_id.get(parent_id) if parent_id else None, ("units",))
+                pending.remove(entry)
+                progress = True
+        if not progress:
+            for document, parent_id, _ in pending:
+                line, column = document.where(("parent",))
+                close = difflib.get_close_matches(parent_id, list(registry.by_id), n=3, cutoff=0.4)
+                hint = f"；您是否想写 {'、'.join(close)}？" if close else ""
+                errors.append(ContentError(
+                    document.path, line, column, "parent",
+                    f"上级单位 id“{parent_id}”在登记册中不存在（unknown parent id）{hint}",
+                ))
+            break
+    return registry, errors

@@ -1,0 +1,130 @@
+"""Validate content files against the JSON Schemas shipped in schema/.
+
+The same schema files serve editors' editors (completion, inline checks through the
+`# yaml-language-server: $schema=...` line) and the build, so the rules live in one place.
+This module turns jsonschema's findings into messages an editor can act on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+
+from .errors import ContentError
+from .yamlfile import YamlFile, dotted
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def check(document: YamlFile, name: str) -> list[ContentError]:
+    """Every schema violation in `document`, each with its line, column and field."""
+    errors = []
+    for error in validator(name).iter_errors(document.data):
+        errors.extend(_explain(document, error, validator(name).schema))
+    unique = {(e.line, e.column, e.field, e.message): e for e in errors}
+    return sorted(unique.values(), key=lambda e: (e.line, e.column))
+
+
+def _explain(document: YamlFile, error, root_schema) -> list[ContentError]:
+    path = tuple(error.absolute_path)
+    if error.validator in ("oneOf", "anyOf", "if") and error.context:
+        # Report the branch that got furthest: its errors are the editor's real mistakes.
+        best = max(error.context, key=lambda e: (len(e.absolute_path), -_depth(e)))
+        deepest = [e for e in error.context if tuple(e.absolute_path) == tuple(best.absolute_path)]
+        if len(best.absolute_path) > len(path):
+            return [x for e in deepest for x in _explain(document, e, root_schema)][:1]
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        found = []
+        for key in error.instance:
+            if key in error.schema.get("properties", {}):
+                continue
+            line, column = document.where(path + (key,), key=True)
+            close = difflib.get_close_matches(key, allowed, n=3, cutoff=0.5)
+            hint = f"；您是否想写 {'、'.join(close)}？" if close else f"；可用字段：{'、'.join(allowed)}"
+            found.append(ContentError(
+                document.path, line, column, dotted(path + (key,)),
+                f"未知字段“{key}”（unknown field）{hint}",
+            ))
+        return found
+    line, column = document.where(path)
+    field = dotted(path) or None
+    return [ContentError(document.path, line, column, field, _message(error))]
+
+
+def _depth(error) -> int:
+    return len(list(error.schema_path))
+
+
+def _message(error) -> str:
+    kind = error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"缺少必填字段“{missing}”（required field missing）"
+    if kind == "type":
+        wanted = {"string": "文字", "integer": "整数", "array": "列表", "object": "字段表",
+                  "boolean": "true 或 false"}
+        expected = error.validator_value
+        names = [wanted.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
+        return f"应为{'或'.join(names)}，实际是 {error.instance!r}（wrong type）"
+    if kind == "enum":
+        return f"“{error.instance}”不是可选值之一：{'、'.join(map(str, error.validator_value))}"
+    if kind == "pattern":
+        if error.validator_value.startswith("^\\d{4}"):
+            return f"日期应写成 YYYY-MM-DD，实际是“{error.instance}”"
+        return f"“{error.instance}”格式不对：应为小写英文字母、数字和连字符（ASCII id）"
+    if kind in ("minLength", "minItems"):
+        return "不能为空（must not be empty）"
+    if kind == "oneOf" and isinstance(error.instance, dict) and "measures" not in error.instance:
+        if {"text", "parts"} <= set(error.instance):
+            return "text 和 parts 只能写一个（give either text or parts）"
+        if not {"text", "parts"} & set(error.instance):
+            return "措施缺少 text（或 parts）（a measure needs text or parts）"
+    if kind == "anyOf" and isinstance(error.instance, dict):
+        return "这一部分需要 points、measures 或 body 之一（a section needs points, measures or body）"
+    if kind == "not" and isinstance(error.instance, dict) and {"points", "measures"} <= set(error.instance):
+        return "一个部分不能同时有 points 和 measures：把直接挂在部分下的措施放进一个没有标题的要点（points）"
+    if kind in ("minimum", "maximum"):
+        return f"数值 {error.instance} 超出范围"
+    return error.message
+
+
+def defaults(name: str) -> dict:
+    """The `default` of each top-level property of a schema: settings an editor left out."""
+    properties = validator(name).schema.get("properties", {})
+    return {key: value["default"] for key, value in properties.items() if "default" in value}
+
+
+def main(argv: list[str]) -> int:
+    """`python -m generator.schema plan|registry FILE...`: check files against one schema."""
+    from . import yamlfile
+
+    name, *files = argv
+    status = 0
+    for file in files:
+        try:
+            document = yamlfile.load(Path(file))
+            problems = check(document, name)
+        except ContentError as error:
+            problems = [error]
+        for problem in problems:
+            print(problem)
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
+

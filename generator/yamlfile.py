@@ -1,0 +1,142 @@
+"""Read one YAML content file into plain data plus the line and column of every value.
+
+Editors need errors that point at a line, so we compose the YAML node tree ourselves
+instead of calling yaml.safe_load, and remember where each value came from.
+
+The YAML dialect is deliberately narrow: only `true`/`false` are booleans, only
+plain digits are integers, and everything else stays a string. Labels such as
+`1.` (a float in YAML 1.1) and dates such as `2018-07-26` therefore arrive as
+the text the editor typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import ContentError
+
+Path_ = tuple  # a path into the data: keys and list indexes
+
+
+class _ContentLoader(yaml.SafeLoader):
+    """SafeLoader with a small, predictable set of implicit types."""
+
+
+_ContentLoader.yaml_implicit_resolvers = {}
+for _first in "tf":
+    _ContentLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list(_first)
+    )
+_ContentLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^-?[0-9]+$"), list("-0123456789")
+)
+_ContentLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|)$"), ["~", "n", ""]
+)
+
+
+@dataclass
+class YamlFile:
+    """A parsed file: its data and where each value stands in the text."""
+
+    path: Path
+    data: object
+    positions: dict = field(default_factory=dict)  # Path_ -> (line, column), 1-based
+    key_positions: dict = field(default_factory=dict)  # Path_ of a mapping key -> (line, column)
+
+    def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
+        """Position of the value at `path`, or of its nearest ancestor we know."""
+        table = self.key_positions if key else self.positions
+        path = tuple(path)
+        while path:
+            if path in table:
+                return table[path]
+            if key and path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+
+def decode(path: Path, raw: bytes) -> str:
+    """Decode a content file as UTF-8, naming the likely cause when it is not."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = "；它看起来是 GBK/GB18030 编码，请在编辑器中以 UTF-8 编码另存"
+        except UnicodeDecodeError:
+            pass
+        raise ContentError(
+            path, line, column, None,
+            f"文件不是 UTF-8 编码{hint}（file is not UTF-8{', it looks like GBK' if hint else ''}）",
+        ) from None
+
+
+def load(path: Path) -> YamlFile:
+    """Parse `path`; raise ContentError for unreadable text or YAML syntax errors."""
+    text = decode(path, path.read_bytes())
+    try:
+        node = yaml.compose(text, Loader=_ContentLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or error.context or "YAML 语法错误"
+        raise ContentError(path, line, column, None, f"YAML 语法错误：{problem}") from None
+    except yaml.YAMLError as error:  # pragma: no cover - reader errors without marks
+        raise ContentError(path, 1, 1, None, f"YAML 语法错误：{error}") from None
+    result = YamlFile(path=path, data=None)
+    if node is None:
+        return result
+    result.data = _construct(node, (), result)
+    return result
+
+
+def _construct(node, path: Path_, out: YamlFile):
+    out.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        mapping = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ContentError(
+                    out.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                    None, "字段名必须是简单文字（a key must be plain text）",
+                )
+            key = key_node.value
+            child = path + (key,)
+            if key in mapping:
+                raise ContentError(
+                    out.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                    _dotted(child), f"字段“{key}”重复出现（duplicate key）",
+                )
+            out.key_positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            mapping[key] = _construct(value_node, child, out)
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, path + (index,), out) for index, item in enumerate(node.value)]
+    loader = _ContentLoader("")
+    return loader.construct_object(node, deep=True)
+
+
+def _dotted(path: Path_) -> str:
+    return dotted(path)
+
+
+def dotted(path) -> str:
+    """`sections[2].measures[0].text`: how we name a field in messages."""
+    text = ""
+    for step in path:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            text += ("." if text else "") + str(step)
+    return text
