@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +35,25 @@ def check(document: YamlFile, name: str) -> list[ContentError]:
     for error in validator(name).iter_errors(document.data):
         errors.extend(_explain(document, error, validator(name).schema))
     unique = {(e.line, e.column, e.field, e.message): e for e in errors}
-    return sorted(unique.values(), key=lambda e: (e.line, e.column))
+    return sorted(_drop_explained_required(list(unique.values())), key=lambda e: (e.line, e.column))
+
+
+def _drop_explained_required(errors: list[ContentError]) -> list[ContentError]:
+    """`titel:` makes `title` missing too; the misspelling, with its suggestion, says it all."""
+    suggested = set()
+    for error in errors:
+        match = re.search(r"您是否想写 (\S+?)？", error.message)
+        if match and error.field:
+            parent = re.sub(r"\.?[^.\[\]]+$", "", error.field)
+            for name in match.group(1).split("、"):
+                suggested.add((parent, name))
+    kept = []
+    for error in errors:
+        match = re.match(r"缺少必填字段“(.+?)”|措施缺少 (text)", error.message)
+        if match and ((error.field or ""), match.group(1) or match.group(2)) in suggested:
+            continue
+        kept.append(error)
+    return kept
 
 
 def _explain(document: YamlFile, error, root_schema) -> list[ContentError]:

@@ -1,0 +1,58 @@
+"""Shared fixtures: the shipped content built once, copies of it to break, and the real CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator import build as pipeline
+from generator import content as content_stage
+from generator import site as site_stage
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+
+@dataclass
+class BuiltSite:
+    output: Path
+    files: dict
+    site: site_stage.Site
+
+    def page(self, path: str) -> str:
+        return (self.output / path).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> BuiltSite:
+    """The shipped content, built once for the whole session."""
+    output = tmp_path_factory.mktemp("site") / "output"
+    files = pipeline.build(CONTENT, output)
+    site = site_stage.derive(content_stage.load(CONTENT))
+    return BuiltSite(output=output, files=files, site=site)
+
+
+@pytest.fixture(scope="session")
+def shipped_site(built_site) -> site_stage.Site:
+    return built_site.site
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A private copy of content/ that a test may edit or break."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """Run build.py exactly as an editor would, from the project root."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )
