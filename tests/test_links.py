@@ -230,7 +230,7 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         self.send_error(404, "No index.html in this folder")
         return None
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+    def log_message(self, format, *args):
         pass
 
 
@@ -373,12 +373,10 @@ def report(broken: list[Broken]) -> str:
 # Fixtures
 # ---------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def shipped_site(tmp_path_factory) -> Path:
-    """The shipped content, built into a temporary folder."""
-    output_dir = tmp_path_factory.mktemp("shipped") / "output"
-    build(CONTENT, output_dir)
-    return output_dir
+@pytest.fixture
+def shipped_output(built_site) -> Path:
+    """The output folder of the shipped content (built once, by conftest's built_site)."""
+    return built_site.output
 
 
 @dataclass
@@ -412,18 +410,18 @@ def serve(request):
 # The built site
 # ---------------------------------------------------------------------------------------------
 
-def test_every_link_and_asset_in_the_built_site_resolves(shipped_site):
-    pages = html_pages(shipped_site)
+def test_every_link_and_asset_in_the_built_site_resolves(shipped_output):
+    pages = html_pages(shipped_output)
     assert "index.html" in pages and "404.html" in pages, pages
-    broken = find_broken_links(shipped_site, read_base_path(CONTENT / "site.yaml"))
+    broken = find_broken_links(shipped_output, read_base_path(CONTENT / "site.yaml"))
     assert not broken, report(broken)
 
 
-def test_every_page_and_plan_is_reachable_from_the_home_page(shipped_site):
+def test_every_page_and_plan_is_reachable_from_the_home_page(shipped_output):
     base_path = read_base_path(CONTENT / "site.yaml")
-    reached = reachable_pages(shipped_site, "index.html", base_path)
+    reached = reachable_pages(shipped_output, "index.html", base_path)
     # 404.html is shown by the server at wrong addresses; nothing links to it.
-    orphans = sorted(set(html_pages(shipped_site)) - reached - {"404.html"})
+    orphans = sorted(set(html_pages(shipped_output)) - reached - {"404.html"})
     assert not orphans, "pages no link leads to from index.html:\n  " + "\n  ".join(orphans)
 
     plan_ids = content_plan_ids(CONTENT)

@@ -1,0 +1,105 @@
+"""The build as a whole: same input same bytes, nothing from content can inject script, drafts stay out."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import CONTENT, ROOT, run_cli
+from generator import build as pipeline
+
+
+def read_all(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_same_input_builds_identical_bytes(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run_cli("build", "--output", str(first)).returncode == 0
+    assert run_cli("build", "--output", str(second)).returncode == 0
+    assert read_all(first) == read_all(second)
+
+
+def test_default_command_builds_shipped_content_into_output(tmp_path):
+    result = run_cli("build", "--content", str(CONTENT), "--output", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    for page in ("index.html", "plans/zs-2017/index.html", "units/index.html", "departments/index.html",
+                 "units/zs-czj/index.html", "departments/zs-gxj/index.html", "404.html", "assets/site.css"):
+        assert (tmp_path / "out" / page).is_file(), page
+
+
+def test_rebuild_replaces_old_pages(tmp_path, content_copy):
+    output = tmp_path / "output"
+    assert run_cli("build", "--content", str(content_copy), "--output", str(output)).returncode == 0
+    (content_copy / "plans" / "zs-jrj-2022.yaml").unlink()
+    assert run_cli("build", "--content", str(content_copy), "--output", str(output)).returncode == 0
+    assert not (output / "plans" / "zs-jrj-2022").exists()
+    assert (output / "plans" / "zs-2017" / "index.html").exists()
+
+
+HOSTILE_PREAMBLE = (
+    "preamble: |\n"
+    "  引言<script>alert(3)</script>\n\n"
+    "  [链接](javascript:alert(4)) <a href=\"http://example.com\" onclick=\"alert(5)\">外链</a>\n\n"
+    "  <iframe src=\"http://evil.example\"></iframe><style>body{display:none}</style>\n"
+)
+
+
+def test_content_cannot_inject_script(tmp_path, content_copy):
+    plan = content_copy / "plans" / "zs-jrj-2022.yaml"
+    text = plan.read_text(encoding="utf-8")
+    text = re.sub(r"^title: .*$", 'title: "恶意<script>alert(1)</script>标题"', text, count=1, flags=re.M)
+    text = re.sub(r"^(\s+)text: .*$", r"\1text: 措施<img src=x onerror=alert(2)>正文", text, count=1, flags=re.M)
+    text = text.replace("\nsections:\n", "\n" + HOSTILE_PREAMBLE + "sections:\n", 1)
+    plan.write_text(text, encoding="utf-8")
+    output = tmp_path / "output"
+    result = run_cli("build", "--content", str(content_copy), "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    for path, data in read_all(output).items():
+        if not path.endswith(".html"):
+            continue
+        page = BeautifulSoup(data.decode("utf-8"), "html.parser")
+        assert [tag["src"].endswith("assets/site.js") for tag in page.find_all("script")] == [True], path
+        assert not page.find_all(["iframe", "style", "img", "object", "embed"]), path
+        for tag in page.find_all(True):
+            assert not [name for name in tag.attrs if name.lower().startswith("on")], (path, tag)
+            for name in ("href", "src"):
+                assert not str(tag.get(name, "")).strip().lower().startswith("javascript:"), (path, tag)
+    page = (output / "plans" / "zs-jrj-2022" / "index.html").read_text(encoding="utf-8")
+    assert "恶意&lt;script&gt;alert(1)&lt;/script&gt;标题" in page  # shown as text, not run
+    assert "措施&lt;img src=x onerror=alert(2)&gt;正文" in page
+    assert 'href="http://example.com"' in page  # an ordinary link survives sanitising
+
+
+def test_drafts_are_left_out_of_build_but_shown_when_asked(content_copy, tmp_path):
+    plan = content_copy / "plans" / "zs-jrj-2022.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("\nkind:", "\ndraft: true\nkind:", 1), encoding="utf-8")
+    files = pipeline.build_files(content_copy)
+    assert "plans/zs-jrj-2022/index.html" not in files
+    assert "zs-jrj-2022" not in files["index.html"]
+    preview = pipeline.build_files(content_copy, include_drafts=True)
+    assert "草稿" in preview["plans/zs-jrj-2022/index.html"]
+
+
+@pytest.mark.parametrize("path", sorted(p.relative_to(CONTENT).as_posix() for p in CONTENT.rglob("*.yaml")))
+def test_every_content_file_declares_its_schema(path):
+    first_line = (CONTENT / path).read_text(encoding="utf-8").splitlines()[0]
+    match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first_line)
+    assert match, f"{path} lacks the schema line"
+    target = (CONTENT / path).parent / match.group(1)
+    assert target.resolve().is_file()
+    expected = {"plans": "plan", "registry": "registry"}.get(Path(path).parts[0], "site")
+    assert target.name == f"{expected}.schema.json"
+
+
+@pytest.mark.parametrize("name", ["plan", "registry", "site"])
+def test_schemas_are_valid_and_documented(name):
+    schema = json.loads((ROOT / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for key, spec in schema["properties"].items():
+        assert "description" in spec or "$ref" in spec, f"{name}.{key} has no description"
