@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Command line for the site generator: build, check (more to come: serve)."""
+"""Command line for the site generator: build, check, schema-doc."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     build_cmd = commands.add_parser("build", help="生成网站（默认命令）")
     check_cmd = commands.add_parser("check", help="只检查内容，不生成网站")
+    commands.add_parser("schema-doc", help="打印内容字段参考（docs/schema.md 由它生成）")
     for command in (build_cmd, check_cmd):
         command.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
     build_cmd.add_argument("--output", type=Path, default=ROOT / "output", help="输出目录（默认 output/）")
@@ -25,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["build", *(argv or sys.argv[1:])])
 
+    if args.command == "schema-doc":
+        from generator.schema_doc import reference
+
+        sys.stdout.write(reference())
+        return 0
     try:
         if args.command == "check":
             content = pipeline.check(args.content)
