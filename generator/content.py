@@ -238,7 +238,8 @@ class _PlanBuilder:
         return Measure(
             label=data.get("label", ""), anchor=self.anchor(data.get("anchor"), default_anchor, path),
             parts=parts, responsibility=responsibility, inherited_from=source,
-            requirement=data.get("requirement", ""), deadline=_deadline(data.get("deadline")),
+            requirement=data.get("requirement", ""),
+            deadline=_deadline(data.get("deadline")) or (point.deadline if point else None) or section.deadline,
             status=status, remarks=data.get("remarks", ""), editor_note=data.get("editor_note", ""),
             plan=plan, section=section, point=point,
         )

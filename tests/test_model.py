@@ -185,3 +185,28 @@ def test_section_may_not_mix_points_and_measures(tmp_path):
 def test_unknown_issuer(tmp_path):
     report = errors_of(tmp_path, "sections:\n  - measures:\n      - {text: 甲}\n", issuer="甲市财正局")
     assert "[issuer] 发布机构“甲市财正局”在登记册中找不到" in report and "甲市财政局" in report
+
+
+def test_deadlines_keep_the_words_and_the_dates(tmp_path):
+    root = make_content(tmp_path, """\
+        sections:
+          - deadline: 年底前
+            measures:
+              - {text: 甲, deadline: 持续推进}
+              - {text: 丙}
+              - text: 乙
+                deadline:
+                  text: 2021年8月前完成方案，年底前全面推开
+                  milestones:
+                    - {date: 2021-08-31, text: 完成方案}
+                    - {date: 2021-12-31, text: 全面推开}
+        """)
+    from generator import build as pipeline
+
+    files = pipeline.build_files(root)
+    plan = content_stage.load(root).plans[0]
+    assert [m.deadline.text for m in plan.measures] == ["持续推进", "年底前", "2021年8月前完成方案，年底前全面推开"]
+    assert [x["date"] for x in plan.measures[2].deadline.milestones] == ["2021-08-31", "2021-12-31"]
+    page = files["plans/test-plan/index.html"]
+    assert "<th scope=\"col\">完成时限</th>" in page
+    assert '<time datetime="2021-08-31">2021年8月31日</time>：完成方案' in page
