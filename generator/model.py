@@ -141,6 +141,7 @@ class Measure:
     def text(self) -> str:
         return "".join(part.text for part in self.parts)
 
+    @property
     def assignments(self) -> list[Assignment]:
         """Every unit named for this measure: its own responsibility and its parts'."""
         found = list(self.responsibility.assignments)
@@ -231,7 +232,7 @@ class Plan:
         """Which optional columns the plan's tables need: a column nobody uses is noise."""
         measures = self.measures
         return {
-            "others": any(a.role not in LEADING_ROLES for m in measures for a in m.assignments()),
+            "others": any(a.role not in LEADING_ROLES for m in measures for a in m.assignments),
             "deadline": any(m.deadline for m in measures),
             "status": self.has_status,
         }

@@ -147,7 +147,7 @@ def _collect_duties(plans: list[Plan]) -> dict[Unit, list[Duty]]:
     found: dict[Unit, dict[Measure, Duty]] = {}
     for plan in plans:
         for measure in plan.measures:
-            for assignment in measure.assignments():
+            for assignment in measure.assignments:
                 if assignment.unit is None:
                     continue
                 per_unit = found.setdefault(assignment.unit, {})

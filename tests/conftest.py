@@ -56,3 +56,35 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         [sys.executable, str(ROOT / "build.py"), *args],
         capture_output=True, text=True, cwd=ROOT, timeout=120,
     )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright; never a downloaded browser."""
+    from browser_support import CHROMIUM, CHROMIUM_FLAGS, require_chromium
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The shipped site served over HTTP on 127.0.0.1, as a web server would serve it."""
+    from browser_support import StaticServer
+
+    server = StaticServer(built_site.output)
+    yield server.url
+    server.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    opened = context.new_page()
+    yield opened
+    context.close()

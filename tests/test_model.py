@@ -62,7 +62,7 @@ def test_name_resolves_nearest_the_issuer(tmp_path):
             measures:
               - {text: 甲, responsibility: {lead: 办公室, support: 市财政局}}
         """)
-    (office, finance) = plan.measures[0].assignments()
+    (office, finance) = plan.measures[0].assignments
     assert office.unit.id == "tech-bangongshi" and office.unit.parent.id == "tech"
     assert finance.unit.id == "fin" and finance.role == "support"
 
@@ -83,7 +83,7 @@ def test_former_name_and_its_alias_resolve_to_today_s_unit(tmp_path):
               - {text: 甲, responsibility: {lead: [市科技局, 甲市科学技术局]}}
         """, issuer="甲市科学技术局")
     assert plan.issuer.id == "tech" and plan.issuer_name == "甲市科学技术局"
-    assert [a.unit.id for a in plan.measures[0].assignments()] == ["tech", "tech"]
+    assert [a.unit.id for a in plan.measures[0].assignments] == ["tech", "tech"]
     assert plan.issuer.name_in(2018) == "甲市科学技术局" and plan.issuer.name_in(2022) == "甲市科技和信息局"
 
 
@@ -93,7 +93,7 @@ def test_collective_is_not_a_unit(tmp_path):
           - measures:
               - {text: 甲, responsibility: {implement: 各科室, compile: 政策科}}
         """)
-    collective, policy = plan.measures[0].assignments()
+    collective, policy = plan.measures[0].assignments
     assert collective.unit is None and collective.collective == Collective("各科室")
     assert policy.unit.id == "tech-policy" and policy.role == "compile"
 
@@ -118,7 +118,7 @@ def test_responsibility_is_inherited_and_overridden(tmp_path):
                       - {label: "4.", text: 合并单元格二}
                   - {label: "5.", text: 合并单元格之后}
         """)
-    leads = [(m.label, [a.written for a in m.assignments()], m.inherited_from) for m in plan.measures]
+    leads = [(m.label, [a.written for a in m.assignments], m.inherited_from) for m in plan.measures]
     assert leads == [
         ("1.", ["办公室"], "section"),
         ("1.", ["政策科"], "point"),
@@ -141,7 +141,7 @@ def test_parts_each_carry_their_lead(tmp_path):
         """)
     measure = plan.measures[0]
     assert measure.text == "第一句。(牵头处室:办公室)第二句。(牵头处室:政策科)"
-    assert [a.unit.id for a in measure.assignments()] == ["tech-bangongshi", "tech-policy"]
+    assert [a.unit.id for a in measure.assignments] == ["tech-bangongshi", "tech-policy"]
 
 
 def test_status_takes_the_plan_as_of_date(tmp_path):

@@ -19,7 +19,7 @@ def expected_duties(site, unit_id: str) -> tuple[set, set]:
     roles = defaultdict(set)
     for plan in site.plans:
         for measure in plan.measures:
-            for assignment in measure.assignments():
+            for assignment in measure.assignments:
                 if assignment.unit is not None and assignment.unit.id == unit_id:
                     roles[(plan.id, measure.anchor)].add(assignment.role)
     leads = {key for key, found in roles.items() if found & set(LEADING_ROLES)}
@@ -36,7 +36,7 @@ def linked_measures(section) -> set:
 
 
 def all_unit_ids(site):
-    return sorted({a.unit.id for p in site.plans for m in p.measures for a in m.assignments() if a.unit})
+    return sorted({a.unit.id for p in site.plans for m in p.measures for a in m.assignments if a.unit})
 
 
 def test_every_unit_page_lists_exactly_its_measures(built_site, shipped_site):

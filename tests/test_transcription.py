@@ -34,7 +34,7 @@ def measure(site, plan_id, section_label, label, point_label=None, nth=0):
 
 
 def names(measure, *roles):
-    return [a.written for a in measure.assignments() if a.role in roles]
+    return [a.written for a in measure.assignments if a.role in roles]
 
 
 @pytest.mark.parametrize("plan_id", sorted(EXPECTED))
@@ -77,9 +77,9 @@ def test_seed_002_merged_cells_are_inherited(shipped_site):
 
 def test_seed_002_units_resolve_to_city_bureaus(shipped_site):
     m = measure(shipped_site, "zs-2017", "二、", "2.")
-    (assignment,) = m.assignments()
+    (assignment,) = m.assignments
     assert assignment.unit.id == "zs-gxj"  # 市经济和信息化局 is today's 中山市工业和信息化局
-    collective = [a for a in measure(shipped_site, "zs-2017", "五、", "1.").assignments() if a.written == "各镇区"][0]
+    collective = [a for a in measure(shipped_site, "zs-2017", "五、", "1.").assignments if a.written == "各镇区"][0]
     assert collective.unit is None and collective.collective.name == "各镇区"
 
 
@@ -126,12 +126,12 @@ def test_seed_004_roles_and_missing_heading(shipped_site):
 
 def test_same_section_name_in_two_bodies_is_two_units(shipped_site):
     """综合科 of the 2018 经信局 plan and 综合科 of the 金融工作局 plan are different units."""
-    a = measure(shipped_site, "zs-jxj-2018", "二、", "1.", "(一)").assignments()[0].unit
-    b = measure(shipped_site, "zs-jrj-2022", "一、", "4.").assignments()[0].unit
+    a = measure(shipped_site, "zs-jxj-2018", "二、", "1.", "(一)").assignments[0].unit
+    b = measure(shipped_site, "zs-jrj-2022", "一、", "4.").assignments[0].unit
     assert a.name == b.name == "综合科"
     assert a is not b and a.id != b.id
     office_changzhou = measure(shipped_site, "cz-jxw-2018", "二、", "3、", "(一)").parts[0].responsibility.assignments[0].unit
-    office_zhongshan = measure(shipped_site, "zs-gxj-2022", "一、", "", "（二）").assignments()[0].unit
+    office_zhongshan = measure(shipped_site, "zs-gxj-2022", "一、", "", "（二）").assignments[0].unit
     assert office_changzhou.name == office_zhongshan.name == "办公室"
     assert office_changzhou.parent.name == "常州市经济和信息化委员会"
     assert office_zhongshan.parent.name == "中山市工业和信息化局"

@@ -1,0 +1,80 @@
+"""Real tools for the browser tests: Debian's Chromium driven by Playwright, axe-core and the Nu
+Html Checker from node_modules, and a plain HTTP server on 127.0.0.1.
+
+Locally a missing tool skips the test with the command that installs it; under CI=true it fails,
+so a green CI run always means the browser tests really ran.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def require(available: bool, what: str, install: str) -> None:
+    """Skip (locally) or fail (under CI=true) when a tool the test needs is missing."""
+    if available:
+        return
+    message = f"{what} is missing; install it with: {install}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_chromium() -> None:
+    require(CHROMIUM.exists(), "Debian's chromium", "apt-get install chromium fonts-noto-cjk")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+class StaticServer:
+    """Serve a folder on 127.0.0.1 at a free port for as long as the test needs it."""
+
+    def __init__(self, folder: Path):
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def run_axe(page) -> list[dict]:
+    """axe-core's WCAG 2.2 AA violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return result["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        for node in violation["nodes"][:5]:
+            lines.append(f"{violation['id']}: {violation['help']} at {node['target']}: {node.get('failureSummary', '')}")
+    return "\n".join(lines)

@@ -1,0 +1,174 @@
+"""WCAG 2.2 AA in a real browser: axe on every page, keyboard use, reflow, reading settings, print."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_support import ARTIFACTS, AXE, describe, require, run_axe
+
+REFLOW_PAGES = ["index.html", "plans/zs-2017/", "plans/zs-gxj-2022/", "plans/cz-jxw-2018/",
+                "units/", "units/zs-gxj-chanyezhengceyufazhike/", "departments/zs-gxj/", "404.html"]
+
+
+def html_pages(built_site) -> list[str]:
+    return sorted(path.removesuffix("index.html") for path in built_site.files if path.endswith(".html"))
+
+
+@pytest.fixture(scope="module")
+def axe_available():
+    require(AXE.exists(), "axe-core (npm)", "npm ci --ignore-scripts")
+
+
+def test_axe_finds_no_violations_on_any_page(built_site, site_url, page, axe_available):
+    """Every page of the built site: home, plans, unit and department pages, indexes, 404."""
+    problems = {}
+    pages = html_pages(built_site)
+    assert len(pages) > 50
+    for path in pages:
+        page.goto(site_url + path)
+        violations = run_axe(page)
+        if violations:
+            problems[path] = describe(violations)
+    assert not problems, "\n\n".join(f"{path}\n{text}" for path, text in problems.items())
+
+
+@pytest.mark.parametrize("setting", ["large", "x-large", "high-contrast"])
+def test_axe_passes_with_reading_settings_on(site_url, page, axe_available, setting):
+    page.goto(site_url + "plans/zs-gxj-2022/")
+    if setting == "high-contrast":
+        page.get_by_role("button", name="高对比度").click()
+    else:
+        page.get_by_role("button", name={"large": "大", "x-large": "特大"}[setting], exact=True).click()
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+
+
+def test_first_tab_focuses_a_visible_skip_link_that_lands_in_main(site_url, page):
+    page.goto(site_url + "plans/zs-2017/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => {
+        const el = document.activeElement, box = el.getBoundingClientRect(), style = getComputedStyle(el);
+        return {text: el.textContent, href: el.getAttribute('href'), top: box.top, height: box.height,
+                outline: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth)};
+    }""")
+    assert focused["text"] == "跳到正文" and focused["href"] == "#main"
+    assert focused["top"] >= 0 and focused["height"] >= 24, "skip link must be on screen when focused"
+    assert focused["outline"] != "none" and focused["outlineWidth"] >= 2, "focus must be visible"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
+
+
+def test_every_focusable_element_shows_focus(site_url, page):
+    page.goto(site_url + "plans/zs-gxj-2022/")
+    seen = 0
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        state = page.evaluate("""() => {
+            const el = document.activeElement, style = getComputedStyle(el);
+            return {tag: el.tagName, outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+                    shadow: style.boxShadow};
+        }""")
+        if state["tag"] == "BODY":
+            break
+        seen += 1
+        assert state["outline"] != "none" and state["width"] >= 2, state
+    assert seen > 20
+
+
+def test_reading_settings_work_by_keyboard_and_are_remembered(site_url, page):
+    page.goto(site_url + "index.html")
+    base = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    larger = page.get_by_role("button", name="大", exact=True)
+    larger.focus()
+    page.keyboard.press("Enter")
+    assert larger.get_attribute("aria-pressed") == "true"
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= base * 1.2
+    contrast = page.get_by_role("button", name="高对比度")
+    contrast.focus()
+    page.keyboard.press("Space")
+    assert contrast.get_attribute("aria-pressed") == "true"
+    assert page.evaluate("document.documentElement.dataset.contrast") == "high"
+    page.goto(site_url + "plans/zs-2017/")  # another page: both settings still apply
+    assert page.evaluate("document.documentElement.dataset.textSize") == "large"
+    assert page.evaluate("document.documentElement.dataset.contrast") == "high"
+    assert page.get_by_role("button", name="大", exact=True).get_attribute("aria-pressed") == "true"
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= base * 1.2
+
+
+def test_pages_read_fully_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "plans/zs-2017/")
+    assert page.locator("table.measures tbody tr").count() == 114
+    assert not page.locator("[data-reading-settings]").is_visible(), "controls that cannot work stay hidden"
+    page.get_by_role("link", name="市财政局").first.click()
+    assert page.locator("h1").inner_text() == "中山市财政局"
+    context.close()
+
+
+@pytest.mark.parametrize("width,text_zoom", [(320, 1), (1280, 2), (640, 2)])
+def test_no_sideways_scrolling(browser, site_url, width, text_zoom):
+    """WCAG reflow: 320 CSS px wide, and text at 200 %: the page itself never scrolls sideways."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for path in REFLOW_PAGES:
+        page.goto(site_url + path)
+        if text_zoom != 1:
+            page.evaluate(f"document.documentElement.style.fontSize = '{100 * text_zoom}%'")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} at {width}px, text {text_zoom * 100}%: {overflow}px too wide"
+    context.close()
+
+
+def test_wide_tables_scroll_in_a_focusable_region(site_url, page):
+    page.set_viewport_size({"width": 660, "height": 800})
+    page.goto(site_url + "plans/zs-gxj-2022/")
+    region = page.locator(".table-region").first
+    assert region.get_attribute("role") == "region" and region.get_attribute("tabindex") == "0"
+    label_id = region.get_attribute("aria-labelledby")
+    assert page.locator(f"#{label_id}").inner_text()
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "the table scrolls inside its region"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_phone_layout_stacks_rows_but_stays_a_table(site_url, page):
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(site_url + "plans/zs-gxj-2022/")
+    table = page.locator("#s3-p1-table")
+    assert table.evaluate("el => getComputedStyle(el.querySelector('tbody tr')).display") == "block"
+    tree = table.aria_snapshot()
+    assert tree.startswith("- table ") and "columnheader \"牵头单位\"" in tree and "rowheader" in tree
+    assert page.get_by_text("牵头单位", exact=True).first.is_visible()  # the card's own label
+
+
+def test_print_shows_the_plan_without_navigation(site_url, page):
+    page.goto(site_url + "plans/zs-gxj-2022/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".breadcrumbs").is_visible()
+    assert page.locator("dl.plan-meta").is_visible()
+    assert page.locator("table.measures tbody tr:visible").count() == 22
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / "plan-zs-gxj-2022.pdf"), format="A4")
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_screenshots_for_people_to_look_at(browser, site_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + "plans/zs-gxj-2022/")
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / f"plan-zs-gxj-2022-{width}.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
+    context.close()
+
+
+def test_the_axe_check_itself_catches_problems(page, axe_available):
+    """A page with known faults must fail, or a green run above would mean nothing."""
+    page.set_content('<html><body><img src="x.png"><p style="color:#aaa;background:#fff">浅灰色文字</p>'
+                     '<a href="#"></a></body></html>')
+    found = {violation["id"] for violation in run_axe(page)}
+    assert {"image-alt", "color-contrast", "html-has-lang", "link-name"} <= found, found
