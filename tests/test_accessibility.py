@@ -145,7 +145,9 @@ def test_phone_layout_stacks_rows_but_stays_a_table(site_url, page):
 
 def test_print_shows_the_plan_without_navigation(site_url, page):
     page.goto(site_url + "plans/zs-gxj-2022/")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     page.emulate_media(media="print")
+    assert page.locator(".editor-notes li").first.is_visible(), "editor's notes are printed"
     assert not page.locator(".site-header").is_visible()
     assert not page.locator(".breadcrumbs").is_visible()
     assert page.locator("dl.plan-meta").is_visible()

@@ -66,6 +66,20 @@
     panel.hidden = false;
   }
 
+  /* A printed plan should carry its editor's notes, which the screen keeps folded. */
+  window.addEventListener("beforeprint", function () {
+    each(document.querySelectorAll("details:not([open])"), function (details) {
+      details.setAttribute("open", "");
+      details.setAttribute("data-opened-for-print", "");
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    each(document.querySelectorAll("details[data-opened-for-print]"), function (details) {
+      details.removeAttribute("open");
+      details.removeAttribute("data-opened-for-print");
+    });
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", wire);
   } else {
