@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator import build as pipeline
 from generator.errors import BuildFailed
+from generator.search import MissingAsset
 
 ROOT = Path(__file__).resolve().parent
 
@@ -41,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"已生成 {len(files)} 个文件到 {args.output}（build OK）")
     except BuildFailed as failure:
         print(failure.report(), file=sys.stderr)
+        return 1
+    except MissingAsset as error:
+        print(error, file=sys.stderr)
         return 1
     except FileNotFoundError as error:
         print(f"找不到文件或目录：{error.filename}", file=sys.stderr)

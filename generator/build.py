@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import content as content_stage
-from . import output, render, site as site_stage
+from . import output, render, search, site as site_stage
 from .render import TEMPLATES_DIR
 
 STATIC_DIR = TEMPLATES_DIR / "static"
@@ -22,6 +22,7 @@ def build_files(content_dir: Path, include_drafts: bool = False) -> dict[str, by
     site = site_stage.derive(content)
     files: dict[str, bytes | str] = dict(render.pages(site, render.environment(), serve_mode=include_drafts))
     files.update(static_assets())
+    files.update(search.search_files(site))
     return files
 
 

@@ -73,5 +73,6 @@ def pages(site: Site, env: jinja2.Environment, serve_mode: bool = False) -> dict
     render("pages/departments.html", "departments/index.html")
     for view in site.departments.values():
         render("pages/department.html", f"departments/{view.unit.id}/index.html", view=view)
+    render("pages/search.html", "search/index.html")
     render("pages/404.html", "404.html", absolute_base=site.content.settings["base_path"])
     return out
