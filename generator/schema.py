@@ -14,6 +14,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+import fastjsonschema
 import jsonschema
 
 from .errors import ContentError
@@ -29,8 +30,26 @@ def validator(name: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
+@lru_cache(maxsize=None)
+def fast_validator(name: str):
+    """The same schema compiled to Python by fastjsonschema: about fifty times faster.
+
+    It answers only "valid or not"; when a file is not valid, jsonschema explains every error.
+    fastjsonschema knows drafts up to 7, which is all these schemas use apart from `$defs`
+    (reached through plain JSON pointers), so it is handed the schema as draft 7.
+    """
+    schema = dict(validator(name).schema)
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    return fastjsonschema.compile(schema)
+
+
 def check(document: YamlFile, name: str) -> list[ContentError]:
     """Every schema violation in `document`, each with its line, column and field."""
+    try:
+        fast_validator(name)(document.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     errors = []
     for error in validator(name).iter_errors(document.data):
         errors.extend(_explain(document, error, validator(name).schema))

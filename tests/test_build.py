@@ -105,3 +105,41 @@ def test_schemas_are_valid_and_documented(name):
     jsonschema.Draft202012Validator.check_schema(schema)
     for key, spec in schema["properties"].items():
         assert "description" in spec or "$ref" in spec, f"{name}.{key} has no description"
+
+
+def test_fast_and_full_validators_agree():
+    """The build trusts fastjsonschema's "valid"; it must never pass what jsonschema rejects."""
+    import copy
+
+    import fastjsonschema
+
+    from generator import schema, yamlfile
+
+    base = yamlfile.load(CONTENT / "plans" / "zs-jrj-2022.yaml").data
+    variants = [base]
+    for mutate in (
+        lambda d: d.update(titel="x"),
+        lambda d: d.update(year="2022"),
+        lambda d: d.update(kind="方案"),
+        lambda d: d["dates"].update(written="2022/1/1") if "dates" in d else d.update(dates={"written": "2022/1/1"}),
+        lambda d: d["sections"][0].update(measures=[{"text": "x"}]),
+        lambda d: d["sections"][0]["points"][0]["measures"].append({"label": "9."}),
+        lambda d: d["sections"][0]["points"][0]["measures"].append({"text": "a", "parts": [{"text": "b"}]}),
+        lambda d: d["sections"][0]["points"][0]["measures"].append({"group": {"lead": "综合科"}, "measures": [{"txt": "a"}]}),
+        lambda d: d["sections"][0]["points"][0]["measures"].append({"group": {"laed": "综合科"}, "measures": [{"text": "a"}]}),
+        lambda d: d["sections"][0]["points"][0]["measures"].append({"text": "a", "responsibility": {"lead": []}}),
+        lambda d: d["sections"][0]["points"][0]["measures"].append({"text": "a", "deadline": {"date": "2022-01-01"}}),
+        lambda d: d["sections"].append({"label": "六、"}),
+        lambda d: d.update(id="Bad Id"),
+    ):
+        variant = copy.deepcopy(base)
+        mutate(variant)
+        variants.append(variant)
+    for number, variant in enumerate(variants):
+        full = not list(schema.validator("plan").iter_errors(variant))
+        try:
+            schema.fast_validator("plan")(variant)
+            fast = True
+        except fastjsonschema.JsonSchemaException:
+            fast = False
+        assert full == fast == (number == 0), number
