@@ -20,7 +20,7 @@ from generator.tokenize import normalize, tokenize
 
 HARNESS = ROOT / "tests" / "js" / "harness.js"
 QUERIES = ["预决算", "政策解读", "依申请公开", "权责清单", "新闻发布会", "办公室", "2017", "网站集约化",
-           "市财政局", "产业政策与法制科", "河", "审", "12345", "ppp", "政务 公开"]
+           "市财政局", "产业政策与法制科", "河", "审", "12345", "ppp", "政务 公开", "部门20", "以及2", "6年度"]
 
 
 def node(request: dict):

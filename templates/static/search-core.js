@@ -19,7 +19,12 @@
       });
     });
     var index = lunr.Index.load(serialized);
-    var bothEnds = lunr.Query.wildcard.LEADING | lunr.Query.wildcard.TRAILING;
+    var WILDCARDS = {
+      none: lunr.Query.wildcard.NONE,
+      leading: lunr.Query.wildcard.LEADING,
+      trailing: lunr.Query.wildcard.TRAILING,
+      both: lunr.Query.wildcard.LEADING | lunr.Query.wildcard.TRAILING
+    };
     var normalizedText = {};
 
     function item(ref) {
@@ -56,7 +61,7 @@
       return normalize(query).split(/\s+/).filter(Boolean);
     }
 
-    /* Every query term is required; a single CJK character matches inside bigrams. */
+    /* Every query term is required; the tokenizer says which terms may match inside longer ones. */
     function search(state) {
       var terms = tokenizer.queryTerms(state.q || "");
       if (!terms.length) { return []; }
@@ -66,7 +71,7 @@
           query.term(term.term, {
             presence: lunr.Query.presence.REQUIRED,
             usePipeline: false,
-            wildcard: term.partial ? bothEnds : lunr.Query.wildcard.NONE
+            wildcard: WILDCARDS[term.wildcard]
           });
         });
       });

@@ -63,18 +63,26 @@
     return tokens;
   }
 
-  /* Query terms: like tokenize, but a lone CJK character is marked to match inside bigrams. */
+  /* Query terms: the text's tokens, each with the wildcard it needs. What was typed may begin or
+     end inside a longer run of the indexed text ("20" typed, "2016" indexed; "河" inside "河长"),
+     so a digit or letter run at either end of a typed word is matched as a prefix or suffix, and a
+     lone CJK character anywhere inside a bigram. Runs inside the word match whole. */
   function queryTerms(text) {
     var terms = [];
-    runs(text).forEach(function (pair) {
-      var chars = pair[1];
-      if (pair[0] === "cjk" && chars.length === 1) {
-        terms.push({ term: chars[0], partial: true });
-      } else if (pair[0] === "cjk") {
-        for (var i = 0; i < chars.length - 1; i++) { terms.push({ term: chars[i] + chars[i + 1], partial: false }); }
-      } else {
-        terms.push({ term: chars.join(""), partial: false });
-      }
+    normalize(text || "").split(/\s+/).forEach(function (word) {
+      var found = runs(word);
+      found.forEach(function (pair, position) {
+        var chars = pair[1];
+        var first = position === 0;
+        var last = position === found.length - 1;
+        if (pair[0] === "cjk" && chars.length === 1) {
+          terms.push({ term: chars[0], wildcard: "both" });
+        } else if (pair[0] === "cjk") {
+          for (var i = 0; i < chars.length - 1; i++) { terms.push({ term: chars[i] + chars[i + 1], wildcard: "none" }); }
+        } else {
+          terms.push({ term: chars.join(""), wildcard: first && last ? "both" : first ? "leading" : last ? "trailing" : "none" });
+        }
+      });
     });
     return terms;
   }
