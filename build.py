@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Command line for the site generator: build, check, schema-doc."""
+"""Command line for the site generator: build, check, serve, schema-doc."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     build_cmd = commands.add_parser("build", help="生成网站（默认命令）")
     check_cmd = commands.add_parser("check", help="只检查内容，不生成网站")
+    serve_cmd = commands.add_parser("serve", help="本地预览：生成、提供网页，保存后自动刷新")
+    serve_cmd.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只有本机可访问）")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     commands.add_parser("schema-doc", help="打印内容字段参考（docs/schema.md 由它生成）")
     for command in (build_cmd, check_cmd):
         command.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
@@ -27,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["build", *(argv or sys.argv[1:])])
 
+    if args.command == "serve":
+        from generator.serve import serve
+
+        return serve(args.content, args.host, args.port)
     if args.command == "schema-doc":
         from generator.schema_doc import reference
 

@@ -5,6 +5,7 @@ Every problem in every file is collected, so one run tells an editor everything 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import registry as registry_module
@@ -20,44 +21,85 @@ from .yamlfile import YamlFile, dotted
 PLAN_FIELDS_THAT_MARK_A_PLAN = {"id", "title", "issuer", "sections"}
 
 
-def load(content_dir: Path, include_drafts: bool = False) -> Content:
+@dataclass
+class LoadCache:
+    """What `load` learnt about each file last time, so `serve` re-reads only what changed.
+
+    A file counts as unchanged while its size and modification time are; a plan's model is
+    reused only while the registry is unchanged too, since names resolve against it.
+    """
+
+    files: dict = field(default_factory=dict)  # path -> (signature, document or None, errors)
+    plans: dict = field(default_factory=dict)  # path -> (signature, registry signature, plan, errors)
+    registry: tuple | None = None  # (signature, registry, errors)
+
+
+def _signature(path: Path) -> tuple:
+    stat = path.stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | None = None) -> Content:
     """Read and check everything under `content_dir`; raise BuildFailed listing every error."""
+    cache = cache if cache is not None else LoadCache()
     errors: list[ContentError] = []
 
     settings = _load_settings(content_dir, errors)
 
-    registry_files = []
-    for path in sorted((content_dir / "registry").glob("*.y*ml")):
-        document = _read(path, "registry", errors)
-        if document is not None:
-            registry_files.append(document)
-    registry, registry_errors = registry_module.build(registry_files)
+    registry_paths = sorted((content_dir / "registry").glob("*.y*ml"))
+    registry_signature = tuple((str(path), _signature(path)) for path in registry_paths)
+    if cache.registry is None or cache.registry[0] != registry_signature:
+        registry_errors: list[ContentError] = []
+        registry_files = [doc for doc in (_read_cached(path, "registry", registry_errors, cache) for path in registry_paths)
+                          if doc is not None]
+        registry, built_errors = registry_module.build(registry_files)
+        cache.registry = (registry_signature, registry, registry_errors + built_errors)
+    _, registry, registry_errors = cache.registry
     errors.extend(registry_errors)
 
     plans: list[Plan] = []
     seen_ids: dict[str, Path] = {}
-    plan_paths = sorted((content_dir / "plans").glob("*.y*ml"))
-    for path in plan_paths:
-        document = _read(path, "plan", errors)
-        if document is None:
+    for path in sorted((content_dir / "plans").glob("*.y*ml")):
+        signature = _signature(path)
+        cached = cache.plans.get(path)
+        if cached and cached[0] == signature and cached[1] == registry_signature:
+            _, _, plan, plan_errors, document = cached
+        else:
+            plan_errors = []
+            document = _read_cached(path, "plan", plan_errors, cache)
+            plan = _build_plan(document, registry, plan_errors) if document is not None else None
+            cache.plans[path] = (signature, registry_signature, plan, plan_errors, document)
+        errors.extend(plan_errors)
+        if document is None or plan is None:
             continue
-        plan_id = document.data["id"]
-        if plan_id in seen_ids:
+        if plan.id in seen_ids:
             line, column = document.where(("id",))
             errors.append(ContentError(
                 path, line, column, "id",
-                f"计划 id“{plan_id}”重复：{seen_ids[plan_id]} 已使用（duplicate plan id）",
+                f"计划 id“{plan.id}”重复：{seen_ids[plan.id]} 已使用（duplicate plan id）",
             ))
             continue
-        seen_ids[plan_id] = path
-        plan = _build_plan(document, registry, errors)
-        if plan is not None and (include_drafts or not plan.draft):
+        seen_ids[plan.id] = path
+        if include_drafts or not plan.draft:
             plans.append(plan)
 
     if errors:
         raise BuildFailed(errors)
     plans.sort(key=lambda plan: (-plan.year, plan.id))
     return Content(units=registry.units, plans=plans, settings=settings)
+
+
+def _read_cached(path: Path, kind: str, errors: list[ContentError], cache: LoadCache) -> YamlFile | None:
+    signature = _signature(path)
+    cached = cache.files.get(path)
+    if cached and cached[0] == signature:
+        errors.extend(cached[2])
+        return cached[1]
+    found: list[ContentError] = []
+    document = _read(path, kind, found)
+    cache.files[path] = (signature, document, found)
+    errors.extend(found)
+    return document
 
 
 def _read(path: Path, kind: str, errors: list[ContentError]) -> YamlFile | None:

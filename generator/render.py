@@ -8,6 +8,7 @@ any address, links from the configured base_path.
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -54,25 +55,50 @@ def linker(page: str, absolute_base: str | None = None):
     return url
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    """One page to render: its template, output path, and what it shows."""
+
+    template: str
+    path: str
+    kind: str  # home | plans | plan | units | unit | departments | department | search | 404
+    key: str = ""  # the plan or unit id a page is about
+    absolute_base: bool = False
+
+
+def page_specs(site: Site) -> list[PageSpec]:
+    """Every page of the site, in a fixed order."""
+    specs = [PageSpec("pages/home.html", "index.html", "home"),
+             PageSpec("pages/plans.html", "plans/index.html", "plans")]
+    specs += [PageSpec("pages/plan.html", f"plans/{plan.id}/index.html", "plan", plan.id) for plan in site.plans]
+    specs.append(PageSpec("pages/units.html", "units/index.html", "units"))
+    specs += [PageSpec("pages/unit.html", f"units/{uid}/index.html", "unit", uid) for uid in site.units]
+    specs.append(PageSpec("pages/departments.html", "departments/index.html", "departments"))
+    specs += [PageSpec("pages/department.html", f"departments/{did}/index.html", "department", did)
+              for did in site.departments]
+    specs.append(PageSpec("pages/search.html", "search/index.html", "search"))
+    specs.append(PageSpec("pages/404.html", "404.html", "404", absolute_base=True))
+    return specs
+
+
+def render_pages(site: Site, env: jinja2.Environment, specs, serve_mode: bool = False) -> dict[str, str]:
+    """Render the given pages: output path → HTML."""
+    common = {"site": site, "settings": site.content.settings, "serve_mode": serve_mode}
+    plans = {plan.id: plan for plan in site.plans}
+    out: dict[str, str] = {}
+    for spec in specs:
+        context = {}
+        if spec.kind == "plan":
+            context["plan"] = plans[spec.key]
+        elif spec.kind == "unit":
+            context["view"] = site.units[spec.key]
+        elif spec.kind == "department":
+            context["view"] = site.departments[spec.key]
+        url = linker(spec.path, site.content.settings["base_path"] if spec.absolute_base else None)
+        out[spec.path] = env.get_template(spec.template).render(page_path=spec.path, url=url, **common, **context)
+    return out
+
+
 def pages(site: Site, env: jinja2.Environment, serve_mode: bool = False) -> dict[str, str]:
     """Every page of the site: output path → HTML."""
-    common = {"site": site, "settings": site.content.settings, "serve_mode": serve_mode}
-    out: dict[str, str] = {}
-
-    def render(template: str, path: str, absolute_base: str | None = None, **context) -> None:
-        url = linker(path, absolute_base)
-        out[path] = env.get_template(template).render(page_path=path, url=url, **common, **context)
-
-    render("pages/home.html", "index.html")
-    render("pages/plans.html", "plans/index.html")
-    for plan in site.plans:
-        render("pages/plan.html", f"plans/{plan.id}/index.html", plan=plan)
-    render("pages/units.html", "units/index.html")
-    for view in site.units.values():
-        render("pages/unit.html", f"units/{view.unit.id}/index.html", view=view)
-    render("pages/departments.html", "departments/index.html")
-    for view in site.departments.values():
-        render("pages/department.html", f"departments/{view.unit.id}/index.html", view=view)
-    render("pages/search.html", "search/index.html")
-    render("pages/404.html", "404.html", absolute_base=site.content.settings["base_path"])
-    return out
+    return render_pages(site, env, page_specs(site), serve_mode)

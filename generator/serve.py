@@ -1,0 +1,299 @@
+"""`build.py serve`: build, serve on 127.0.0.1, rebuild on save, reload open pages.
+
+- Files are watched with watchdog (inotify where the system has it), so a save is seen at once;
+  changes that arrive within BATCH_SECONDS of the first are rebuilt together.
+- Rebuilds go through rebuild.LiveBuild, which re-renders only the pages a change affects.
+- Open pages reload through python-livereload's websocket handler and its livereload.js. We call
+  its reload directly after each rebuild, so its own polling (and the 3 s it ignores changes
+  after a reload) never delays or drops a reload.
+- When content is broken, the terminal prints file:line:column and the message, the server keeps
+  serving the last good pages, and every page opened or reloaded shows an overlay with the errors.
+- The reload and overlay scripts are added to HTML responses here; the files on disk, like the
+  output of `build`, never contain them.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import shutil
+import sys
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import ioloop, web
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .errors import BuildFailed
+from .rebuild import LiveBuild
+from .render import TEMPLATES_DIR
+from .search import MissingAsset, search_files
+
+BATCH_SECONDS = 0.1
+OVERLAY_JS = Path(__file__).resolve().parent / "serve_assets" / "overlay.js"
+INJECTED = (
+    b'<script src="/livereload.js?port=PORT"></script>'
+    b'<script src="/__serve__/overlay.js" defer></script>'
+)
+PLACEHOLDER = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>内容有错误</title></head>
+<body><main><h1>内容有错误，网站还没有生成</h1><p>请按终端或本页提示修正文件；保存后页面会自动刷新。</p></main></body></html>
+"""
+
+
+class _Injector(web.OutputTransform):
+    """Adds the reload and overlay scripts to every HTML page this server sends."""
+
+    script = b""
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        if "html" in headers.get("Content-Type", "") and b"</head>" in chunk:
+            chunk = chunk.replace(b"</head>", self.script + b"</head>", 1)
+            if "Content-Length" in headers:
+                headers["Content-Length"] = str(len(chunk)) if finishing else str(
+                    int(headers["Content-Length"]) + len(self.script))
+        return status_code, headers, chunk
+
+
+class _SiteHandler(web.StaticFileHandler):
+    """The built pages, never cached, with the site's own 404 page for unknown addresses."""
+
+    def set_extra_headers(self, path):
+        self.set_header("Cache-Control", "no-store")
+
+    def write_error(self, status_code, **kwargs):
+        page = Path(self.root) / "404.html"
+        if status_code == 404 and page.exists():
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(page.read_bytes())
+        else:
+            super().write_error(status_code, **kwargs)
+
+
+class _ErrorsHandler(web.RequestHandler):
+    state = None
+
+    def get(self):
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(self.state.errors, ensure_ascii=False))
+
+
+class _OverlayHandler(web.RequestHandler):
+    def get(self):
+        self.set_header("Content-Type", "application/javascript; charset=utf-8")
+        self.finish(OVERLAY_JS.read_bytes())
+
+
+class _Watcher(FileSystemEventHandler):
+    """Hands changes to content and templates to the IO loop.
+
+    Only writes count (not the reads the build itself makes), and only the kinds of file the
+    build uses, so editors' swap and backup files do not trigger rebuilds.
+    """
+
+    WRITES = {"created", "modified", "deleted", "moved", "closed"}
+    SUFFIXES = {".yaml", ".yml", ".html", ".css", ".js", ".svg"}
+
+    def __init__(self, server: "PreviewServer"):
+        self.server = server
+
+    def on_any_event(self, event):
+        if event.is_directory or event.event_type not in self.WRITES:
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            path = Path(raw) if raw else None
+            if path is None or path.suffix not in self.SUFFIXES or path.name.startswith((".", "~")):
+                continue
+            self.server.loop.add_callback(self.server.file_changed, path)
+
+
+class PreviewServer:
+    def __init__(self, content_dir: Path, host: str, port: int, out=sys.stdout):
+        self.content_dir = content_dir.resolve()
+        self.host, self.port = host, port
+        self.out = out
+        self.serve_dir = Path(tempfile.mkdtemp(prefix="zwgk-serve-"))
+        self.live = LiveBuild(self.content_dir, self.serve_dir, include_drafts=True)
+        self.errors: list[dict] = []
+        self.pending: set[Path] = set()
+        self.timer = None
+        self.generation = 0
+        self.builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild")
+        self.indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
+        self.loop: ioloop.IOLoop | None = None
+        self.observer = None
+        self.closing = False
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    # -- building -------------------------------------------------------------------------
+
+    def _run(self, job):
+        """Run a LiveBuild step; turn content errors into the overlay's list."""
+        try:
+            outcome = job()
+            return outcome, None
+        except BuildFailed as failure:
+            return None, failure
+        except MissingAsset as error:
+            return None, error
+
+    def first_build(self) -> None:
+        outcome, failure = self._run(self.live.build_all)
+        if failure is not None:
+            self._show_failure(failure)
+            (self.serve_dir / "index.html").write_text(PLACEHOLDER, encoding="utf-8")
+        else:
+            self.say(f"已生成 {outcome.pages} 个页面（{outcome.seconds * 1000:.0f} ms）")
+            self._start_search()
+
+    def file_changed(self, path: Path) -> None:
+        self.pending.add(path)
+        if self.timer is None:
+            self.timer = self.loop.call_later(BATCH_SECONDS, self._flush)
+
+    def _flush(self) -> None:
+        self.timer = None
+        batch, self.pending = self.pending, set()
+        self.generation += 1
+        future = self.builder.submit(self._run, lambda: self.live.update(batch))
+
+        def finished(done):
+            if not done.cancelled() and not self.closing:
+                self.loop.add_callback(self._rebuilt, batch, done.result())
+
+        future.add_done_callback(finished)
+
+    def _rebuilt(self, batch: set[Path], result) -> None:
+        outcome, failure = result
+        names = "、".join(sorted(_relative(p) for p in batch))
+        if failure is not None:
+            self._show_failure(failure)
+            self._reload("*")
+            return
+        recovered = bool(self.errors)
+        self.errors = []
+        if recovered:
+            self.say("错误已修正。")
+        self.say(f"已更新 {names}：渲染 {outcome.pages} 个页面，写入 {outcome.written} 个文件"
+                 f"（{outcome.seconds * 1000:.0f} ms）")
+        css_only = all(p.suffix == ".css" for p in batch)
+        self._reload("assets/site.css" if css_only else "*")
+        if outcome.search_pending:
+            self._start_search()
+
+    def _start_search(self) -> None:
+        generation, site = self.generation, self.live.site
+        future = self.indexer.submit(search_files, site)
+
+        def written(done):
+            if done.cancelled() or self.closing:
+                return
+            try:
+                files = done.result()
+            except MissingAsset as error:
+                self.loop.add_callback(self.say, str(error))
+                return
+            if generation == self.generation:
+                self.builder.submit(self.live.write_extra, files)
+
+        future.add_done_callback(written)
+
+    def _show_failure(self, failure) -> None:
+        if isinstance(failure, BuildFailed):
+            self.errors = [error.as_dict() for error in failure.errors]
+            self.say(failure.report())
+        else:
+            self.errors = [{"file": "", "line": 0, "column": 0, "field": None, "message": str(failure)}]
+            self.say(str(failure))
+        self.say("网站仍显示上一次成功生成的页面；修正并保存后会自动更新。")
+
+    def _reload(self, path: str) -> None:
+        LiveReloadHandler.reload_waiters(path)
+
+    # -- serving --------------------------------------------------------------------------
+
+    def application(self) -> web.Application:
+        _ErrorsHandler.state = self
+        LiveReloadHandler.watcher = self  # only `.filepath` is read, when no path is given
+        LiveReloadHandler.live_css = True
+        _Injector.script = INJECTED.replace(b"PORT", str(self.port).encode())
+        return web.Application(
+            [
+                (r"/livereload", LiveReloadHandler),
+                (r"/livereload.js", LiveReloadJSHandler),
+                (r"/__serve__/errors.json", _ErrorsHandler),
+                (r"/__serve__/overlay.js", _OverlayHandler),
+                (r"/(.*)", _SiteHandler, {"path": str(self.serve_dir), "default_filename": "index.html"}),
+            ],
+            transforms=[_Injector],
+        )
+
+    filepath = "*"
+
+    def run(self) -> int:
+        _stop_on_sigterm()
+        self.loop = ioloop.IOLoop.current()
+        try:
+            self.application().listen(self.port, address=self.host)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                self.say(f"端口 {self.port} 已被占用：请关闭占用它的程序，或用 --port 指定其他端口"
+                         f"（port {self.port} is in use）")
+            else:
+                self.say(f"无法在 {self.host}:{self.port} 上启动预览：{error.strerror}")
+            self.close()
+            return 1
+        self.first_build()
+        self.observer = Observer()
+        handler = _Watcher(self)
+        for folder in (self.content_dir, TEMPLATES_DIR):
+            self.observer.schedule(handler, str(folder), recursive=True)
+        self.observer.start()
+        self.say(f"正在预览 http://{self.host}:{self.port}/ （保存文件后页面自动刷新；按 Ctrl-C 停止）")
+        try:
+            self.loop.start()
+        except KeyboardInterrupt:
+            pass
+        self.say("已停止预览。")
+        self.close()
+        return 0
+
+    def close(self) -> None:
+        self.closing = True
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=5)
+        self.builder.shutdown(wait=False, cancel_futures=True)
+        self.indexer.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(self.serve_dir, ignore_errors=True)
+
+
+def _relative(path: Path) -> str:
+    for base in (Path.cwd(),):
+        try:
+            return str(path.resolve().relative_to(base))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _stop_on_sigterm() -> None:
+    """A terminal's Ctrl-C raises KeyboardInterrupt; treat a polite kill (SIGTERM) the same way."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+
+
+def serve(content_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    return PreviewServer(content_dir, host, port).run()
+

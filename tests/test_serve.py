@@ -1,0 +1,228 @@
+"""The editors' preview: `build.py serve` with the real livereload server on 127.0.0.1 and a real
+browser: saves show up by themselves, mistakes show in the page, the output stays clean."""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from generator import build as pipeline
+from generator.rebuild import LiveBuild
+from generator.render import TEMPLATES_DIR
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Serve:
+    """`build.py serve` in a subprocess, its terminal output collected line by line."""
+
+    def __init__(self, content: Path, port: int):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}/"
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--port", str(port)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait_for("正在预览")
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_for(self, text: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.output:
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"serve never printed {text!r}; it printed:\n{self.output}")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                raise
+        return self.process.returncode
+
+
+@pytest.fixture
+def server(content_copy):
+    running = Serve(content_copy, free_port())
+    yield running
+    running.stop()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_saved_edit_shows_in_the_open_page(server, content_copy, page):
+    plan = content_copy / "plans" / "zs-jrj-2022.yaml"
+    page.goto(server.url + "plans/zs-jrj-2022/")
+    page.wait_for_function("window.LiveReload !== undefined")
+    time.sleep(0.3)  # the websocket handshake
+    started = time.monotonic()
+    edit(plan, "规范行政法规使用", "规范行政法规使用（第一次修改）")
+    page.get_by_text("（第一次修改）").wait_for(timeout=5000)
+    first = time.monotonic() - started
+    assert first < 1.5, f"the edit took {first:.2f} s to show"
+    time.sleep(1.0)  # a second save a second later must reload too (livereload ignores 3 s by default)
+    started = time.monotonic()
+    edit(plan, "（第一次修改）", "（第二次修改）")
+    page.get_by_text("（第二次修改）").wait_for(timeout=5000)
+    assert time.monotonic() - started < 1.5
+    assert "已更新" in server.output
+
+
+def test_broken_file_shows_an_overlay_and_recovers(server, content_copy, page):
+    plan = content_copy / "plans" / "zs-jrj-2022.yaml"
+    page.goto(server.url + "plans/zs-jrj-2022/")
+    page.wait_for_function("window.LiveReload !== undefined")
+    time.sleep(0.3)
+    edit(plan, "\ntitle:", "\ntitel:")
+    overlay = page.locator("#serve-error-overlay")
+    overlay.wait_for(timeout=5000)
+    assert overlay.get_attribute("role") == "alert"
+    text = overlay.inner_text()
+    assert "zs-jrj-2022.yaml:3:1" in text and "未知字段“titel”" in text
+    server.wait_for("zs-jrj-2022.yaml:3:1: [titel]")
+    assert page.locator("h1").inner_text() == "中山市金融工作局2022年政务公开工作要点分工方案"  # last good page
+    page.keyboard.press("Escape")
+    assert overlay.count() == 0, "the overlay is dismissed by keyboard"
+    edit(plan, "\ntitel:", "\ntitle:")
+    server.wait_for("错误已修正")
+    page.wait_for_function("!document.getElementById('serve-error-overlay')")
+    time.sleep(0.5)
+    assert page.locator("#serve-error-overlay").count() == 0
+    assert server.process.poll() is None, "the server keeps running"
+
+
+def test_burst_of_saves_is_one_rebuild(server, content_copy):
+    plans = content_copy / "plans"
+    before = server.output.count("已更新")
+    for name, old in (("zs-jrj-2022.yaml", "规范行政法规使用"), ("zs-2017.yaml", "密切跟踪研判")):
+        edit(plans / name, old, old + "甲")
+    server.wait_for("zs-2017.yaml")
+    time.sleep(0.5)
+    updates = server.output.count("已更新") - before
+    assert updates == 1, server.output
+
+
+def test_drafts_show_in_serve_marked_and_stay_out_of_build(content_copy, tmp_path, page):
+    plan = content_copy / "plans" / "zs-jrj-2022.yaml"
+    edit(plan, "\nkind:", "\ndraft: true\nkind:")
+    running = Serve(content_copy, free_port())
+    try:
+        page.goto(running.url + "plans/zs-jrj-2022/")
+        assert page.locator("h1 .draft-tag").inner_text() == "草稿"
+    finally:
+        running.stop()
+    assert "plans/zs-jrj-2022/index.html" not in pipeline.build_files(content_copy)
+
+
+def test_ctrl_c_stops_cleanly(content_copy):
+    running = Serve(content_copy, free_port())
+    assert running.stop() == 0
+    assert "已停止预览" in running.output and "Traceback" not in running.output
+
+
+def test_port_in_use_gets_a_clear_message(content_copy):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content_copy),
+                                 "--port", str(port)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 1
+    assert f"端口 {port} 已被占用" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_built_output_has_no_reload_script(built_site):
+    for path in built_site.files:
+        data = (built_site.output / path).read_bytes()
+        assert b"livereload" not in data and b"__serve__" not in data, path
+
+
+def clean_build(content: Path) -> dict[str, bytes]:
+    files = pipeline.build_files(content, include_drafts=True)
+    return {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
+
+
+def on_disk(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+EDITS = {
+    "measure text": lambda c: edit(c / "plans" / "zs-jrj-2022.yaml", "规范行政法规使用", "规范行政法规的使用"),
+    "lead unit": lambda c: edit(c / "plans" / "zs-2017.yaml", "lead: 市财政局", "lead: 市审计局"),
+    "plan removed": lambda c: (c / "plans" / "zs-jrj-2022.yaml").unlink(),
+    "plan id changed": lambda c: edit(c / "plans" / "zs-gxj-2022.yaml", "id: zs-gxj-2022", "id: zs-gxj-2022-v2"),
+    "new plan": lambda c: (c / "plans" / "copy.yaml").write_text(
+        (c / "plans" / "zs-jrj-2022.yaml").read_text(encoding="utf-8").replace("id: zs-jrj-2022", "id: zs-jrj-2023")
+        .replace("year: 2022", "year: 2023"), encoding="utf-8"),
+    "registry": lambda c: edit(c / "registry" / "zs-jrj.yaml", "{name: 产业金融科, kind: section}",
+                               "{name: 产业金融科, kind: section, note: 测试}"),
+    "settings": lambda c: edit(c / "site.yaml", "title: 政务公开工作要点", "title: 政务公开"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(EDITS))
+def test_incremental_output_equals_a_clean_build(content_copy, tmp_path, change):
+    live = LiveBuild(content_copy, tmp_path / "served")
+    live.build_all()
+    live.build_search()
+    before = {p: p.read_bytes() for p in content_copy.rglob("*.yaml")}
+    time.sleep(0.01)
+    EDITS[change](content_copy)
+    after = {p: p.read_bytes() for p in content_copy.rglob("*.yaml")}
+    changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    outcome = live.update(changed)
+    live.build_search()
+    assert on_disk(tmp_path / "served") == clean_build(content_copy)
+    if change == "measure text":
+        assert outcome.pages < 20, "a text edit re-renders a few pages, not the site"
+
+
+def test_template_change_renders_only_its_pages(content_copy, tmp_path):
+    live = LiveBuild(content_copy, tmp_path / "served")
+    live.build_all()
+    outcome = live.update({TEMPLATES_DIR / "pages" / "unit.html"})
+    assert outcome.pages == len(live.site.units)
+    outcome = live.update({TEMPLATES_DIR / "static" / "site.css"})
+    assert outcome.pages == 0
+
+
+def test_reload_happens_within_a_second_at_shipped_size(server, content_copy):
+    """Terminal timing of one plan edit: the rebuild itself, without the browser."""
+    edit(content_copy / "plans" / "zs-gxj-2022.yaml", "配合市司法局做好相关工作。", "配合市司法局做好相关工作。甲")
+    server.wait_for("zs-gxj-2022.yaml：渲染")
+    line = [entry for entry in server.lines if "zs-gxj-2022.yaml：渲染" in entry][-1]
+    milliseconds = int(re.search(r"（(\d+) ms）", line).group(1))
+    assert milliseconds < 500, line
