@@ -3,7 +3,9 @@
 Usage: .venv/bin/python benchmarks/synthetic.py OUT_DIR [--plans 200] [--measures 30] [--seed 1]
 
 Sentences are drawn from the shipped plans, so the text has the vocabulary and length of real
-measures; units come from the shipped registry, so every name resolves.
+measures. As in real life, each body publishes one plan a year: the corpus has one synthetic
+bureau (with eight sections) per ten plans, registered beside the shipped registry, and each
+plan names its issuer's sections and a few city bureaus.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from generator import content as content_stage  # noqa: E402
 
-ISSUERS = ["zs-gxj", "zs-jrj", "cz-jxw"]
 NUMERALS = "一二三四五六七八九十"
+SECTION_NAMES = ["办公室", "综合科", "政策法规科", "财务科", "信息科", "规划科", "监督科", "服务科"]
+PLANS_PER_BODY = 10
 
 
 def sentences(content) -> list[str]:
@@ -37,18 +40,26 @@ def sentences(content) -> list[str]:
 def make_corpus(out: Path, plans: int = 200, measures_per_plan: int = 30, seed: int = 1) -> Path:
     shipped = content_stage.load(ROOT / "content")
     pool = sentences(shipped)
-    units = {unit.id: unit for unit in shipped.units}
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
     (out / "plans").mkdir(parents=True)
     shutil.copytree(ROOT / "content" / "registry", out / "registry")
     shutil.copy(ROOT / "content" / "site.yaml", out / "site.yaml")
+    bodies = [f"中山市合成第{number + 1}局" for number in range((plans + PLANS_PER_BODY - 1) // PLANS_PER_BODY)]
+    registry = {"parent": "zhongshan", "units": [
+        {"id": f"syn-{number + 1}", "name": name, "kind": "department",
+         "children": [{"name": section, "kind": "section"} for section in SECTION_NAMES]}
+        for number, name in enumerate(bodies)]}
+    (out / "registry" / "synthetic.yaml").write_text(
+        yaml.safe_dump(registry, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    city_bureaus = [unit.aliases[0] for unit in shipped.units
+                    if unit.parent is not None and unit.parent.id == "zhongshan" and unit.aliases]
     sections_per_plan, points_per_section = 5, 2
     per_point = max(1, measures_per_plan // (sections_per_plan * points_per_section))
     for number in range(plans):
-        issuer = units[ISSUERS[number % len(ISSUERS)]]
-        sections_of_issuer = [child.name for child in issuer.children]
+        issuer = bodies[number // PLANS_PER_BODY]
+        sections_of_issuer = SECTION_NAMES + [rng.choice(city_bureaus)]
         sections = []
         for s in range(sections_per_plan):
             points = []
@@ -68,10 +79,10 @@ def make_corpus(out: Path, plans: int = 200, measures_per_plan: int = 30, seed: 
             sections.append({"label": f"{NUMERALS[s]}、", "title": rng.choice(pool)[:20], "points": points})
         plan = {
             "id": f"synthetic-{number:05d}",
-            "title": f"{issuer.name}{2010 + number % 15}年政务公开工作要点分工方案（第{number}号）",
-            "issuer": issuer.name,
+            "title": f"{issuer}{2013 + number % PLANS_PER_BODY}年政务公开工作要点分工方案",
+            "issuer": issuer,
             "kind": "分工方案",
-            "year": 2010 + number % 15,
+            "year": 2013 + number % PLANS_PER_BODY,
             "sections": sections,
         }
         text = "# yaml-language-server: $schema=../../schema/plan.schema.json\n" + yaml.safe_dump(

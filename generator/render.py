@@ -7,7 +7,6 @@ any address, links from the configured base_path.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,14 +42,12 @@ def cn_date(value: str) -> str:
 def linker(page: str, absolute_base: str | None = None):
     """The `url(target)` function for one page: links to `target` (`units/x/`, `plans/y/#s1`)."""
 
+    depth = page.count("/")  # plans/x/index.html sits two folders down
+
     def url(target: str) -> str:
         if absolute_base:
             return absolute_base + target
-        path, _, fragment = target.partition("#")
-        relative = posixpath.relpath(path or ".", posixpath.dirname(page) or ".")
-        if path == "" or path.endswith("/"):
-            relative = "./" if relative == "." else relative + "/"
-        return relative + (f"#{fragment}" if fragment else "")
+        return ("../" * depth + target) or "./"
 
     return url
 

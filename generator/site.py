@@ -6,13 +6,16 @@ Nothing here reads files or writes HTML; it only answers the questions pages ask
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
 from .model import LEADING_ROLES, ROLES, Content, Measure, Plan, Unit
 
 
+@lru_cache(maxsize=None)
 def pinyin_key(text: str) -> tuple:
     """Sort key for Chinese names in 汉语拼音 order (the order readers expect in an index)."""
     return (tuple(lazy_pinyin(text, style=Style.TONE3)), text)
@@ -142,22 +145,40 @@ def derive(content: Content) -> Site:
                 departments=departments, unit_index=unit_index)
 
 
-def _collect_duties(plans: list[Plan]) -> dict[Unit, list[Duty]]:
-    """Every (unit, measure) pair once, with all the roles the unit has on that measure."""
-    found: dict[Unit, dict[Measure, Duty]] = {}
-    for plan in plans:
+ROLE_ORDER = {role: position for position, role in enumerate(ROLES)}
+_plan_duties: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _duties_in(plan: Plan) -> list[tuple[Unit, Duty]]:
+    """(unit, duty) pairs of one plan, computed once per plan object.
+
+    `serve` keeps the Plan objects of unchanged files, so after an edit only the edited plan's
+    duties are worked out again.
+    """
+    if plan not in _plan_duties:
+        pairs: dict[tuple[int, int], tuple[Unit, Duty]] = {}
         for measure in plan.measures:
             for assignment in measure.assignments:
                 if assignment.unit is None:
                     continue
-                per_unit = found.setdefault(assignment.unit, {})
-                duty = per_unit.get(measure)
-                if duty is None:
-                    duty = per_unit[measure] = Duty(measure, [], assignment.written)
+                key = (id(assignment.unit), id(measure))
+                if key not in pairs:
+                    pairs[key] = (assignment.unit, Duty(measure, [], assignment.written))
+                duty = pairs[key][1]
                 if assignment.role not in duty.roles:
                     duty.roles.append(assignment.role)
-                    duty.roles.sort(key=list(ROLES).index)
-    return {unit: list(duties.values()) for unit, duties in found.items()}
+                    duty.roles.sort(key=ROLE_ORDER.__getitem__)
+        _plan_duties[plan] = list(pairs.values())
+    return _plan_duties[plan]
+
+
+def _collect_duties(plans: list[Plan]) -> dict[Unit, list[Duty]]:
+    """Every (unit, measure) pair once, with all the roles the unit has on that measure."""
+    found: dict[Unit, list[Duty]] = {}
+    for plan in plans:
+        for unit, duty in _duties_in(plan):
+            found.setdefault(unit, []).append(duty)
+    return found
 
 
 def _unit_view(unit: Unit, duties: list[Duty]) -> UnitView:
