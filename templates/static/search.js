@@ -123,41 +123,45 @@
     return made;
   }
 
-  function resultItem(ref, parts) {
+  /* What a result shows: its address, title, one line about it and, for a measure, a snippet. */
+  function describe(ref) {
     var kind = ref.charAt(0);
     var number = Number(ref.slice(1));
-    var item = element("li", "search-result");
-    var heading = element("h2", "search-result__title");
-    var link = element("a");
-    var meta = element("p", "search-result__meta");
     if (kind === "m") {
       var measure = data.measures[number];
       var plan = data.plans[measure.plan];
-      link.href = base + measure.url;
-      link.appendChild(highlighted(measure.path || plan.title, parts, 0));
-      meta.textContent = plan.title + " · " + plan.year + "年" +
-        (measure.leads.length ? " · 牵头：" + measure.leads.join("、") : "");
-      item.appendChild(heading).appendChild(link);
-      item.appendChild(meta);
-      var source = [measure.text, measure.status, measure.units].filter(function (text) {
+      return {
+        url: measure.url, title: measure.path || plan.title,
+        meta: plan.title + " · " + plan.year + "年" + (measure.leads.length ? " · 牵头：" + measure.leads.join("、") : ""),
+        texts: [measure.text, measure.status, measure.units]
+      };
+    }
+    if (kind === "p") {
+      var found = data.plans[number];
+      return { url: found.url, title: found.title, meta: "计划 · " + found.issuer + " · " + found.year + "年", texts: [] };
+    }
+    var unit = data.units[number];
+    return {
+      url: unit.url, title: unit.name, texts: [],
+      meta: "单位 · 牵头 " + unit.leads + " 项，配合及其他 " + unit.supports + " 项"
+    };
+  }
+
+  function resultItem(ref, parts) {
+    var shown = describe(ref);
+    var item = element("li", "search-result");
+    var link = element("a");
+    link.href = base + shown.url;
+    link.appendChild(highlighted(shown.title, parts, 0));
+    item.appendChild(element("h2", "search-result__title")).appendChild(link);
+    item.appendChild(element("p", "search-result__meta", shown.meta));
+    if (shown.texts.length) {
+      /* The snippet comes from the first text that holds what was typed (else the measure itself). */
+      var source = shown.texts.filter(function (text) {
         var normalized = normalize(text);
         return parts.some(function (part) { return normalized.indexOf(part) >= 0; });
-      })[0] || measure.text;
+      })[0] || shown.texts[0];
       item.appendChild(element("p", "search-result__snippet")).appendChild(highlighted(source, parts, 120));
-    } else if (kind === "p") {
-      var found = data.plans[number];
-      link.href = base + found.url;
-      link.appendChild(highlighted(found.title, parts, 0));
-      meta.textContent = "计划 · " + found.issuer + " · " + found.year + "年";
-      item.appendChild(heading).appendChild(link);
-      item.appendChild(meta);
-    } else {
-      var unit = data.units[number];
-      link.href = base + unit.url;
-      link.appendChild(highlighted(unit.name, parts, 0));
-      meta.textContent = "单位 · 牵头 " + unit.leads + " 项，配合及其他 " + unit.supports + " 项";
-      item.appendChild(heading).appendChild(link);
-      item.appendChild(meta);
     }
     return item;
   }
