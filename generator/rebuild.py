@@ -74,7 +74,7 @@ class LiveBuild:
         started = time.perf_counter()
         self.env = render.environment()
         site = self._derive()
-        new = {path: html.encode("utf-8") for path, html in render.pages(site, self.env, True).items()}
+        new = {path: html.encode("utf-8") for path, html in render.pages(site, self.env).items()}
         new.update(static_assets())
         outcome = self._write(new, replace_all=True)
         self.site = site
@@ -111,7 +111,7 @@ class LiveBuild:
         site = self._derive() if content else old_site
         indexes = index_inputs(site)
         specs = self._affected(old_site, site, templates, indexes)
-        rendered = render.render_pages(site, self.env, specs, True) if specs else {}
+        rendered = render.render_pages(site, self.env, specs) if specs else {}
         for path, html in rendered.items():
             new[path] = html.encode("utf-8")
         live = {spec.path for spec in render.page_specs(site)}

@@ -78,9 +78,9 @@ def page_specs(site: Site) -> list[PageSpec]:
     return specs
 
 
-def render_pages(site: Site, env: jinja2.Environment, specs, serve_mode: bool = False) -> dict[str, str]:
+def render_pages(site: Site, env: jinja2.Environment, specs) -> dict[str, str]:
     """Render the given pages: output path → HTML."""
-    common = {"site": site, "settings": site.content.settings, "serve_mode": serve_mode}
+    common = {"site": site, "settings": site.content.settings}
     plans = {plan.id: plan for plan in site.plans}
     out: dict[str, str] = {}
     for spec in specs:
@@ -96,6 +96,6 @@ def render_pages(site: Site, env: jinja2.Environment, specs, serve_mode: bool = 
     return out
 
 
-def pages(site: Site, env: jinja2.Environment, serve_mode: bool = False) -> dict[str, str]:
+def pages(site: Site, env: jinja2.Environment) -> dict[str, str]:
     """Every page of the site: output path → HTML."""
-    return render_pages(site, env, page_specs(site), serve_mode)
+    return render_pages(site, env, page_specs(site))
