@@ -123,7 +123,6 @@ class PreviewServer:
         self.timer = None
         self.generation = 0
         self.builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild")
-        self.indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
         self.loop: ioloop.IOLoop | None = None
         self.observer = None
         self.closing = False
@@ -188,21 +187,20 @@ class PreviewServer:
             self._start_search()
 
     def _start_search(self) -> None:
+        """Build the search data on a daemon thread: slow on big sites, and never worth waiting
+        for when the editor presses Ctrl-C. Only the newest site's data is written."""
         generation, site = self.generation, self.live.site
-        future = self.indexer.submit(search_files, site)
 
-        def written(done):
-            if done.cancelled() or self.closing:
-                return
+        def build():
             try:
-                files = done.result()
+                files = search_files(site)
             except MissingAsset as error:
                 self.loop.add_callback(self.say, str(error))
                 return
-            if generation == self.generation:
+            if generation == self.generation and not self.closing:
                 self.builder.submit(self.live.write_extra, files)
 
-        future.add_done_callback(written)
+        threading.Thread(target=build, name="search", daemon=True).start()
 
     def _show_failure(self, failure) -> None:
         if isinstance(failure, BuildFailed):
@@ -268,9 +266,8 @@ class PreviewServer:
         self.closing = True
         if self.observer is not None:
             self.observer.stop()
-            self.observer.join(timeout=5)
+            self.observer.join(timeout=2)
         self.builder.shutdown(wait=False, cancel_futures=True)
-        self.indexer.shutdown(wait=False, cancel_futures=True)
         shutil.rmtree(self.serve_dir, ignore_errors=True)
 
 
