@@ -30,7 +30,7 @@ class LoadCache:
     """
 
     files: dict = field(default_factory=dict)  # path -> (signature, document or None, errors)
-    plans: dict = field(default_factory=dict)  # path -> (signature, registry signature, plan, errors)
+    plans: dict = field(default_factory=dict)  # path -> (signature, registry signature, plan, errors, document)
     registry: tuple | None = None  # (signature, registry, errors)
 
 
