@@ -25,9 +25,6 @@ from . import render, search, site as site_stage
 from .build import STATIC_DIR, static_assets
 from .render import TEMPLATES_DIR
 
-INDEX_KINDS = {"home", "plans", "units", "departments", "search", "404"}
-
-
 def index_inputs(site: site_stage.Site) -> dict[str, tuple]:
     """What each index page shows, in a comparable form: an index page whose inputs did not
     change is not rendered again (at 2,000 plans, the home page alone takes a quarter second)."""
@@ -163,7 +160,7 @@ class LiveBuild:
                 specs.append(spec)
             elif not changed_plans:
                 continue
-            elif spec.kind in INDEX_KINDS:
+            elif spec.kind in indexes:
                 if indexes[spec.kind] != self.indexes.get(spec.kind):
                     specs.append(spec)
             elif spec.kind == "plan" and new_plans[spec.key] in changed_plans:

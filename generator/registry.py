@@ -85,7 +85,7 @@ def build(files: list[YamlFile]) -> tuple[Registry, list[ContentError]]:
     pending = []  # (file, parent id, units data)
     for document in files:
         data = document.data or {}
-        for index, name in enumerate(data.get("collectives", [])):
+        for name in data.get("collectives", []):
             registry.collectives[name] = Collective(name)
         pending.append((document, data.get("parent"), data.get("units", [])))
 

@@ -272,12 +272,11 @@ class PreviewServer:
 
 
 def _relative(path: Path) -> str:
-    for base in (Path.cwd(),):
-        try:
-            return str(path.resolve().relative_to(base))
-        except ValueError:
-            pass
-    return str(path)
+    """A changed file as the editor knows it: relative to where serve was started, if inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _stop_on_sigterm() -> None:

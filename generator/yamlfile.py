@@ -19,7 +19,7 @@ import yaml
 
 from .errors import ContentError
 
-Path_ = tuple  # a path into the data: keys and list indexes
+DataPath = tuple  # a path into the data: keys and list indexes
 
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
@@ -48,10 +48,10 @@ class YamlFile:
 
     path: Path
     data: object
-    positions: dict = field(default_factory=dict)  # Path_ -> (line, column), 1-based
-    key_positions: dict = field(default_factory=dict)  # Path_ of a mapping key -> (line, column)
+    positions: dict = field(default_factory=dict)  # DataPath -> (line, column), 1-based
+    key_positions: dict = field(default_factory=dict)  # DataPath of a mapping key -> (line, column)
 
-    def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
+    def where(self, path: DataPath, key: bool = False) -> tuple[int, int]:
         """Position of the value at `path`, or of its nearest ancestor we know."""
         table = self.key_positions if key else self.positions
         path = tuple(path)
@@ -104,7 +104,7 @@ def load(path: Path) -> YamlFile:
     return result
 
 
-def _construct(node, path: Path_, out: YamlFile):
+def _construct(node, path: DataPath, out: YamlFile):
     out.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         mapping = {}
@@ -119,7 +119,7 @@ def _construct(node, path: Path_, out: YamlFile):
             if key in mapping:
                 raise ContentError(
                     out.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                    _dotted(child), f"字段“{key}”重复出现（duplicate key）",
+                    dotted(child), f"字段“{key}”重复出现（duplicate key）",
                 )
             out.key_positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             mapping[key] = _construct(value_node, child, out)
@@ -144,10 +144,6 @@ def _scalar(node, out: YamlFile):
         out.path, node.start_mark.line + 1, node.start_mark.column + 1, None,
         f"不支持的 YAML 标签 {tag}（unsupported YAML tag）；请直接写文字",
     )
-
-
-def _dotted(path: Path_) -> str:
-    return dotted(path)
 
 
 def dotted(path) -> str:
