@@ -20,9 +20,10 @@ def build_files(content_dir: Path, include_drafts: bool = False) -> dict[str, by
     """Every file of the site, in memory: output path → content."""
     content = content_stage.load(content_dir, include_drafts=include_drafts)
     site = site_stage.derive(content)
-    files: dict[str, bytes | str] = dict(render.pages(site, render.environment()))
+    found = search.search_files(site)
+    files: dict[str, bytes | str] = dict(render.pages(site, render.environment(), search.version(found)))
     files.update(static_assets())
-    files.update(search.search_files(site))
+    files.update(found)
     return files
 
 

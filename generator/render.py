@@ -78,9 +78,10 @@ def page_specs(site: Site) -> list[PageSpec]:
     return specs
 
 
-def render_pages(site: Site, env: jinja2.Environment, specs) -> dict[str, str]:
-    """Render the given pages: output path → HTML."""
-    common = {"site": site, "settings": site.content.settings}
+def render_pages(site: Site, env: jinja2.Environment, specs, search_version: str = "") -> dict[str, str]:
+    """Render the given pages: output path → HTML. `search_version` names the search data the
+    search page asks for, so a browser never mixes an old cached file with a new one."""
+    common = {"site": site, "settings": site.content.settings, "search_version": search_version}
     plans = {plan.id: plan for plan in site.plans}
     out: dict[str, str] = {}
     for spec in specs:
@@ -96,6 +97,6 @@ def render_pages(site: Site, env: jinja2.Environment, specs) -> dict[str, str]:
     return out
 
 
-def pages(site: Site, env: jinja2.Environment) -> dict[str, str]:
+def pages(site: Site, env: jinja2.Environment, search_version: str = "") -> dict[str, str]:
     """Every page of the site: output path → HTML."""
-    return render_pages(site, env, page_specs(site))
+    return render_pages(site, env, page_specs(site), search_version)

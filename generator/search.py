@@ -1,164 +1,431 @@
-"""The search index: built here with lunr.py, queried in the browser with lunr.js.
+"""The search data: a sharded, positional index that the browser fetches piece by piece.
 
-Text is tokenized by generator/tokenize.py (its twin, tokenize.js, tokenizes queries), so
-lunr's own tokenizer, stemmer, stop words and trimmer (which drops CJK) are all left out.
-Two files are written as scripts, not JSON, so search also works from pages opened from disk:
-  assets/search-index.js  window.ZWGK_SEARCH_INDEX: the serialized lunr index
-  assets/search-docs.js   window.ZWGK_SEARCH_DOCS: what a result shows (and the text a hit is
-                          checked against, so a result always contains what was typed)
+A query downloads only what it needs (see docs/search.md for the design and the figures):
+  assets/search/index.js      the entry: statistics, where each shard starts, how many lexicon files
+  assets/search/t/<name>.js   shards: the postings of a run of terms (in UTF-16 order)
+  assets/search/l/…           lexicons, only for queries whose words may start or end inside a token
+  assets/search/f/<b>-<n>.js  fragments: what a result shows, 16 documents of one block a file
+  assets/search/facets.js     years, departments and units for the filters
+Every file is a script that hands its data to window.zwgkSearch.receive, so search also works
+from pages opened from disk. search-core.js routes, loads, intersects, checks positions and asks
+lunr.js to rank; generator/postings.py writes the postings.
+
+Documents are numbered per block: a block is one plan (local 0 the plan itself, then its
+measures in document order, then its context documents), or a batch of units. A context
+document holds a heading (the plan's title, a section's or a point's) and covers the measures
+under it, so a measure is found by the words of its headings without repeating them per measure.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from lunr.builder import Builder
-
+from . import postings, tokenize
 from .model import LEADING_ROLES, Measure, Plan
+from .postings import Slots
 from .site import Site, pinyin_key
-from .tokenize import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.min.js"
+DATA_DIR = "assets/search"
 
-# Field boosts: a hit in a title (plan title, unit name) or in the units responsible ranks first.
-FIELDS = {"title": 10, "units": 5, "text": 1, "status": 1, "context": 1}
+# Fields in index order, with their boosts: a hit in a title (plan title, unit name) or in the
+# units responsible ranks first. Context is a measure's plan title and headings.
+FIELDS = ("title", "units", "text", "status", "context")
+BOOSTS = (10, 5, 1, 1, 1)
+TITLE, UNITS, TEXT, STATUS, CONTEXT = range(5)
+BM25 = {"k1": 1.2, "b": 0.75}  # lunr's defaults
+
+FRAGMENT_SIZE = 16  # documents per fragment file
+UNITS_PER_BLOCK = 256
+PLANS_PER_BATCH = 64  # plans indexed in one NumPy pass (and re-indexed together after an edit)
+SHARD_TARGET = 16_000  # characters of postings per shard, roughly what one shard may hold
+SHARD_SPREAD = 32  # on average a shard also starts at one term in this many (see _shards)
+LATIN_CHUNK = 4_000  # digit and letter terms per lexicon file
+SUFFIX_BUCKETS = 256
 
 
 class MissingAsset(Exception):
     """A file the build copies from node_modules is not there."""
 
 
-def measure_fields(measure: Measure) -> dict[str, str]:
-    """The searchable text of a measure, by field. The browser checks hits against the same text."""
+@dataclass
+class Batch:
+    """The search data of a run of consecutive blocks (plans, or units)."""
+
+    pieces: dict[str, postings.Piece]  # term → its posting over these blocks
+    fragments: dict[str, bytes]  # fragment file → its script
+    documents: int  # documents a result can be (plans, measures, units)
+    lengths: list[int]  # tokens per field, summed over documents
+    counted: list[int]  # documents (or context documents) per field, for the average length
+
+
+@dataclass
+class _Collector:
+    """What one batch gathers before indexing."""
+
+    slots: Slots = field(default_factory=Slots)
+    filters: dict[str, dict[int, list[int]]] = field(default_factory=dict)
+    fragments: dict[str, dict] = field(default_factory=dict)
+    documents: int = 0
+    counted: list[int] = field(default_factory=lambda: [0] * len(FIELDS))
+
+    def filter(self, name: str, block: int, locals_: list[int]) -> None:
+        by_block = self.filters.get(name)
+        if by_block is None:
+            by_block = self.filters[name] = {}
+        found = by_block.get(block)
+        if found is None:
+            by_block[block] = list(locals_)
+        else:
+            found.extend(locals_)
+
+    def finish(self) -> Batch:
+        pieces, slot_lengths = postings.batch_postings(self.slots)
+        pieces.update(postings.filter_postings(self.filters))
+        lengths = [0] * len(FIELDS)
+        for field_index, length in zip(self.slots.field, slot_lengths):
+            lengths[field_index] += length
+        fragments = {f"{DATA_DIR}/f/{name}.js": _script("f", name, fragment) for name, fragment in self.fragments.items()}
+        return Batch(pieces, fragments, self.documents, lengths, self.counted)
+
+
+def unit_names(measure: Measure) -> list[str]:
+    """The names a measure's units are searched by: as the plan prints them and as registered."""
     names = []
     for assignment in measure.assignments:
         for name in (assignment.written, assignment.unit.name if assignment.unit else ""):
             if name and name not in names:
                 names.append(name)
+    return names
+
+
+def measure_fields(measure: Measure) -> dict[str, str]:
+    """The searchable text of a measure, by field (the truth the tests and benchmarks check against)."""
     context = [measure.plan.title, measure.section.heading]
     if measure.point and (measure.point.label or measure.point.title):
         context.append(f"{measure.point.label}{measure.point.title}")
     return {
         "text": "\n".join(filter(None, [measure.requirement, measure.text, measure.remarks])),
         "status": measure.status.text if measure.status else "",
-        "units": "\n".join(names),
+        "units": "\n".join(unit_names(measure)),
         "context": "\n".join(context),
     }
 
 
-def _departments(measure: Measure) -> list[str]:
-    found = [measure.plan.issuer.department.id]
-    for assignment in measure.assignments:
-        if assignment.unit and assignment.unit.department.id not in found:
-            found.append(assignment.unit.department.id)
-    return found
+def _point_heading(point) -> str:
+    return f"{point.label}{point.title}" if point and (point.label or point.title) else ""
 
 
-def documents(site: Site) -> tuple[list[dict], dict]:
-    """(documents to index, display data for the browser)."""
-    plan_index = {plan.id: number for number, plan in enumerate(site.plans)}
-    indexed: list[dict] = []
-    display = {"plans": [], "units": [], "measures": [], "departments": {}, "unitNames": {}}
-
-    for plan in site.plans:
-        fields = {
-            "title": plan.title,
-            "units": "\n".join(dict.fromkeys([plan.issuer_name, plan.issuer.name])),
-            "text": "\n".join(filter(None, [plan.summary, plan.document_number])),
-        }
-        display["plans"].append({
-            "title": plan.title, "year": plan.year, "url": f"plans/{plan.id}/",
-            "issuer": plan.issuer_name, "department": plan.issuer.department.id,
-            "searchText": "\n".join(fields.values()),
-        })
-        indexed.append({"ref": f"p{plan_index[plan.id]}", **fields, "status": "", "context": ""})
-
-    for number, view in enumerate(site.units.values()):
-        unit = view.unit
-        names = [unit.display_name, unit.name, *unit.aliases]
-        for former in unit.former_names:
-            names += [former["name"], *former.get("aliases", [])]
-        names = list(dict.fromkeys(names))
-        display["units"].append({"id": unit.id, "name": unit.display_name, "names": "\n".join(names),
-                                 "url": f"units/{unit.id}/", "department": unit.department.id,
-                                 "leads": view.lead_count, "supports": view.support_count})
-        indexed.append({"ref": f"u{number}", "title": "\n".join(names),
-                        "units": "", "text": "", "status": "", "context": ""})
-
-    for plan in site.plans:
-        for measure in plan.measures:
-            number = len(display["measures"])
-            fields = measure_fields(measure)
-            indexed.append({"ref": f"m{number}", "title": "", **fields})
-            leads = [a.written for a in measure.assignments if a.role in LEADING_ROLES]
-            display["measures"].append({
-                "plan": plan_index[plan.id],
-                "url": f"plans/{plan.id}/#{measure.anchor}",
-                "path": " ".join(filter(None, [measure.section.heading,
-                                               f"{measure.point.label}{measure.point.title}" if measure.point else "",
-                                               measure.label])),
-                "leads": list(dict.fromkeys(leads)),
-                "unitIds": sorted({a.unit.id for a in measure.assignments if a.unit}),
-                "departments": _departments(measure),
-                **fields,
-            })
-
-    for view in site.departments.values():
-        display["departments"][view.unit.id] = view.unit.name
-    for view in site.units.values():
-        display["unitNames"][view.unit.id] = view.unit.display_name
-    display["departments"] = dict(sorted(display["departments"].items(), key=lambda item: pinyin_key(item[1])))
-    display["unitNames"] = dict(sorted(display["unitNames"].items(), key=lambda item: pinyin_key(item[1])))
-    return indexed, display
+def index_plans(plans: list[Plan], first_block: int) -> Batch:
+    """The search data of consecutive plans, the first of them being block `first_block`."""
+    batch = _Collector()
+    for block, plan in enumerate(plans, start=first_block):
+        _add_plan(batch, plan, block)
+    return batch.finish()
 
 
-def build_index(indexed: list[dict]) -> dict:
-    """A serialized lunr index whose terms are in the order lunr.js requires."""
-    builder = Builder()
-    builder.pipeline.reset()
-    builder.search_pipeline.reset()
-    builder.ref("ref")
-    for name, boost in FIELDS.items():
-        builder.field(name, boost=boost, extractor=lambda doc, name=name: tokenize(doc[name]))
-    for document in indexed:
-        builder.add(document)
-    serialized = builder.build().serialize()
-    # lunr.py sorts terms by code point; lunr.js inserts them into its token set in UTF-16
-    # order and refuses anything else ("Out of order word insertion"). They differ as soon as
-    # a term holds a character beyond U+FFFF, so sort the way JavaScript compares strings.
-    serialized["invertedIndex"].sort(key=lambda entry: entry[0].encode("utf-16-be"))
-    # Most terms occur in one or two fields; the empty postings of the others are a third of the
-    # payload. search.js puts them back before handing the index to lunr.Index.load.
-    # Two decimals of each BM25 weight rank as well as three and gzip a tenth smaller.
-    serialized["fieldVectors"] = [
-        [ref, [round(value, 2) if position % 2 else value for position, value in enumerate(vector)]]
-        for ref, vector in serialized["fieldVectors"]
-    ]
-    for _, posting in serialized["invertedIndex"]:
-        for field in FIELDS:
-            if not posting.get(field):
-                posting.pop(field, None)
-    return serialized
+def _add_plan(batch: _Collector, plan: Plan, block: int) -> None:
+    measures = plan.measures
+    issuer_names = "\n".join(dict.fromkeys([plan.issuer_name, plan.issuer.name]))
+    plan_text = "\n".join(filter(None, [plan.summary, plan.document_number]))
+    slots = batch.slots
+    slots.add(block, 0, TITLE, plan.title)
+    slots.add(block, 0, UNITS, issuer_names)
+    slots.add(block, 0, TEXT, plan_text)
+    everyone = list(range(len(measures) + 1))
+    batch.filter(f" y{plan.year}", block, everyone)
+    batch.filter(f" d{plan.issuer.department.id}", block, everyone)
+    shown = [{"units": issuer_names, "text": plan_text}]
+    headings = {}  # section or point → its heading, worked out once
+    for local, measure in enumerate(measures, start=1):
+        names, leads, departments = [], [], [plan.issuer.department.id]
+        for assignment in measure.assignments:
+            unit = assignment.unit
+            for name in (assignment.written, unit.name if unit else ""):
+                if name and name not in names:
+                    names.append(name)
+            if assignment.role in LEADING_ROLES and assignment.written not in leads:
+                leads.append(assignment.written)
+            if unit is not None:
+                batch.filter(f" u{unit.id}", block, [local])
+                if unit.department.id not in departments:
+                    departments.append(unit.department.id)
+        for department in departments:
+            batch.filter(f" d{department}", block, [local])
+        text = "\n".join(filter(None, [measure.requirement, measure.text, measure.remarks]))
+        status = measure.status.text if measure.status else ""
+        units = "\n".join(names)
+        slots.add(block, local, UNITS, units)
+        slots.add(block, local, TEXT, text)
+        slots.add(block, local, STATUS, status)
+        if measure.section not in headings:
+            headings[measure.section] = measure.section.heading
+        if measure.point not in headings:
+            headings[measure.point] = _point_heading(measure.point)
+        document = {"a": measure.anchor, "h": [headings[measure.section], headings[measure.point]],
+                    "l": measure.label, "text": text, "units": units, "leads": leads}
+        if status:
+            document["status"] = status
+        shown.append(document)
+    # Context documents: the plan's title, then each section's and point's heading.
+    position = {id(measure): local for local, measure in enumerate(measures, start=1)}
+    contexts = [(plan.title, measures)]
+    for section in plan.sections:
+        contexts.append((headings.get(section, section.heading), section.all_measures))
+        contexts += [(headings.get(point) or _point_heading(point), point.measures) for point in section.points]
+    number = len(measures) + 1
+    for text, covered in contexts:
+        if text and covered:
+            slots.add(block, number, CONTEXT, text, position[id(covered[0])], len(covered))
+            batch.counted[CONTEXT] += 1
+            number += 1
+    header = {"plan": {"title": plan.title, "year": plan.year, "url": f"plans/{plan.id}/",
+                       "issuer": plan.issuer_name}}
+    _add_fragments(batch, block, shown, header)
+    for field_index in (TITLE, UNITS, TEXT, STATUS):
+        batch.counted[field_index] += len(shown)
+    batch.documents += len(shown)
 
 
-def _script(variable: str, data) -> bytes:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    # Keep the JSON inert inside a script file even if content holds "</script>" or U+2028.
+def _add_fragments(batch: _Collector, block: int, shown: list[dict], header: dict) -> None:
+    """FRAGMENT_SIZE documents to a file; headings shared by a file's measures are written once."""
+    for start in range(0, len(shown), FRAGMENT_SIZE):
+        documents = [dict(document) for document in shown[start:start + FRAGMENT_SIZE]]
+        headings: list[list[str]] = []
+        for document in documents:
+            if "h" in document:
+                if document["h"] not in headings:
+                    headings.append(document["h"])
+                document["h"] = headings.index(document["h"])
+        batch.fragments[f"{block}-{start // FRAGMENT_SIZE}"] = {**header, "headings": headings, "docs": documents}
+
+
+def index_units(site: Site, first_block: int) -> Batch:
+    """The units with duties, UNITS_PER_BLOCK to a block, in the order of site.units."""
+    batch = _Collector()
+    views = list(site.units.values())
+    for number, start in enumerate(range(0, len(views), UNITS_PER_BLOCK)):
+        block = first_block + number
+        shown = []
+        for local, view in enumerate(views[start:start + UNITS_PER_BLOCK]):
+            unit = view.unit
+            names = [unit.display_name, unit.name, *unit.aliases]
+            for former in unit.former_names:
+                names += [former["name"], *former.get("aliases", [])]
+            names = "\n".join(dict.fromkeys(names))
+            batch.slots.add(block, local, TITLE, names)
+            batch.filter(f" d{unit.department.id}", block, [local])
+            batch.filter(f" u{unit.id}", block, [local])
+            shown.append({"name": unit.display_name, "names": names, "url": f"units/{unit.id}/",
+                          "leads": view.lead_count, "supports": view.support_count})
+        _add_fragments(batch, block, shown, {})
+        for field_index in (TITLE, UNITS, TEXT, STATUS):
+            batch.counted[field_index] += len(shown)
+        batch.documents += len(shown)
+    return batch.finish()
+
+
+# -- assembling the files ------------------------------------------------------------------------
+
+def _js_order(term: str) -> bytes:
+    """JavaScript compares strings by UTF-16 code units; so do the shard boundaries."""
+    return term.encode("utf-16-be")
+
+
+def shard_name(first_term: str) -> str:
+    """FNV-1a (32 bit) over the UTF-16 code units of a shard's first term; search-core.js has the twin."""
+    value = 0x811C9DC5
+    data = first_term.encode("utf-16-le")
+    for index in range(0, len(data), 2):
+        value ^= data[index] | (data[index + 1] << 8)
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return f"{value:08x}"
+
+
+def _shards(terms: list[str], postings_of: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """Cut the sorted terms into shards: (listed first term, terms).
+
+    The cuts depend on the terms themselves (a term whose name hashes to 0 modulo SHARD_SPREAD
+    starts a shard) and on size (a shard is closed once it reaches SHARD_TARGET; a bigger term
+    stands alone), so an edit that changes a few terms moves at most the cuts near them and the
+    other shards keep their names and bytes. Shards are named after their first term; a cut
+    whose name is taken is not made."""
+    shards: list[tuple[str, list[str]]] = []
+    names: set[str] = set()
+    current: list[str] = []
+    size = 0
+    for term in terms:
+        length = len(postings_of[term])
+        wants_cut = current and (size >= SHARD_TARGET or length >= SHARD_TARGET
+                                 or int(shard_name(term), 16) % SHARD_SPREAD == 0)
+        if wants_cut and shard_name(term) not in names:
+            shards.append((shards and current[0] or "", current))
+            names.add(shard_name(shards[-1][0]))
+            current, size = [], 0
+        current.append(term)
+        size += length
+    if current or not shards:
+        shards.append((shards and current[0] or "", current))
+    return shards
+
+
+def _script(kind: str, name: str, data) -> bytes:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # Keep the JSON inert inside a script even if content holds "</script>" or U+2028.
     text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.{variable}={text};\n".encode("utf-8")
+    return f"zwgkSearch.receive({json.dumps(kind)},{json.dumps(name)},{text});\n".encode("utf-8")
+
+
+class SearchIndex:
+    """The search data, kept between builds so that `serve` re-indexes only what an edit touched.
+
+    Plans are indexed PLANS_PER_BATCH at a time; a batch is indexed again only when one of its
+    plans is a new object (content.LoadCache keeps the Plan objects of unchanged files), and only
+    the terms of re-indexed batches are joined again. files() always returns the whole search
+    data, exactly what a fresh SearchIndex would return for the same site."""
+
+    def __init__(self) -> None:
+        self._batches: dict[int, tuple[tuple[Plan, ...], Batch]] = {}  # first block → (its plans, batch)
+        self._joined: dict[str, str] = {}  # term → its whole posting
+        self._pieces: dict[str, dict[int, postings.Piece]] = {}  # term → batch start → piece
+        self._files: dict[str, bytes] = {}  # shard and lexicon files as last written
+        self._shards: dict[str, tuple[tuple[str, ...], bytes]] = {}  # shard name → (its terms, its file)
+        self._changed_terms: set[str] = set()  # terms whose pieces changed since the last files()
+        self._digests: dict[str, tuple[bytes, bytes]] = {}  # path → (file, its SHA-256), for the version
+
+    def files(self, site: Site, index_batches=None) -> dict[str, bytes]:
+        """All search files for `site`. `index_batches(jobs)` may index batches elsewhere (a process
+        pool): it takes [(plans, first block)] and returns their Batches in the same order."""
+        wanted = {start: tuple(site.plans[start:start + PLANS_PER_BATCH])
+                  for start in range(0, len(site.plans), PLANS_PER_BATCH)}
+        stale = [start for start, plans in wanted.items() if not self._same(start, plans)]
+        jobs = [(list(wanted[start]), start) for start in stale]
+        indexed = index_batches(jobs) if index_batches and jobs else [index_plans(*job) for job in jobs]
+        for start, batch in zip(stale, indexed):
+            self._replace(start, wanted[start], batch)
+        for start in [start for start in self._batches if start not in wanted and start >= 0]:
+            self._replace(start, (), None)
+        unit_batch = index_units(site, len(site.plans))
+        self._replace(-1, (), unit_batch)
+        changed_terms, self._changed_terms = self._changed_terms, set()
+        for term in changed_terms:
+            found = [piece for _, piece in sorted(self._pieces.get(term, {}).items(), key=_batch_order)]
+            if found:
+                self._joined[term] = postings.join(found)
+            else:
+                self._joined.pop(term, None)
+        return self._write(site, changed_terms)
+
+    def _same(self, start: int, plans: tuple) -> bool:
+        held = self._batches.get(start)
+        return held is not None and len(held[0]) == len(plans) and all(a is b for a, b in zip(held[0], plans))
+
+    def _replace(self, start: int, plans: tuple, batch: Batch | None) -> None:
+        """Put `batch` in place of what the batch at `start` held; remember which terms moved."""
+        old = self._batches.pop(start, None)
+        if old is not None:
+            for term in old[1].pieces:
+                self._pieces[term].pop(start, None)
+                self._changed_terms.add(term)
+        if batch is not None:
+            self._batches[start] = (plans, batch)
+            for term, piece in batch.pieces.items():
+                self._pieces.setdefault(term, {})[start] = piece
+                self._changed_terms.add(term)
+
+    def _write(self, site: Site, changed_terms: set[str]) -> dict[str, bytes]:
+        terms = sorted(self._joined, key=_js_order)
+        files: dict[str, bytes] = {}
+        shards = _shards(terms, self._joined)
+        kept: dict[str, tuple[tuple[str, ...], bytes]] = {}
+        for first, members in shards:
+            name = shard_name(first)
+            members = tuple(members)
+            held = self._shards.get(name)
+            if held is None or held[0] != members or changed_terms.intersection(members):
+                held = (members, _script("t", name, {term: self._joined[term] for term in members}))
+            kept[name] = held
+            files[f"{DATA_DIR}/t/{name}.js"] = held[1]
+        self._shards = kept
+
+        latin = [term for term in terms if not term.startswith(" ") and not _is_cjk_term(term)]
+        latin_files = max(1, -(-len(latin) // LATIN_CHUNK))
+        for number in range(latin_files):
+            files[f"{DATA_DIR}/l/latin-{number}.js"] = _script(
+                "l", f"latin-{number}", latin[number * LATIN_CHUNK:(number + 1) * LATIN_CHUNK])
+        before: dict[int, dict[str, list[str]]] = {}
+        for term in terms:
+            if len(term) == 2 and _is_cjk_term(term):
+                before.setdefault(ord(term[1]) % SUFFIX_BUCKETS, {}).setdefault(term[1], []).append(term[0])
+        for bucket in range(SUFFIX_BUCKETS):
+            chars = {last: "".join(firsts) for last, firsts in sorted(before.get(bucket, {}).items())}
+            files[f"{DATA_DIR}/l/s{bucket}.js"] = _script("l", f"s{bucket}", chars)
+
+        batches = [batch for _, (_, batch) in sorted(self._batches.items(), key=lambda item: _batch_order(item))]
+        for batch in batches:
+            files.update(batch.fragments)
+        files[f"{DATA_DIR}/facets.js"] = _script("facets", "facets", facets(site))
+        lengths = [sum(batch.lengths[i] for batch in batches) for i in range(len(FIELDS))]
+        counted = [sum(batch.counted[i] for batch in batches) for i in range(len(FIELDS))]
+        digest = hashlib.sha256()
+        for path in sorted(files):
+            held = self._digests.get(path)
+            if held is None or held[0] is not files[path]:
+                held = self._digests[path] = (files[path], hashlib.sha256(files[path]).digest())
+            digest.update(path.encode() + b"\0" + held[1])
+        self._digests = {path: held for path, held in self._digests.items() if path in files}
+        entry = {
+            "version": digest.hexdigest()[:12],
+            "fields": list(FIELDS), "boosts": list(BOOSTS), **BM25,
+            "documents": sum(batch.documents for batch in batches),
+            "averageLength": [round(total / count, 4) if count else 0 for total, count in zip(lengths, counted)],
+            "planBlocks": len(site.plans),
+            "fragmentSize": FRAGMENT_SIZE,
+            "shards": [first for first, _ in shards],
+            "latinFiles": latin_files,
+            "suffixBuckets": SUFFIX_BUCKETS,
+        }
+        files[f"{DATA_DIR}/index.js"] = _script("index", "index", entry)
+        return files
+
+
+def _batch_order(item) -> int:
+    """Batches by first block; the units' batch (keyed -1) comes after every plan."""
+    start = item[0]
+    return start if start >= 0 else 1 << 40
+
+
+def _is_cjk_term(term: str) -> bool:
+    return tokenize.char_class(term[0]) == tokenize.CJK
+
+
+def facets(site: Site) -> dict:
+    """What the filters offer: years, departments and units (pinyin order)."""
+    departments = sorted(((view.unit.id, view.unit.name) for view in site.departments.values()),
+                         key=lambda item: pinyin_key(item[1]))
+    # Units as the unit index lists them: by the body they belong to, each in pinyin order.
+    units = [[group.body.name, [[view.unit.id, view.unit.name] for view in group.units]] for group in site.unit_index]
+    return {"years": sorted({plan.year for plan in site.plans}, reverse=True),
+            "departments": [list(item) for item in departments], "units": units}
 
 
 def search_files(site: Site) -> dict[str, bytes]:
+    """The search data and the scripts it needs from node_modules."""
     if not LUNR_JS.exists():
         raise MissingAsset(
             f"找不到 {LUNR_JS.relative_to(ROOT)}：请先在项目目录运行 npm ci --ignore-scripts"
             "（lunr.js is installed from npm and copied into the site by the build）"
         )
-    indexed, display = documents(site)
-    return {
-        "assets/lunr.min.js": LUNR_JS.read_bytes(),
-        "assets/search-index.js": _script("ZWGK_SEARCH_INDEX", build_index(indexed)),
-        "assets/search-docs.js": _script("ZWGK_SEARCH_DOCS", display),
-    }
+    files = SearchIndex().files(site)
+    files["assets/lunr.min.js"] = LUNR_JS.read_bytes()
+    return files
+
+
+def version(files: dict[str, bytes]) -> str:
+    """The search data's version, for the search page to ask for the entry without a stale cache."""
+    entry = files[f"{DATA_DIR}/index.js"]
+    return json.loads(entry[entry.index(b"{"):entry.rindex(b"}") + 1])["version"]

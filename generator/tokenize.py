@@ -5,11 +5,18 @@ Chinese has no spaces, so a run of CJK characters becomes overlapping character 
 (政务公开 → 政务 务公 公开): a query's bigrams are all found in any text that contains the query,
 whatever word boundaries a segmenter would have guessed. A lone CJK character stays a token of
 its own. Runs of digits and runs of other letters stay whole. Everything else separates tokens.
+
+Each token also has its offset: where it starts in the normalized text, counted in code points.
+The index stores offsets so the browser can tell "政策解读" from a text that has 政策, 策解 and
+解读 in three different places, without downloading the text.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 import unicodedata
+from functools import lru_cache
 
 # Code point ranges counted as CJK ideographs (after NFKC). Keep in step with tokenize.js.
 CJK_RANGES = (
@@ -26,11 +33,15 @@ CJK_RANGES = (
 CJK, DIGIT, LETTER, OTHER = "cjk", "digit", "letter", "other"
 
 
+def _is_cjk(point: int) -> bool:
+    return any(low <= point <= high for low, high in CJK_RANGES)
+
+
 def char_class(char: str) -> str:
-    point = ord(char)
-    for low, high in CJK_RANGES:
-        if low <= point <= high:
-            return CJK
+    if char < "\u3007":
+        return DIGIT if "0" <= char <= "9" else LETTER if char.isalpha() else OTHER
+    if _is_cjk(ord(char)):
+        return CJK
     if "0" <= char <= "9":
         return DIGIT
     if char.isalpha():
@@ -38,32 +49,116 @@ def char_class(char: str) -> str:
     return OTHER
 
 
+def _class_pattern(ranges: list[tuple[int, int]]) -> str:
+    return "".join(re.escape(chr(low)) + ("-" + re.escape(chr(high)) if high > low else "") for low, high in ranges)
+
+
+def _in_bmp(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(low, min(high, 0xFFFF)) for low, high in ranges if low <= 0xFFFF]
+
+
+_BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _pick(patterns: tuple[re.Pattern, re.Pattern], text: str) -> re.Pattern:
+    """Python's regex engine tests a class with ranges beyond U+FFFF range by range, dozens of
+    times slower than a class within the BMP (a bitmap); most texts have no such character."""
+    return patterns[1] if _BEYOND_BMP.search(text) else patterns[0]
+
+
+@lru_cache(maxsize=None)
+def letter_ranges() -> tuple[tuple[int, int], ...]:
+    """What str.isalpha() accepts outside the CJK ranges (Unicode categories L*, the same set as
+    \\p{L} in tokenize.js), as code point ranges enumerated once from Python's Unicode tables."""
+    letters: list[tuple[int, int]] = []
+    for point in range(sys.maxunicode + 1):
+        if chr(point).isalpha() and not _is_cjk(point):
+            if letters and letters[-1][1] == point - 1:
+                letters[-1] = (letters[-1][0], point)
+            else:
+                letters.append((point, point))
+    return tuple(letters)
+
+
+@lru_cache(maxsize=None)
+def _runs_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """One regular expression for the three kinds of run, so the scanning happens in C."""
+    letters = list(letter_ranges())
+    def runs_of(cjk, letter) -> re.Pattern:
+        return re.compile(f"(?P<cjk>[{_class_pattern(cjk)}]+)|(?P<digit>[0-9]+)|(?P<letter>[{_class_pattern(letter)}]+)")
+
+    return runs_of(_in_bmp(list(CJK_RANGES)), _in_bmp(letters)), runs_of(list(CJK_RANGES), letters)
+
+
+@lru_cache(maxsize=None)
+def _changed_by_nfkc() -> tuple[re.Pattern, re.Pattern]:
+    """Characters that NFKC changes in a way a token or an offset could notice.
+
+    NFKC is the slowest step of indexing (most official texts hold full-width punctuation, so
+    Python's quick check sends every text down the slow path), yet full-width punctuation only
+    becomes ASCII punctuation: one separator for another, same length. Texts with nothing but
+    such changes are tokenized as they are; any other change (full-width letters and digits,
+    compatibility ideographs, "…" → "...", combining marks, characters that compose with the
+    one before) sends the text through NFKC as before. The tokens are the same either way."""
+    found: list[tuple[int, int]] = []
+
+    def add(point: int) -> None:
+        if found and found[-1][1] == point - 1:
+            found[-1] = (found[-1][0], point)
+        elif not found or found[-1][1] < point:
+            found.append((point, point))
+
+    composing: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V and T jamo
+    for point in range(sys.maxunicode + 1):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        char = chr(point)
+        decomposition = unicodedata.decomposition(char)
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2:
+                composing.add(int(parts[1], 16))
+    for point in range(sys.maxunicode + 1):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        char = chr(point)
+        if unicodedata.combining(char) or point in composing:
+            add(point)
+        elif not unicodedata.is_normalized("NFKC", char):
+            normalized = unicodedata.normalize("NFKC", char)
+            if not (len(normalized) == 1 and char_class(char) == OTHER and char_class(normalized) == OTHER):
+                add(point)
+    return re.compile(f"[{_class_pattern(_in_bmp(found))}]"), re.compile(f"[{_class_pattern(found)}]")
+
+
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC, then lower case (as tokenize.js does)."""
+    if _pick(_changed_by_nfkc(), text).search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
 
 
 def runs(text: str) -> list[tuple[str, str]]:
     """(class, run) pairs of the normalized text, separators dropped."""
-    found: list[tuple[str, str]] = []
-    current_class, current = OTHER, ""
-    for char in normalize(text):
-        kind = char_class(char)
-        if kind == current_class and kind != OTHER:
-            current += char
-            continue
-        if current_class != OTHER and current:
-            found.append((current_class, current))
-        current_class, current = kind, char
-    if current_class != OTHER and current:
-        found.append((current_class, current))
-    return found
+    text = normalize(text)
+    return [(match.lastgroup, match.group()) for match in _pick(_runs_patterns(), text).finditer(text)]
+
+
+def tokens_with_offsets(text: str) -> tuple[list[str], list[int], int]:
+    """(tokens, their offsets, number of tokens) of `text`."""
+    tokens: list[str] = []
+    offsets: list[int] = []
+    text = normalize(text or "")
+    for match in _pick(_runs_patterns(), text).finditer(text):
+        run, start = match.group(), match.start()
+        if match.lastgroup == CJK and len(run) > 1:
+            tokens.extend(map(str.__add__, run[:-1], run[1:]))
+            offsets.extend(range(start, start + len(run) - 1))
+        else:
+            tokens.append(run)
+            offsets.append(start)
+    return tokens, offsets, len(tokens)
 
 
 def tokenize(text: str) -> list[str]:
-    tokens: list[str] = []
-    for kind, run in runs(text or ""):
-        if kind == CJK and len(run) > 1:
-            tokens.extend(run[i:i + 2] for i in range(len(run) - 1))
-        else:
-            tokens.append(run)
-    return tokens
+    return tokens_with_offsets(text)[0]

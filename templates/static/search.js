@@ -1,57 +1,85 @@
-/* The search page: reads ?q=&year=&department=&unit= from the address, queries the lunr index
-   built at build time, and lists what it finds. Every query term is required; a hit is kept only
-   when its text really contains what was typed, so results never surprise the reader.
+/* The search page: reads ?q=&year=&department=&unit= from the address, asks search-core.js for
+   the results and shows them twenty at a time. The index comes in small script files loaded as
+   the query needs them (see search-core.js), so this works from a web server and from disk.
    Results are built with DOM methods (textContent), never from HTML strings. */
 (function () {
   "use strict";
-  var data = window.ZWGK_SEARCH_DOCS;
-  var serialized = window.ZWGK_SEARCH_INDEX;
-  var tokenizer = window.zwgkTokenize;
   var form = document.getElementById("search-form");
-  if (!data || !serialized || !tokenizer || !window.lunr || !window.zwgkSearchCore || !form) { return; }
+  var list = document.getElementById("search-results");
+  var tokenizer = window.zwgkTokenize;
+  if (!form || !list || !tokenizer || !window.lunr || !window.zwgkSearchCore || !window.Promise || !window.Map) { return; }
 
-  var engine = window.zwgkSearchCore.createSearch(serialized, data, window.lunr, tokenizer);
+  var root = list.getAttribute("data-root") || "../";
+  var version = list.getAttribute("data-version") || "";
+  var waiting = {};
+
+  /* Each data file is a script that calls zwgkSearch.receive(kind, name, data). */
+  window.zwgkSearch = {
+    receive: function (kind, name, data) {
+      var key = kind + "/" + name;
+      if (waiting[key]) { waiting[key](data); delete waiting[key]; }
+    }
+  };
+
+  function load(kind, name) {
+    var path = kind === "index" ? "index.js" : kind === "facets" ? "facets.js" : kind + "/" + name + ".js";
+    return new Promise(function (resolve, reject) {
+      waiting[kind + "/" + name] = resolve;
+      var script = document.createElement("script");
+      script.src = root + "assets/search/" + path + "?v=" + encodeURIComponent(version);
+      script.onload = function () { script.parentNode.removeChild(script); };
+      script.onerror = function () {
+        script.parentNode.removeChild(script);
+        reject(new Error("搜索数据文件无法加载：" + path));
+      };
+      document.head.appendChild(script);
+    });
+  }
+
+  var engine = window.zwgkSearchCore.createSearch({ load: load, lunr: window.lunr, tokenizer: tokenizer });
   var normalize = tokenizer.normalize;
-
   var input = document.getElementById("search-q");
   var yearSelect = document.getElementById("search-year");
   var departmentSelect = document.getElementById("search-department");
   var unitSelect = document.getElementById("search-unit");
   var statusRegion = document.getElementById("search-status");
-  var resultsList = document.getElementById("search-results");
   var emptyHelp = document.getElementById("search-empty");
-  var base = resultsList.getAttribute("data-root") || "../";
+  var moreButton = document.getElementById("search-more");
+  var current = null; /* {state, found, shown} of the results on screen */
+  var generation = 0;
 
-  function option(select, value, label) {
+  function option(parent, value, label) {
     var element = document.createElement("option");
     element.value = value;
     element.textContent = label;
-    select.appendChild(element);
+    parent.appendChild(element);
   }
 
-  var years = [];
-  data.plans.forEach(function (plan) {
-    if (years.indexOf(plan.year) < 0) { years.push(plan.year); }
-  });
-  years.sort(function (a, b) { return b - a; }).forEach(function (year) { option(yearSelect, String(year), year + "年"); });
-  Object.keys(data.departments).forEach(function (id) { option(departmentSelect, id, data.departments[id]); });
-  Object.keys(data.unitNames).forEach(function (id) { option(unitSelect, id, data.unitNames[id]); });
+  /* The filters' choices come with the facets file, loaded beside the first query. */
+  var facetsReady = engine.facets().then(function (facets) {
+    facets.years.forEach(function (year) { option(yearSelect, String(year), year + "年"); });
+    facets.departments.forEach(function (pair) { option(departmentSelect, pair[0], pair[1]); });
+    facets.units.forEach(function (group) {
+      var optgroup = document.createElement("optgroup");
+      optgroup.label = group[0];
+      group[1].forEach(function (pair) { option(optgroup, pair[0], pair[1]); });
+      unitSelect.appendChild(optgroup);
+    });
+  }, function () { /* the filters stay at 全部; the query still works */ });
 
   function readState() {
     var params = new URLSearchParams(window.location.search);
-    return {
-      q: params.get("q") || "",
-      year: params.get("year") || "",
-      department: params.get("department") || "",
-      unit: params.get("unit") || ""
-    };
+    return { q: params.get("q") || "", year: params.get("year") || "",
+             department: params.get("department") || "", unit: params.get("unit") || "" };
   }
 
   function writeForm(state) {
     input.value = state.q;
-    yearSelect.value = state.year;
-    departmentSelect.value = state.department;
-    unitSelect.value = state.unit;
+    facetsReady.then(function () {
+      yearSelect.value = state.year;
+      departmentSelect.value = state.department;
+      unitSelect.value = state.unit;
+    });
   }
 
   function stateFromForm() {
@@ -67,8 +95,9 @@
     return window.location.pathname + (query ? "?" + query : "");
   }
 
-  /* Text with every occurrence of the query parts wrapped in <mark>, cut to a window around the first. */
-  function highlighted(text, parts, limit) {
+  /* `text` with every occurrence of the typed words in <mark>; with `limit`, cut to a window
+     of about that many characters around the first occurrence. */
+  function highlighted(text, words, limit) {
     var chars = Array.from(text);
     var normalizedChars = chars.map(function (ch) { return normalize(ch); });
     var flat = normalizedChars.join("");
@@ -78,12 +107,12 @@
     });
     var marked = chars.map(function () { return false; });
     var first = -1;
-    parts.forEach(function (part) {
-      var from = flat.indexOf(part);
-      while (from >= 0 && part) {
-        for (var i = from; i < from + part.length; i++) { marked[owner[i]] = true; }
+    words.forEach(function (word) {
+      var from = flat.indexOf(word);
+      while (from >= 0 && word) {
+        for (var i = from; i < from + word.length; i++) { marked[owner[i]] = true; }
         if (first < 0 || owner[from] < first) { first = owner[from]; }
-        from = flat.indexOf(part, from + part.length);
+        from = flat.indexOf(word, from + word.length);
       }
     });
     var start = 0;
@@ -116,6 +145,11 @@
     return fragment;
   }
 
+  function contains(text, words) {
+    var normalized = normalize(text || "");
+    return words.some(function (word) { return normalized.indexOf(word) >= 0; });
+  }
+
   function element(tag, className, text) {
     var made = document.createElement(tag);
     if (className) { made.className = className; }
@@ -123,82 +157,118 @@
     return made;
   }
 
-  /* What a result shows: its address, title, one line about it and, for a measure, a snippet. */
-  function describe(ref) {
-    var kind = ref.charAt(0);
-    var number = Number(ref.slice(1));
-    if (kind === "m") {
-      var measure = data.measures[number];
-      var plan = data.plans[measure.plan];
-      return {
-        url: measure.url, title: measure.path || plan.title,
-        meta: plan.title + " · " + plan.year + "年" + (measure.leads.length ? " · 牵头：" + measure.leads.join("、") : ""),
-        texts: [measure.text, measure.status, measure.units]
-      };
-    }
-    if (kind === "p") {
-      var found = data.plans[number];
-      return { url: found.url, title: found.title, meta: "计划 · " + found.issuer + " · " + found.year + "年", texts: [] };
-    }
-    var unit = data.units[number];
-    return {
-      url: unit.url, title: unit.name, texts: [],
-      meta: "单位 · 牵头 " + unit.leads + " 项，配合及其他 " + unit.supports + " 项"
-    };
+  function line(className, label, text, words) {
+    var paragraph = element("p", className);
+    if (label) { paragraph.appendChild(document.createTextNode(label)); }
+    paragraph.appendChild(highlighted(text, words, 0));
+    return paragraph;
   }
 
-  function resultItem(ref, parts) {
-    var shown = describe(ref);
-    var item = element("li", "search-result");
-    var link = element("a");
-    link.href = base + shown.url;
-    link.appendChild(highlighted(shown.title, parts, 0));
-    item.appendChild(element("h2", "search-result__title")).appendChild(link);
-    item.appendChild(element("p", "search-result__meta", shown.meta));
-    if (shown.texts.length) {
-      /* The snippet comes from the first text that holds what was typed (else the measure itself). */
-      var source = shown.texts.filter(function (text) {
-        var normalized = normalize(text);
-        return parts.some(function (part) { return normalized.indexOf(part) >= 0; });
-      })[0] || shown.texts[0];
-      item.appendChild(element("p", "search-result__snippet")).appendChild(highlighted(source, parts, 120));
+  /* One result: a measure shows its own text, then plan, year, its full label and lead units;
+     a plan its title; a unit its name and how many measures it answers for. */
+  function resultItem(item, words) {
+    var entry = element("li", "search-result");
+    var heading = entry.appendChild(element("h2", "search-result__title"));
+    var link = heading.appendChild(element("a"));
+    link.href = root + item.url;
+    if (item.kind === "measure") {
+      entry.classList.add("search-result--measure");
+      link.appendChild(highlighted(item.text, words, 140));
+      var label = item.headings.filter(Boolean).concat(item.label ? [item.label] : []).join(" ");
+      entry.appendChild(line("search-result__meta", "", item.plan.title + " · " + item.plan.year + "年 · " + label, words));
+      if (item.leads.length) { entry.appendChild(line("search-result__units", "牵头：", item.leads.join("、"), words)); }
+      var otherUnits = item.units.split("\n").filter(function (name) { return item.leads.indexOf(name) < 0; });
+      if (contains(otherUnits.join("\n"), words)) {
+        entry.appendChild(line("search-result__units", "责任单位：", item.units.split("\n").join("、"), words));
+      }
+      if (item.status && contains(item.status, words)) {
+        var status = element("p", "search-result__status");
+        status.appendChild(document.createTextNode("落实情况："));
+        status.appendChild(highlighted(item.status, words, 140));
+        entry.appendChild(status);
+      }
+    } else if (item.kind === "plan") {
+      link.appendChild(highlighted(item.title, words, 0));
+      entry.appendChild(element("p", "search-result__meta", "计划 · " + item.issuer + " · " + item.year + "年"));
+    } else {
+      link.appendChild(highlighted(item.name, words, 0));
+      entry.appendChild(element("p", "search-result__meta",
+        "单位 · 牵头 " + item.leads + " 项，配合及其他 " + item.supports + " 项"));
     }
-    return item;
+    return entry;
+  }
+
+  function describeCount() {
+    var total = current.found.total - current.dropped;
+    var q = current.state.q;
+    if (!total) { return "没有找到与“" + q + "”有关的结果。"; }
+    var shown = list.children.length;
+    return "找到 " + total + " 条与“" + q + "”有关的结果" +
+      (shown < total ? "，显示前 " + shown + " 条。" : "。");
+  }
+
+  /* Show the next page of results; `focusFirst` moves focus to the first new one ("more"). */
+  function showMore(focusFirst) {
+    var mine = generation;
+    var from = current.shown;
+    moreButton.hidden = true;
+    return engine.page(current.found, from).then(function (page) {
+      if (mine !== generation) { return; }
+      current.shown = from + window.zwgkSearchCore.PAGE;
+      current.dropped += page.dropped;
+      var words = current.found.words.map(function (word) { return word.text; });
+      var firstNew = null;
+      page.items.forEach(function (item) {
+        var entry = list.appendChild(resultItem(item, words));
+        if (!firstNew) { firstNew = entry.querySelector("a"); }
+      });
+      statusRegion.textContent = describeCount();
+      moreButton.hidden = current.shown >= current.found.hits.length;
+      if (focusFirst && firstNew) { firstNew.focus(); }
+    });
   }
 
   function render(state) {
-    while (resultsList.firstChild) { resultsList.removeChild(resultsList.firstChild); }
+    generation += 1;
+    var mine = generation;
+    while (list.firstChild) { list.removeChild(list.firstChild); }
     emptyHelp.hidden = true;
+    moreButton.hidden = true;
     if (!state.q) {
       statusRegion.textContent = "请输入要查找的字词，例如单位名称或“预决算”。";
       document.title = document.title.replace(/^.*? - /, "搜索 - ");
-      return;
+      return Promise.resolve();
     }
-    var parts = engine.parts(state.q);
-    var hits = engine.search(state);
-    hits.forEach(function (hit) { resultsList.appendChild(resultItem(hit.ref, parts)); });
-    if (hits.length) {
-      statusRegion.textContent = "找到 " + hits.length + " 条与“" + state.q + "”有关的结果。";
-    } else {
-      statusRegion.textContent = "没有找到与“" + state.q + "”有关的结果。";
-      emptyHelp.hidden = false;
-    }
+    statusRegion.textContent = "正在查找……";
     document.title = document.title.replace(/^.*? - /, "搜索：" + state.q + " - ");
+    return engine.search(state).then(function (found) {
+      if (mine !== generation) { return null; }
+      current = { state: state, found: found, shown: 0, dropped: 0 };
+      if (!found.total) {
+        statusRegion.textContent = describeCount();
+        emptyHelp.hidden = false;
+        return null;
+      }
+      return showMore(false);
+    }).catch(function (error) {
+      if (mine === generation) { statusRegion.textContent = "搜索出错：" + error.message + "。请刷新页面再试。"; }
+    });
+  }
+
+  function submit() {
+    var state = stateFromForm();
+    window.history.pushState(state, "", addressFor(state));
+    render(state);
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var state = stateFromForm();
-    window.history.pushState(state, "", addressFor(state));
-    render(state);
+    submit();
   });
   [yearSelect, departmentSelect, unitSelect].forEach(function (select) {
-    select.addEventListener("change", function () {
-      var state = stateFromForm();
-      window.history.pushState(state, "", addressFor(state));
-      render(state);
-    });
+    select.addEventListener("change", submit);
   });
+  moreButton.addEventListener("click", function () { showMore(true); });
   window.addEventListener("popstate", function () {
     var state = readState();
     writeForm(state);

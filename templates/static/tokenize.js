@@ -31,22 +31,25 @@
     return String(text).normalize("NFKC").toLowerCase();
   }
 
-  /* [class, run] pairs; iterates by code point so characters beyond U+FFFF stay whole. */
+  /* [class, characters, offset] of each run; iterates by code point so characters beyond U+FFFF
+     stay whole, and offsets count code points (as the index's offsets do). */
   function runs(text) {
     var found = [];
     var currentClass = "other";
     var current = [];
-    Array.from(normalize(text || "")).forEach(function (ch) {
+    var start = 0;
+    Array.from(normalize(text || "")).forEach(function (ch, position) {
       var kind = charClass(ch);
       if (kind === currentClass && kind !== "other") {
         current.push(ch);
         return;
       }
-      if (currentClass !== "other" && current.length) { found.push([currentClass, current]); }
+      if (currentClass !== "other" && current.length) { found.push([currentClass, current, start]); }
       currentClass = kind;
       current = [ch];
+      start = position;
     });
-    if (currentClass !== "other" && current.length) { found.push([currentClass, current]); }
+    if (currentClass !== "other" && current.length) { found.push([currentClass, current, start]); }
     return found;
   }
 
@@ -87,5 +90,5 @@
     return terms;
   }
 
-  return { tokenize: tokenize, queryTerms: queryTerms, normalize: normalize };
+  return { tokenize: tokenize, queryTerms: queryTerms, normalize: normalize, runs: runs };
 }));

