@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     for command in (build_cmd, check_cmd):
         command.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
     build_cmd.add_argument("--output", type=Path, default=ROOT / "output", help="输出目录（默认 output/）")
+    build_cmd.add_argument("--workers", type=int, default=None,
+                           help="同时工作的进程数（默认每个 CPU 一个；1 = 不用子进程）")
+    build_cmd.add_argument("--timings", action="store_true", help="生成后列出各阶段用时")
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["build", *(argv or sys.argv[1:])])
@@ -46,8 +49,11 @@ def main(argv: list[str] | None = None) -> int:
             measures = sum(len(plan.measures) for plan in content.plans)
             print(f"内容无误：{len(content.plans)} 份计划，{measures} 项措施（content OK）")
         else:
-            files = pipeline.build(args.content, args.output)
+            timings: dict = {}
+            files = pipeline.build(args.content, args.output, workers=args.workers, timings=timings)
             print(f"已生成 {len(files)} 个文件到 {args.output}（build OK）")
+            if args.timings:
+                print("用时（秒）：" + "，".join(f"{stage} {seconds:.2f}" for stage, seconds in timings.items()))
     except BuildFailed as failure:
         print(failure.report(), file=sys.stderr)
         return 1

@@ -39,8 +39,20 @@ def _signature(path: Path) -> tuple:
     return (stat.st_mtime_ns, stat.st_size)
 
 
-def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | None = None) -> Content:
-    """Read and check everything under `content_dir`; raise BuildFailed listing every error."""
+def read_plan_file(path: Path) -> tuple[tuple, YamlFile | None, list[ContentError]]:
+    """(signature, document or None, errors) of one plan file: the part of loading that needs
+    no other file, so the build can do it in worker processes."""
+    errors: list[ContentError] = []
+    signature = _signature(path)
+    return signature, _read(path, "plan", errors, positions=False), errors
+
+
+def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | None = None,
+         read_plans=None) -> Content:
+    """Read and check everything under `content_dir`; raise BuildFailed listing every error.
+
+    `read_plans(paths)` may read many plan files at once elsewhere (a process pool); it returns
+    read_plan_file's answer for each path, in order."""
     cache = cache if cache is not None else LoadCache()
     errors: list[ContentError] = []
 
@@ -57,9 +69,16 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
     _, registry, registry_errors = cache.registry
     errors.extend(registry_errors)
 
+    plan_paths = sorted((content_dir / "plans").glob("*.y*ml"), key=str)
+    unread = [path for path in plan_paths
+              if path not in cache.files or cache.files[path][0] != _signature(path)]
+    if unread:
+        for path, read in zip(unread, (read_plans or _read_each)(unread)):
+            cache.files[path] = read
+
     plans: list[Plan] = []
     seen_ids: dict[str, Path] = {}
-    for path in sorted((content_dir / "plans").glob("*.y*ml"), key=str):
+    for path in plan_paths:
         signature = _signature(path)
         cached = cache.plans.get(path)
         if cached and cached[0] == signature and cached[1] == registry_signature:
@@ -102,10 +121,14 @@ def _read_cached(path: Path, kind: str, errors: list[ContentError], cache: LoadC
     return document
 
 
-def _read(path: Path, kind: str, errors: list[ContentError]) -> YamlFile | None:
+def _read_each(paths: list[Path]) -> list:
+    return [read_plan_file(path) for path in paths]
+
+
+def _read(path: Path, kind: str, errors: list[ContentError], positions: bool = True) -> YamlFile | None:
     """Parse and schema-check one file; None when it cannot be used."""
     try:
-        document = yamlfile.load(path)
+        document = yamlfile.load(path, positions=positions)
     except ContentError as error:
         errors.append(error)
         return None

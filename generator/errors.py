@@ -21,6 +21,10 @@ class ContentError(Exception):
         field = f" [{self.field}]" if self.field else ""
         return f"{where}:{field} {self.message}"
 
+    def __reduce__(self):
+        """Errors cross process boundaries (the build reads files in worker processes)."""
+        return (type(self), (self.path, self.line, self.column, self.field, self.message))
+
     def as_dict(self) -> dict:
         return {
             "file": str(self.path),

@@ -35,8 +35,9 @@ class Unit:
     def __repr__(self) -> str:
         return f"Unit({self.id!r}, {self.display_name!r})"
 
-    @property
+    @cached_property
     def ancestors(self) -> list[Unit]:
+        """Parent, grandparent, …: fixed once the unit is made (a unit's parent never changes)."""
         chain, unit = [], self.parent
         while unit is not None:
             chain.append(unit)

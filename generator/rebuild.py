@@ -16,6 +16,7 @@ tests/test_serve.py holds it to that.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,13 +66,16 @@ class LiveBuild:
     files: dict = field(default_factory=dict)  # output path -> bytes, as on disk
     env: object = None
     indexes: dict = field(default_factory=dict)  # index page kind -> what it showed last
+    search_index: search.SearchIndex = field(default_factory=search.SearchIndex)
+    search_version: str = ""  # of the search data on disk; the search page asks for it
+    search_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def build_all(self) -> Outcome:
         """Load everything (through the cache) and render every page."""
         started = time.perf_counter()
         self.env = render.environment()
         site = self._derive()
-        new = {path: html.encode("utf-8") for path, html in render.pages(site, self.env).items()}
+        new = {path: html.encode("utf-8") for path, html in render.pages(site, self.env, self.search_version).items()}
         new.update(static_assets())
         outcome = self._write(new, replace_all=True)
         self.site = site
@@ -108,7 +112,7 @@ class LiveBuild:
         site = self._derive() if content else old_site
         indexes = index_inputs(site)
         specs = self._affected(old_site, site, templates, indexes)
-        rendered = render.render_pages(site, self.env, specs) if specs else {}
+        rendered = render.render_pages(site, self.env, specs, self.search_version) if specs else {}
         for path, html in rendered.items():
             new[path] = html.encode("utf-8")
         live = {spec.path for spec in render.page_specs(site)}
@@ -124,15 +128,30 @@ class LiveBuild:
         return outcome
 
     def build_search(self) -> Outcome:
-        """Write the search data for the current site (slow: run it after the pages are out)."""
+        """Write the search data for the current site (run it after the pages are out)."""
         started = time.perf_counter()
-        outcome = self.write_extra(search.search_files(self.site))
+        outcome = self.write_extra(self.search_files(self.site))
         outcome.seconds = time.perf_counter() - started
         return outcome
 
+    def search_files(self, site: site_stage.Site) -> dict:
+        """The search data for `site` and the search page that asks for it. Only the batches of
+        plans that changed are indexed again (search.SearchIndex); safe to call from another thread."""
+        with self.search_lock:
+            files = self.search_index.files(site)
+            files["assets/lunr.min.js"] = search.lunr_js()
+            version = search.version(files)
+            page = [spec for spec in render.page_specs(site) if spec.kind == "search"]
+            files.update({path: html.encode("utf-8")
+                          for path, html in render.render_pages(site, self.env, page, version).items()})
+            return files
+
     def write_extra(self, files: dict) -> Outcome:
         """Write files made elsewhere (the search data, built on another thread)."""
-        return self._write({**self.files, **files})
+        self.search_version = search.version(files)
+        kept = {path: data for path, data in self.files.items()
+                if not path.startswith(search.DATA_DIR + "/") and path != "assets/lunr.min.js"}
+        return self._write({**kept, **files}, replace_search=True)
 
     # -- internals ------------------------------------------------------------------------
 
@@ -174,8 +193,9 @@ class LiveBuild:
                     specs.append(spec)
         return specs
 
-    def _write(self, new: dict, replace_all: bool = False) -> Outcome:
-        """Write the files whose bytes changed and delete those that are gone."""
+    def _write(self, new: dict, replace_all: bool = False, replace_search: bool = False) -> Outcome:
+        """Write the files whose bytes changed and delete those that are gone (search data only
+        when `replace_search`: pages are written before the search data that goes with them)."""
         outcome = Outcome()
         self.output_dir.mkdir(parents=True, exist_ok=True)
         for path, data in new.items():
@@ -185,9 +205,10 @@ class LiveBuild:
                 target.write_bytes(data)
                 outcome.written += 1
         for path in set(self.files) - set(new):
-            if path.startswith("assets/search-") or path == "assets/lunr.min.js":
-                new[path] = self.files[path]  # kept until the search data is rebuilt
-                continue
+            if path.startswith(search.DATA_DIR + "/") or path == "assets/lunr.min.js":
+                if not replace_search:
+                    new[path] = self.files[path]  # kept until the search data is rebuilt
+                    continue
             (self.output_dir / path).unlink(missing_ok=True)
             outcome.removed += 1
         self.files = new

@@ -25,12 +25,20 @@ class Registry:
     by_id: dict[str, Unit] = field(default_factory=dict)
     by_name: dict[str, list[Unit]] = field(default_factory=dict)  # every name, alias and former name
     collectives: dict[str, Collective] = field(default_factory=dict)
+    resolved: dict = field(default_factory=dict)  # (name, issuer id) → what resolve() answered
 
     def resolve(self, name: str, issuer: Unit | None) -> Unit | Collective | list[Unit] | None:
         """The unit or collective `name` means in a plan by `issuer`.
 
-        Returns a list of units when the name is ambiguous, None when nothing matches.
+        Returns a list of units when the name is ambiguous, None when nothing matches. A plan
+        names the same few units over and over, so each (name, issuer) is worked out once.
         """
+        key = (name, issuer.id if issuer else None)
+        if key not in self.resolved:
+            self.resolved[key] = self._resolve(name, issuer)
+        return self.resolved[key]
+
+    def _resolve(self, name: str, issuer: Unit | None) -> Unit | Collective | list[Unit] | None:
         if name in self.collectives:
             return self.collectives[name]
         candidates = self.by_name.get(name, [])

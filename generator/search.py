@@ -37,7 +37,11 @@ DATA_DIR = "assets/search"
 FIELDS = ("title", "units", "text", "status", "context")
 BOOSTS = (10, 5, 1, 1, 1)
 TITLE, UNITS, TEXT, STATUS, CONTEXT = range(5)
-BM25 = {"k1": 1.2, "b": 0.75}  # lunr's defaults
+# BM25 as lunr scores: k1 1.2 and, per field, b (how much a long field counts against a hit).
+# Titles are not held against their length: a unit's title is all its names, and a hit on any
+# one of them (a short form such as 市国资委) is as good as a hit on a short title.
+BM25_K1 = 1.2
+BM25_B = (0.0, 0.75, 0.75, 0.75, 0.75)
 
 FRAGMENT_SIZE = 16  # documents per fragment file
 UNITS_PER_BLOCK = 256
@@ -380,7 +384,7 @@ class SearchIndex:
         self._digests = {path: held for path, held in self._digests.items() if path in files}
         entry = {
             "version": digest.hexdigest()[:12],
-            "fields": list(FIELDS), "boosts": list(BOOSTS), **BM25,
+            "fields": list(FIELDS), "boosts": list(BOOSTS), "k1": BM25_K1, "b": list(BM25_B),
             "documents": sum(batch.documents for batch in batches),
             "averageLength": [round(total / count, 4) if count else 0 for total, count in zip(lengths, counted)],
             "planBlocks": len(site.plans),
@@ -413,16 +417,14 @@ def facets(site: Site) -> dict:
             "departments": [list(item) for item in departments], "units": units}
 
 
-def search_files(site: Site) -> dict[str, bytes]:
-    """The search data and the scripts it needs from node_modules."""
+def lunr_js() -> bytes:
+    """lunr.js as npm installed it, to be copied into the site."""
     if not LUNR_JS.exists():
         raise MissingAsset(
             f"找不到 {LUNR_JS.relative_to(ROOT)}：请先在项目目录运行 npm ci --ignore-scripts"
             "（lunr.js is installed from npm and copied into the site by the build）"
         )
-    files = SearchIndex().files(site)
-    files["assets/lunr.min.js"] = LUNR_JS.read_bytes()
-    return files
+    return LUNR_JS.read_bytes()
 
 
 def version(files: dict[str, bytes]) -> str:

@@ -18,6 +18,8 @@ import sys
 import unicodedata
 from functools import lru_cache
 
+from . import unicode_tables
+
 # Code point ranges counted as CJK ideographs (after NFKC). Keep in step with tokenize.js.
 CJK_RANGES = (
     (0x3007, 0x3007),    # 〇
@@ -66,18 +68,34 @@ def _pick(patterns: tuple[re.Pattern, re.Pattern], text: str) -> re.Pattern:
     return patterns[1] if _BEYOND_BMP.search(text) else patterns[0]
 
 
+def _ranges(points) -> list[tuple[int, int]]:
+    """Sorted code points as (first, last) ranges."""
+    found: list[tuple[int, int]] = []
+    for point in points:
+        if found and found[-1][1] == point - 1:
+            found[-1] = (found[-1][0], point)
+        else:
+            found.append((point, point))
+    return found
+
+
+def _every_character() -> str:
+    return "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, sys.maxunicode + 1)))
+
+
 @lru_cache(maxsize=None)
 def letter_ranges() -> tuple[tuple[int, int], ...]:
     """What str.isalpha() accepts outside the CJK ranges (Unicode categories L*, the same set as
-    \\p{L} in tokenize.js), as code point ranges enumerated once from Python's Unicode tables."""
-    letters: list[tuple[int, int]] = []
-    for point in range(sys.maxunicode + 1):
-        if chr(point).isalpha() and not _is_cjk(point):
-            if letters and letters[-1][1] == point - 1:
-                letters[-1] = (letters[-1][0], point)
-            else:
-                letters.append((point, point))
-    return tuple(letters)
+    \\p{L} in tokenize.js), as code point ranges. Taken from generator/unicode_tables.py when it
+    was made from this Python's Unicode version, else worked out (about a second)."""
+    if unicode_tables.UNICODE_VERSION == unicodedata.unidata_version:
+        return unicode_tables.LETTERS
+    return compute_letter_ranges()
+
+
+def compute_letter_ranges() -> tuple[tuple[int, int], ...]:
+    return tuple(_ranges(point for point in range(sys.maxunicode + 1)
+                         if chr(point).isalpha() and not _is_cjk(point)))
 
 
 @lru_cache(maxsize=None)
@@ -100,35 +118,50 @@ def _changed_by_nfkc() -> tuple[re.Pattern, re.Pattern]:
     such changes are tokenized as they are; any other change (full-width letters and digits,
     compatibility ideographs, "…" → "...", combining marks, characters that compose with the
     one before) sends the text through NFKC as before. The tokens are the same either way."""
-    found: list[tuple[int, int]] = []
+    if unicode_tables.UNICODE_VERSION == unicodedata.unidata_version:
+        ranges = list(unicode_tables.CHANGED_BY_NFKC)
+    else:
+        ranges = list(compute_changed_by_nfkc())
+    return re.compile(f"[{_class_pattern(_in_bmp(ranges))}]"), re.compile(f"[{_class_pattern(ranges)}]")
 
-    def add(point: int) -> None:
-        if found and found[-1][1] == point - 1:
-            found[-1] = (found[-1][0], point)
-        elif not found or found[-1][1] < point:
-            found.append((point, point))
 
-    composing: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V and T jamo
-    for point in range(sys.maxunicode + 1):
-        if 0xD800 <= point <= 0xDFFF:
+def compute_changed_by_nfkc() -> tuple[tuple[int, int], ...]:
+    found: set[int] = set()
+    # Blocks of characters, each kept apart by NUL (nothing composes across it), are tested
+    # whole; only a block that fails is looked at character by character.
+    every = _every_character()
+    for start in range(0, len(every), 512):
+        block = every[start:start + 512]
+        if unicodedata.is_normalized("NFKC", "\0".join(block)) and unicodedata.is_normalized("NFD", "\0".join(block)):
             continue
-        char = chr(point)
-        decomposition = unicodedata.decomposition(char)
-        if decomposition and not decomposition.startswith("<"):
-            parts = decomposition.split()
-            if len(parts) == 2:
-                composing.add(int(parts[1], 16))
-    for point in range(sys.maxunicode + 1):
-        if 0xD800 <= point <= 0xDFFF:
-            continue
-        char = chr(point)
-        if unicodedata.combining(char) or point in composing:
-            add(point)
-        elif not unicodedata.is_normalized("NFKC", char):
-            normalized = unicodedata.normalize("NFKC", char)
-            if not (len(normalized) == 1 and char_class(char) == OTHER and char_class(normalized) == OTHER):
-                add(point)
-    return re.compile(f"[{_class_pattern(_in_bmp(found))}]"), re.compile(f"[{_class_pattern(found)}]")
+        for char in block:
+            decomposition = unicodedata.decomposition(char)
+            if decomposition and not decomposition.startswith("<") and len(decomposition.split()) == 2:
+                found.add(int(decomposition.split()[1], 16))  # composes with the character before it
+            if not unicodedata.is_normalized("NFKC", char):
+                normalized = unicodedata.normalize("NFKC", char)
+                if not (len(normalized) == 1 and char_class(char) == OTHER and char_class(normalized) == OTHER):
+                    found.add(ord(char))
+    found.update(range(0x1161, 0x1176))  # Hangul vowel and trailing jamo compose with the syllable before
+    found.update(range(0x11A8, 0x11C3))
+    found.update(ord(match.group()) for match in re.finditer(r"[\u0300-\u036f]", every))
+    found.update(point for point in range(sys.maxunicode + 1) if unicodedata.combining(chr(point)))
+    return tuple(_ranges(sorted(found)))
+
+
+def unicode_tables_source() -> str:
+    """The text of generator/unicode_tables.py for this Python's Unicode version."""
+    def table(ranges) -> str:
+        return "(\n" + "".join(f"    ({low:#x}, {high:#x}),\n" for low, high in ranges) + ")"
+
+    return (
+        '"""Character tables the tokenizer needs, made by `python -m generator.tokenize` from\n'
+        'Python\'s own Unicode data (tokenize.py works them out itself under another Unicode version).\n'
+        'Do not edit; tests/test_search.py checks that they are current."""\n\n'
+        f"UNICODE_VERSION = {unicodedata.unidata_version!r}\n\n"
+        f"LETTERS = {table(compute_letter_ranges())}\n\n"
+        f"CHANGED_BY_NFKC = {table(compute_changed_by_nfkc())}\n"
+    )
 
 
 def normalize(text: str) -> str:
@@ -162,3 +195,7 @@ def tokens_with_offsets(text: str) -> tuple[list[str], list[int], int]:
 
 def tokenize(text: str) -> list[str]:
     return tokens_with_offsets(text)[0]
+
+
+if __name__ == "__main__":
+    sys.stdout.write(unicode_tables_source())

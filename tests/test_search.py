@@ -1,10 +1,14 @@
-"""Chinese search with the real lunr.js: the same tokens in Python and JavaScript, exact answers
-to the queries citizens type, characters beyond U+FFFF, and the search page in Chromium."""
+"""Chinese search with the real lunr.js on the real search files: the same tokens in Python and
+JavaScript, postings that decode to exactly those tokens, exact answers to the queries citizens
+type (also across many shards and batches), a first query that loads only what it needs, and
+the search page in Chromium."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import math
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,7 +19,11 @@ import pytest
 from browser_support import require
 from conftest import ROOT, run_cli
 from generator import build as pipeline
-from generator.search import FIELDS, documents
+from generator import content as content_stage
+from generator import postings, tokenize as tokenize_module
+from generator import search as search_stage
+from generator import site as site_stage
+from generator.search import measure_fields
 from generator.tokenize import normalize, tokenize
 
 HARNESS = ROOT / "tests" / "js" / "harness.js"
@@ -27,34 +35,37 @@ def node(request: dict):
     require(shutil.which("node") is not None, "Node.js", "apt-get install nodejs npm")
     require((ROOT / "node_modules" / "lunr").exists(), "lunr (npm)", "npm ci --ignore-scripts")
     result = subprocess.run(["node", str(HARNESS)], input=json.dumps(request), capture_output=True,
-                            text=True, timeout=120)
+                            text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
+def search(site_dir: Path, *queries, **options) -> list[dict]:
+    states = [query if isinstance(query, dict) else {"q": query} for query in queries]
+    return node({"mode": "search", "site": str(site_dir), "queries": states, **options})
+
+
 def expected_measures(site, query: str) -> set[str]:
-    """Refs of the measures whose own text, status, units, plan title or headings contain the query."""
+    """Addresses of the measures whose own text, status, units, plan title or headings contain the query."""
     parts = normalize(query).split()
-    found, number = set(), 0
+    found = set()
     for plan in site.plans:
         for measure in plan.measures:
-            names = []
-            for a in measure.assignments:
-                names += [a.written] + ([a.unit.name] if a.unit else [])
-            texts = [measure.requirement, measure.text, measure.remarks, measure.status.text if measure.status else "",
-                     *names, plan.title, measure.section.heading,
-                     (measure.point.label + measure.point.title) if measure.point else ""]
-            haystack = normalize("\n".join(texts))
+            haystack = normalize("\n".join(measure_fields(measure).values()))
             if all(part in haystack for part in parts):
-                found.add(f"m{number}")
-            number += 1
+                found.add(f"plans/{plan.id}/#{measure.anchor}")
     return found
+
+
+def measures_in(answer: dict) -> set[str]:
+    return {url for url in answer["urls"] if "#" in url}
 
 
 TRICKY_TEXTS = [
     "", "   ", "政务公开", "河", "做好12345政务热线", "ＰＰＰ项目（一）１２３", "〔2017〕65号", "中府办函(2020)187号",
     "𠀀𠀁𠀂 与 𪚥字", "a𠀀b", "Ⅻ ﬁ ㈠ ㍻", "Café déjà vu", "İstanbul ΣΊΣΥΦΟΣ", "1+1+9", "e-mail: a_b@c.d",
-    "“三审三校”“先审后发”", "〇一二三", "漢字かなカナ한글", "emoji 😀 政务", "tab\t换行\n政务",
+    "“三审三校”“先审后发”", "〇一二三", "漢字かなカナ한글", "emoji 😀 政务", "tab\t换行\n政务", "e\u0301cole",
+    "省略号……之后", "\u1100\u1161\u11a8 가",
 ]
 
 
@@ -71,80 +82,181 @@ def test_tokenizer_rules():
     assert tokenize("做好12345政务热线") == ["做好", "12345", "政务", "务热", "热线"]
     assert tokenize("ＰＰＰ（ＰＰＰ）") == ["ppp", "ppp"]
     assert tokenize("𠀀𠀁河") == ["𠀀𠀁", "𠀁河"]
+    assert tokenize_module.tokens_with_offsets("省略号……之后 e\u0301")[1] == [0, 1, 9, 12]
+
+
+def test_unicode_tables_are_current_for_this_python():
+    """The shipped tables are what tokenize.py would work out from this Python's Unicode data."""
+    assert (ROOT / "generator" / "unicode_tables.py").read_text(encoding="utf-8") == tokenize_module.unicode_tables_source()
+
+
+def _decode(text: str) -> list[int]:
+    values = {char: number for number, char in enumerate(postings.ALPHABET)}
+    numbers, value, shift = [], 0, 0
+    for char in text:
+        digit = values[char]
+        value |= (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+        else:
+            numbers.append(value)
+            value, shift = 0, 0
+    return numbers
+
+
+def _entries(posting: str) -> list[tuple]:
+    """A posting read back as (block, local, field, length code, first, count, offsets), the format
+    postings.py describes; search-core.js reads the same numbers."""
+    numbers, i, block, found = _decode(posting), 0, 0, []
+    while i < len(numbers):
+        block += numbers[i]
+        count, i, local = numbers[i + 1], i + 2, 0
+        for entry in range(count):
+            local = numbers[i] if entry == 0 else local + numbers[i]
+            field, tf, length = numbers[i + 1] & 7, (numbers[i + 1] >> 3) + 1, numbers[i + 2]
+            i += 3
+            first = count_ = 0
+            if field == postings.CONTEXT_FIELD:
+                first, count_, i = numbers[i], numbers[i + 1], i + 2
+            offsets, offset = [], 0
+            for k in range(tf):
+                offset = numbers[i] if k == 0 else offset + numbers[i]
+                offsets.append(offset)
+                i += 1
+            found.append((block, local, field, length, first, count_, offsets))
+    return found
+
+
+def test_postings_hold_exactly_the_tokenizer_s_tokens_and_offsets():
+    """Random batches of texts, split into pieces the way builds split plans: every term's joined
+    posting reads back as the tokens and offsets tokenize.py gives each text."""
+    texts = TRICKY_TEXTS + ["政务公开政务公开 政务", "河长制河长", "12345 12345"]
+    rng = random.Random(7)
+    for _ in range(200):
+        rows, pieces = [], {}
+        blocks = sorted(rng.sample(range(50), rng.randint(1, 8)))
+        cut = rng.randint(1, len(blocks))
+        for group in (blocks[:cut], blocks[cut:]):
+            slots = postings.Slots()
+            for block in group:
+                for local in range(rng.randint(1, 4)):
+                    for field in sorted(rng.sample(range(5), rng.randint(1, 5))):
+                        text = "，".join(rng.choice(texts) for _ in range(rng.randint(0, 3)))
+                        first, count = (local + 1, 2) if field == postings.CONTEXT_FIELD else (0, 0)
+                        slots.add(block, local, field, text, first, count)
+                        rows.append((block, local, field, text, first, count))
+            found, _ = postings.batch_postings(slots)
+            for term, piece in found.items():
+                pieces.setdefault(term, []).append(piece)
+        expected: dict[str, list] = {}
+        for block, local, field, text, first, count in rows:
+            tokens, offsets, length = tokenize_module.tokens_with_offsets(text)
+            by_term: dict[str, list[int]] = {}
+            for token, offset in zip(tokens, offsets):
+                by_term.setdefault(token, []).append(offset)
+            for term, where in by_term.items():
+                expected.setdefault(term, []).append(
+                    (block, local, field, round(3 * math.log2(length + 1)), first, count, where))
+        assert {term: _entries(postings.join(found)) for term, found in pieces.items()} == expected
 
 
 def test_queries_return_exactly_the_measures_that_contain_them(built_site, shipped_site):
-    answers = node({"mode": "search", "assets": str(built_site.output / "assets"),
-                    "queries": [{"q": q} for q in QUERIES]})
-    for query, answer in zip(QUERIES, answers):
-        got = {ref for ref in answer["refs"] if ref.startswith("m")}
+    for query, answer in zip(QUERIES, search(built_site.output, *QUERIES)):
         expected = expected_measures(shipped_site, query)
         assert expected, f"{query}: the query set should only hold queries with answers"
+        got = measures_in(answer)
         assert got == expected, f"{query}: missing {sorted(expected - got)}, extra {sorted(got - expected)}"
+        assert answer["total"] == len(answer["urls"])
+
+
+def test_many_shards_and_batches_give_the_same_answers(tmp_path):
+    """150 synthetic plans: three batches of plans, hundreds of shards and fragments."""
+    from benchmarks.synthetic import make_corpus
+
+    corpus = make_corpus(tmp_path / "content", plans=150, measures_per_plan=30, seed=3)
+    output = tmp_path / "output"
+    pipeline.build(corpus, output, workers=2)
+    site = site_stage.derive(content_stage.load(corpus))
+    assert len(list((output / "assets" / "search" / "t").iterdir())) > 100
+    queries = ["政策解读", "依申请公开", "公开", "办公室", "河", "2017", "第3局", "规范性文件", "合成 解读", "信息公开工作"]
+    for query, answer in zip(queries, search(output, *queries)):
+        assert measures_in(answer) == expected_measures(site, query), query
 
 
 def test_unit_and_plan_titles_rank_first(built_site):
-    (answer,) = node({"mode": "search", "assets": str(built_site.output / "assets"), "queries": [{"q": "市财政局"}]})
-    assert answer["refs"][0].startswith("u"), answer["refs"][:3]
-    (answer,) = node({"mode": "search", "assets": str(built_site.output / "assets"), "queries": [{"q": "金融工作局"}]})
-    assert answer["refs"][0][0] in "pu", answer["refs"][:3]
+    by_unit, by_plan = search(built_site.output, "市财政局", "金融工作局")
+    assert by_unit["kinds"][0] == "unit" and by_unit["urls"][0] == "units/zs-czj/"
+    assert by_plan["kinds"][0] in ("plan", "unit")
+
+
+def test_a_short_name_or_a_former_name_finds_the_unit(built_site):
+    short, former = search(built_site.output, "市国资委", "中山市经济和信息化局")
+    assert short["kinds"][0] == "unit" and short["urls"][0] == "units/zs-gzw/"
+    assert "units/zs-gxj/" in former["urls"][:2]
 
 
 def test_no_match_returns_nothing(built_site):
-    answers = node({"mode": "search", "assets": str(built_site.output / "assets"),
-                    "queries": [{"q": "火星移民"}, {"q": "xyzzy"}, {"q": "预决算 火星"}, {"q": "，。"}]})
-    assert [answer["refs"] for answer in answers] == [[], [], [], []]
+    answers = search(built_site.output, "火星移民", "xyzzy", "预决算 火星", "，。")
+    assert [answer["urls"] for answer in answers] == [[], [], [], []]
 
 
 def test_filters_narrow_the_results(built_site, shipped_site):
-    assets = str(built_site.output / "assets")
-    everything, by_year, by_unit, by_department = node({"mode": "search", "assets": assets, "queries": [
-        {"q": "公开"}, {"q": "公开", "year": "2022"}, {"q": "公开", "unit": "zs-czj"},
-        {"q": "公开", "department": "zs-jrj"}]})
-    docs = documents(shipped_site)[1]
-    measures = lambda refs: [docs["measures"][int(r[1:])] for r in refs if r.startswith("m")]  # noqa: E731
-    assert set(by_year["refs"]) < set(everything["refs"]) and by_year["refs"]
-    assert all(docs["plans"][m["plan"]]["year"] == 2022 for m in measures(by_year["refs"]))
-    assert by_unit["refs"] and all("zs-czj" in m["unitIds"] for m in measures(by_unit["refs"]))
-    assert by_department["refs"] and all("zs-jrj" in m["departments"] for m in measures(by_department["refs"]))
+    everything, by_year, by_unit, by_department = search(
+        built_site.output, {"q": "公开"}, {"q": "公开", "year": "2022"}, {"q": "公开", "unit": "zs-czj"},
+        {"q": "公开", "department": "zs-jrj"})
+    measures = {f"plans/{m.plan.id}/#{m.anchor}": m for plan in shipped_site.plans for m in plan.measures}
+    assert set(by_year["urls"]) < set(everything["urls"]) and by_year["urls"]
+    assert all(measures[url].plan.year == 2022 for url in measures_in(by_year))
+    assert by_unit["urls"] and all(
+        any(a.unit and a.unit.id == "zs-czj" for a in measures[url].assignments) for url in measures_in(by_unit))
+    assert by_department["urls"] and all(
+        measures[url].plan.issuer.department.id == "zs-jrj"
+        or any(a.unit and a.unit.department.id == "zs-jrj" for a in measures[url].assignments)
+        for url in measures_in(by_department))
 
 
-def test_characters_beyond_the_bmp_load_and_are_found(content_copy, tmp_path):
-    """lunr.py sorts by code point, lunr.js needs UTF-16 order: the build re-sorts, or this fails."""
+def test_characters_beyond_the_bmp_are_found(content_copy, tmp_path):
+    """lunr.js builds its token set in UTF-16 order; characters beyond U+FFFF must not break it."""
     plan = content_copy / "plans" / "zs-jrj-2022.yaml"
     text = plan.read_text(encoding="utf-8")
     text = text.replace("规范行政法规使用", "规范𠀀𠀁行政法规使用﨑𪚥", 1)
     plan.write_text(text, encoding="utf-8")
     output = tmp_path / "output"
-    assert run_cli("build", "--content", str(content_copy), "--output", str(output)).returncode == 0
-    (answer,) = node({"mode": "search", "assets": str(output / "assets"), "queries": [{"q": "𠀀𠀁"}]})
-    assert len(answer["refs"]) == 1
-    (answer,) = node({"mode": "search", "assets": str(output / "assets"), "queries": [{"q": "𪚥"}]})
-    assert len(answer["refs"]) == 1
-    # The same index in lunr.py's own order is refused by lunr.js: the re-sort is what makes it load.
-    script = (output / "assets" / "search-index.js").read_text(encoding="utf-8")
-    index = json.loads(script[script.index("=") + 1:].rstrip().rstrip(";"))
-    index["invertedIndex"].sort(key=lambda entry: entry[0])
-    for entry in index["invertedIndex"]:
-        for field in FIELDS:
-            entry[1].setdefault(field, {})
-    raw = tmp_path / "codepoint-order.json"
-    raw.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-    refused = node({"mode": "load-raw", "file": str(raw)})
-    assert not refused["ok"] and "Out of order" in refused["error"]
+    pipeline.build(content_copy, output)
+    answers = search(output, "𠀀𠀁", "𪚥", "𠀁行政")
+    assert [len(answer["urls"]) for answer in answers] == [1, 1, 1]
 
 
-def test_search_payload_is_small(built_site):
-    payload = ["assets/lunr.min.js", "assets/tokenize.js", "assets/search-core.js", "assets/search.js",
-               "assets/search-index.js", "assets/search-docs.js"]
-    total = sum(len(gzip.compress((built_site.output / name).read_bytes(), 9)) for name in payload)
-    assert total <= 150 * 1024, f"search payload {total} bytes gzipped"
+def test_a_first_query_loads_only_what_it_needs(built_site):
+    """A new visitor's query loads the entry, the shards of its terms and one page of fragments."""
+    (answer,) = search(built_site.output, "政策解读", fresh=True, pages=1)
+    data = built_site.output / "assets" / "search"
+    every_file = [path for path in data.rglob("*.js")]
+    assert answer["files"][0] == "index.js"
+    assert len(answer["files"]) < len(every_file) / 10
+    loaded = sum(len(gzip.compress((data / name).read_bytes(), 6)) for name in answer["files"])
+    everything = sum(len(gzip.compress(path.read_bytes(), 6)) for path in every_file)
+    assert loaded < everything / 5, (loaded, everything)
 
 
 def test_lunr_is_copied_from_node_modules_not_the_repository():
     assert not list(ROOT.glob("templates/**/lunr*.js")) and not list(ROOT.glob("generator/**/lunr*.js"))
     shipped = (ROOT / "node_modules" / "lunr" / "lunr.min.js").read_bytes()
     assert pipeline.build_files(ROOT / "content")["assets/lunr.min.js"] == shipped
+
+
+def test_search_data_is_the_same_after_an_edit_as_from_scratch(content_copy):
+    """serve keeps a SearchIndex and re-indexes only the batch that changed: the files it gives
+    after an edit are those a fresh index gives."""
+    index = search_stage.SearchIndex()
+    before = index.files(site_stage.derive(content_stage.load(content_copy)))
+    plan = content_copy / "plans" / "zs-gxj-2022.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("配合市司法局做好相关工作。", "配合市司法局做好政务热线工作。", 1),
+                    encoding="utf-8")
+    site = site_stage.derive(content_stage.load(content_copy))
+    after = index.files(site)
+    assert after != before
+    assert after == search_stage.SearchIndex().files(site)
 
 
 # --- the search page in Chromium ---------------------------------------------------------
@@ -163,34 +275,94 @@ def test_header_search_by_keyboard_shows_results(site_url, page):
     page.wait_for_url("**/search/?q=*")
     status = page.locator("#search-status")
     assert status.get_attribute("role") == "status"
+    page.wait_for_function("document.getElementById('search-status').textContent.startsWith('找到')")
     assert status.inner_text().startswith("找到 2 条")
     first = page.locator("#search-results li").first
     assert first.locator("mark").first.inner_text() in ("预决算", "预决", "决算")
-    href = first.locator("a").get_attribute("href")
+    href = first.locator("a").first.get_attribute("href")
     assert "#s" in href
-    first.locator("a").click()
-    assert page.locator(f"[id='{href.split('#')[1]}']").count() == 1
+    first.locator("a").first.click()
+    target = page.locator(f"[id='{href.split('#')[1]}']")
+    assert target.count() == 1
+    # The row the reader came for is marked, and its section heading is still on screen.
+    assert target.evaluate("row => getComputedStyle(row).outlineStyle") != "none"
+    assert page.evaluate("""id => {
+        const row = document.getElementById(id);
+        const heading = row.closest('section').querySelector('h2');
+        const box = heading.getBoundingClientRect();
+        return box.bottom > 0 && box.top < window.innerHeight;
+    }""", href.split("#")[1])
+
+
+def wait_for_results(page):
+    page.wait_for_function("document.getElementById('search-status').textContent.startsWith('找到')"
+                           " || document.getElementById('search-status').textContent.startsWith('没有')")
+
+
+def status_count(page) -> int:
+    text = page.locator("#search-status").inner_text()
+    return int(text.split()[1]) if text.startswith("找到") else 0
+
+
+def test_results_come_twenty_at_a_time_with_the_total(site_url, page, shipped_site):
+    page.goto(site_url + "search/?q=" + quote("公开"))
+    wait_for_results(page)
+    total = len(expected_measures(shipped_site, "公开"))
+    assert status_count(page) >= total > 40
+    assert page.locator("#search-results li").count() == 20
+    assert "显示前 20 条" in page.locator("#search-status").inner_text()
+    page.get_by_role("button", name="显示更多结果").click()
+    page.wait_for_function("document.querySelectorAll('#search-results li').length === 40")
+    # Focus moves to the first new result, so a keyboard or screen reader user reads on from there.
+    assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('#search-results li')[20]")
+
+
+def test_a_measure_result_shows_its_own_text_plan_label_and_leads(site_url, page):
+    page.goto(site_url + "search/?q=" + quote("市国资委"))
+    wait_for_results(page)
+    results = page.locator("#search-results li.search-result--measure")
+    assert results.count() >= 1
+    first = results.first
+    title = first.locator("h2").inner_text()
+    assert "中山市人民政府国有资产监督管理委员会" not in title  # the measure's words, not the unit list
+    meta = first.locator(".search-result__meta").inner_text()
+    assert "年" in meta and "·" in meta
+    assert first.locator("mark").count() >= 1  # the hit is marked where it is (the units line)
 
 
 def test_filters_are_in_the_address_and_the_back_button_works(site_url, page):
     page.goto(site_url + "search/?q=" + quote("公开"))
-    everything = page.locator("#search-results li").count()
+    wait_for_results(page)
+    everything = status_count(page)
+    page.wait_for_function("document.querySelectorAll('#search-year option').length > 1")
     page.select_option("#search-year", "2022")
     assert "year=2022" in page.url
-    narrowed = page.locator("#search-results li").count()
+    page.wait_for_function(f"!document.getElementById('search-status').textContent.startsWith('找到 {everything} ')")
+    narrowed = status_count(page)
     assert 0 < narrowed < everything
     page.go_back()
+    page.wait_for_function(f"document.getElementById('search-status').textContent.startsWith('找到 {everything} ')")
     assert page.locator("#search-year").input_value() == ""
-    assert page.locator("#search-results li").count() == everything
     page.goto(site_url + "search/?q=" + quote("公开") + "&year=2022")  # a shared address
-    assert page.locator("#search-results li").count() == narrowed
+    wait_for_results(page)
+    assert status_count(page) == narrowed
+    page.wait_for_function("document.getElementById('search-year').value === '2022'")
+    # Units are offered by the body they belong to.
+    assert page.locator("#search-unit optgroup").count() >= 2
 
 
 def test_no_results_says_so_and_points_to_the_index(site_url, page):
     page.goto(site_url + "search/?q=" + quote("火星移民"))
+    wait_for_results(page)
     assert page.locator("#search-status").inner_text() == "没有找到与“火星移民”有关的结果。"
     help_box = page.locator("#search-empty")
     assert help_box.is_visible() and help_box.get_by_role("link", name="在牵头单位索引中按单位查找").count() == 1
+
+
+def test_search_works_from_pages_opened_from_disk(built_site, page):
+    page.goto((built_site.output / "search" / "index.html").as_uri() + "?q=" + quote("预决算"))
+    wait_for_results(page)
+    assert page.locator("#search-status").inner_text().startswith("找到 2 条")
 
 
 def test_search_page_without_javascript_explains_and_links(browser, site_url):
@@ -217,6 +389,7 @@ def test_search_results_are_text_not_html(tmp_path, content_copy, browser):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(server.url + "search/?q=" + quote("行政法规"))
+    wait_for_results(page)
     assert "<img" in page.locator("#search-results").inner_text()
     assert page.locator("#search-results img").count() == 0 and not dialogs
     page.close()

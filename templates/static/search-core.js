@@ -271,12 +271,13 @@
       });
     }
 
-    /* BM25 as lunr.py computes it at build time, from the statistics the entry gives. */
+    /* BM25 as lunr scores, from the statistics the entry gives (b per field, see search.py). */
     function weight(entry, hit, documents) {
       var idf = Math.log(1 + Math.abs((entry.documents - documents + 0.5) / (documents + 0.5)));
       var average = entry.averageLength[hit.field] || 1;
+      var b = entry.b[hit.field];
       var score = idf * ((entry.k1 + 1) * hit.tf) /
-        (entry.k1 * (1 - entry.b + entry.b * hit.length / average) + hit.tf) * entry.boosts[hit.field];
+        (entry.k1 * (1 - b + b * hit.length / average) + hit.tf) * entry.boosts[hit.field];
       return Math.round(score * 1000) / 1000;
     }
 

@@ -192,6 +192,10 @@
       entry.appendChild(element("p", "search-result__meta", "计划 · " + item.issuer + " · " + item.year + "年"));
     } else {
       link.appendChild(highlighted(item.name, words, 0));
+      var otherNames = item.names.split("\n").filter(function (name) { return name !== item.name; });
+      if (contains(otherNames.join("\n"), words)) {
+        entry.appendChild(line("search-result__units", "又称：", otherNames.join("、"), words));
+      }
       entry.appendChild(element("p", "search-result__meta",
         "单位 · 牵头 " + item.leads + " 项，配合及其他 " + item.supports + " 项"));
     }
