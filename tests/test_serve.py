@@ -177,8 +177,9 @@ EDITS = {
     "measure text": lambda c: edit(c / "plans" / "zs-jrj-2022.yaml", "规范行政法规使用", "规范行政法规的使用"),
     "lead unit": lambda c: edit(c / "plans" / "zs-2017.yaml", "lead: 市财政局", "lead: 市审计局"),
     "plan removed": lambda c: (c / "plans" / "zs-jrj-2022.yaml").unlink(),
-    "plan id changed": lambda c: edit(c / "plans" / "zs-gxj-2022.yaml", "id: zs-gxj-2022", "id: zs-gxj-2022-v2"),
-    "new plan": lambda c: (c / "plans" / "copy.yaml").write_text(
+    "plan id changed": lambda c: (edit(c / "plans" / "zs-gxj-2022.yaml", "id: zs-gxj-2022", "id: zs-gxj-2022-v2"),
+                                  (c / "plans" / "zs-gxj-2022.yaml").rename(c / "plans" / "zs-gxj-2022-v2.yaml")),
+    "new plan": lambda c: (c / "plans" / "zs-jrj-2023.yaml").write_text(
         (c / "plans" / "zs-jrj-2022.yaml").read_text(encoding="utf-8").replace("id: zs-jrj-2022", "id: zs-jrj-2023")
         .replace("year: 2022", "year: 2023"), encoding="utf-8"),
     "registry": lambda c: edit(c / "registry" / "zs-jrj.yaml", "{name: 产业金融科, kind: section}",
