@@ -42,6 +42,20 @@ def shipped_site(built_site) -> site_stage.Site:
     return built_site.site
 
 
+SMALL_PLAN = "zs-jrj-2022"
+
+
+@pytest.fixture
+def small_content(tmp_path) -> Path:
+    """The registry, the settings and one plan: enough for most rules, fast to load and build."""
+    target = tmp_path / "content"
+    (target / "plans").mkdir(parents=True)
+    shutil.copytree(CONTENT / "registry", target / "registry")
+    shutil.copy(CONTENT / "site.yaml", target / "site.yaml")
+    shutil.copy(CONTENT / "plans" / f"{SMALL_PLAN}.yaml", target / "plans" / f"{SMALL_PLAN}.yaml")
+    return target
+
+
 @pytest.fixture
 def content_copy(tmp_path) -> Path:
     """A private copy of content/ that a test may edit or break."""
