@@ -64,6 +64,20 @@ def content_copy(tmp_path) -> Path:
     return target
 
 
+@pytest.fixture
+def clone(tmp_path) -> Path:
+    """A fresh clone of the project as a user has it: code, content, a .git folder."""
+    target = tmp_path / "clone"
+    target.mkdir()
+    for name in ("generator", "templates", "schema", "content"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "build.py", target / "build.py")
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    (target / ".git").mkdir()
+    (target / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    return target
+
+
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     """Run build.py exactly as an editor would, from the project root."""
     return subprocess.run(

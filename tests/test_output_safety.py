@@ -43,20 +43,6 @@ def cli(*args: str, cwd: Path = ROOT, env: dict | None = None, build_py: Path = 
                           timeout=120, env={**os.environ, **(env or {})})
 
 
-@pytest.fixture
-def clone(tmp_path) -> Path:
-    """A fresh clone of the project as a user has it: code, content, a .git folder."""
-    target = tmp_path / "clone"
-    target.mkdir()
-    for name in ("generator", "templates", "schema", "content"):
-        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "build.py", target / "build.py")
-    (target / "node_modules").symlink_to(ROOT / "node_modules")
-    (target / ".git").mkdir()
-    (target / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
-    return target
-
-
 REFUSED = {
     "empty argument": ("", "它是或包含项目目录"),
     "current folder": (".", "它是或包含项目目录"),
