@@ -8,13 +8,35 @@ import sys
 from pathlib import Path
 
 from generator import build as pipeline
-from generator.errors import BuildFailed
+from generator.errors import CannotBuild, failure_from
 from generator.search import MissingAsset
 
 ROOT = Path(__file__).resolve().parent
 
 
+def positive_number(text: str) -> int:
+    """--workers: a whole number from 1 up."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"应为 1 或更大的整数，实际是“{text}”（a positive whole number）")
+    return int(text)
+
+
+def port_number(text: str) -> int:
+    """--port: a TCP port; the server would silently take a number above 65535 modulo 65536."""
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"端口应为 1–65535 之间的整数，实际是“{text[:20]}”（port must be 1-65535）")
+    return int(text)
+
+
+def readable_anywhere() -> None:
+    """A terminal that cannot show Chinese (LC_ALL=POSIX) gets escapes, never an UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    readable_anywhere()
     parser = argparse.ArgumentParser(prog="build.py", description="把 content/ 中的 YAML 计划生成静态网站。")
     commands = parser.add_subparsers(dest="command")
     build_cmd = commands.add_parser("build", help="生成网站（默认命令）")
@@ -22,18 +44,32 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd = commands.add_parser("serve", help="本地预览：生成、提供网页，保存后自动刷新")
     serve_cmd.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只有本机可访问）")
-    serve_cmd.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve_cmd.add_argument("--port", type=port_number, default=8000, help="端口 1–65535（默认 8000）")
     commands.add_parser("schema-doc", help="打印内容字段参考（docs/schema.md 由它生成）")
     for command in (build_cmd, check_cmd):
         command.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
     build_cmd.add_argument("--output", type=Path, default=ROOT / "output", help="输出目录（默认 output/）")
-    build_cmd.add_argument("--workers", type=int, default=None,
+    build_cmd.add_argument("--workers", type=positive_number, default=None,
                            help="同时工作的进程数（默认每个 CPU 一个；1 = 不用子进程）")
     build_cmd.add_argument("--timings", action="store_true", help="生成后列出各阶段用时")
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["build", *(argv or sys.argv[1:])])
 
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        print("已中断；输出目录没有改动（interrupted; the output is unchanged）", file=sys.stderr)
+        return 130
+    except (CannotBuild, MissingAsset) as error:
+        print(error, file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - every failure ends in a message (generator/errors.py)
+        print(failure_from(error).report(), file=sys.stderr)
+        return 1
+
+
+def run(args) -> int:
     if args.command == "serve":
         from generator.serve import serve
 
@@ -43,26 +79,16 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(reference())
         return 0
-    try:
-        if args.command == "check":
-            content = pipeline.check(args.content)
-            measures = sum(len(plan.measures) for plan in content.plans)
-            print(f"内容无误：{len(content.plans)} 份计划，{measures} 项措施（content OK）")
-        else:
-            timings: dict = {}
-            files = pipeline.build(args.content, args.output, workers=args.workers, timings=timings)
-            print(f"已生成 {len(files)} 个文件到 {args.output}（build OK）")
-            if args.timings:
-                print("用时（秒）：" + "，".join(f"{stage} {seconds:.2f}" for stage, seconds in timings.items()))
-    except BuildFailed as failure:
-        print(failure.report(), file=sys.stderr)
-        return 1
-    except MissingAsset as error:
-        print(error, file=sys.stderr)
-        return 1
-    except FileNotFoundError as error:
-        print(f"找不到文件或目录：{error.filename}", file=sys.stderr)
-        return 1
+    if args.command == "check":
+        content = pipeline.check(args.content)
+        measures = sum(len(plan.measures) for plan in content.plans)
+        print(f"内容无误：{len(content.plans)} 份计划，{measures} 项措施（content OK）")
+    else:
+        timings: dict = {}
+        files = pipeline.build(args.content, args.output, workers=args.workers, timings=timings)
+        print(f"已生成 {len(files)} 个文件到 {args.output}（build OK）")
+        if args.timings:
+            print("用时（秒）：" + "，".join(f"{stage} {seconds:.2f}" for stage, seconds in timings.items()))
     return 0
 
 

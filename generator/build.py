@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import content as content_stage
 from . import output, postings, render, search, site as site_stage
+from .errors import BuildFailed, ContentError
 from .render import TEMPLATES_DIR
 
 STATIC_DIR = TEMPLATES_DIR / "static"
@@ -29,7 +30,7 @@ WORTH_A_POOL = 200  # below this many plan files, forking workers costs more tha
 
 def check(content_dir: Path) -> content_stage.Content:
     """Load and validate everything; raises errors.BuildFailed with every problem found."""
-    return content_stage.load(content_dir)
+    return content_stage.load(content_dir, with_static=True)
 
 
 def build_files(content_dir: Path, include_drafts: bool = False, workers: int | None = None,
@@ -42,8 +43,11 @@ def build_files(content_dir: Path, include_drafts: bool = False, workers: int | 
         workers = 1
     started = time.perf_counter()
     with _pool(workers) as pool:
-        read_plans = (lambda paths: _map(pool, content_stage.read_plan_file, paths, FILES_PER_TASK)) if pool else None
-        content = content_stage.load(content_dir, include_drafts=include_drafts, read_plans=read_plans)
+        def read_plans(paths, folder):
+            return _map(pool, content_stage.read_plan_file, paths, folder, FILES_PER_TASK)
+
+        content = content_stage.load(content_dir, include_drafts=include_drafts, with_static=True,
+                                     read_plans=read_plans if pool else None)
     timings["load"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -81,7 +85,32 @@ def build_files(content_dir: Path, include_drafts: bool = False, workers: int | 
     files.update(found)
     files["assets/lunr.min.js"] = search.lunr_js()
     timings["pages and search"] = time.perf_counter() - started
+    _add_site_root_files(files, content_dir, content.static)
     return files
+
+
+def _add_site_root_files(files: dict, content_dir: Path, static: dict[str, bytes]) -> None:
+    """content/static/ (CNAME, .htaccess …) joins the site; it may not replace a generated file."""
+    clashes = sorted(set(static) & set(files))
+    if clashes:
+        raise BuildFailed([
+            ContentError(content_dir / content_stage.STATIC_DIR_NAME / name, 0, 0, None,
+                         f"与网站生成的文件 {name} 同名，不能覆盖它（clashes with a generated file）")
+            for name in clashes
+        ])
+    files.update(static)
+
+
+def _add_site_root_files(files: dict, content_dir: Path, static: dict[str, bytes]) -> None:
+    """content/static/ (CNAME, .htaccess …) joins the site; it may not replace a generated file."""
+    clashes = sorted(set(static) & set(files))
+    if clashes:
+        raise BuildFailed([
+            ContentError(content_dir / content_stage.STATIC_DIR_NAME / name, 0, 0, None,
+                         f"与网站生成的文件 {name} 同名，不能覆盖它（clashes with a generated file）")
+            for name in clashes
+        ])
+    files.update(static)
 
 
 def static_assets() -> dict[str, bytes]:
@@ -94,12 +123,18 @@ def static_assets() -> dict[str, bytes]:
 
 def build(content_dir: Path, output_dir: Path, workers: int | None = None,
           timings: dict | None = None) -> dict[str, bytes | str]:
-    """Build `content_dir` into `output_dir`; on any error the old output is left untouched."""
-    files = build_files(content_dir, workers=workers, timings=timings)
-    started = time.perf_counter()
-    output.write_site(files, output_dir)
-    if timings is not None:
-        timings["write"] = time.perf_counter() - started
+    """Build `content_dir` into `output_dir`; on any error the old output is left untouched.
+
+    The output is checked and locked first (output.claim), so a refused or busy output
+    costs no build and changes nothing.
+    """
+    content_stage.require_folder(content_dir)
+    with output.claim(output_dir, content_dir) as target:
+        files = build_files(content_dir, workers=workers, timings=timings)
+        started = time.perf_counter()
+        output.write_site(files, target)
+        if timings is not None:
+            timings["write"] = time.perf_counter() - started
     return files
 
 
@@ -124,16 +159,17 @@ def _pool(workers: int):
         gc.unfreeze()
 
 
-def _map(pool, function, items: list, per_task: int) -> list:
+def _map(pool, function, items: list, argument, per_task: int) -> list:
+    """[function(item, argument) for item in items], a task of `per_task` items at a time."""
     chunks = [items[start:start + per_task] for start in range(0, len(items), per_task)]
     results = []
-    for answers in pool.map(_apply_each, [function] * len(chunks), chunks):
+    for answers in pool.map(_apply_each, [function] * len(chunks), chunks, [argument] * len(chunks)):
         results.extend(answers)
     return results
 
 
-def _apply_each(function, items: list) -> list:
-    return [function(item) for item in items]
+def _apply_each(function, items: list, argument) -> list:
+    return [function(item, argument) for item in items]
 
 
 def _render_chunk(indexes: list[int]) -> tuple[dict[str, bytes], float]:

@@ -5,12 +5,13 @@ Every problem in every file is collected, so one run tells an editor everything 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import registry as registry_module
 from . import schema, yamlfile
-from .errors import BuildFailed, ContentError
+from .errors import BuildFailed, CannotBuild, ContentError, shorten
 from .markup import markdown_html
 from .model import (
     ROLES, Assignment, Collective, Content, Deadline, Measure, Part, Plan, Point,
@@ -19,6 +20,10 @@ from .model import (
 from .yamlfile import YamlFile, dotted
 
 PLAN_FIELDS_THAT_MARK_A_PLAN = {"id", "title", "issuer", "sections"}
+YAML_SUFFIXES = (".yaml", ".yml")
+STATIC_DIR_NAME = "static"  # content/static/: files copied as they are to the site root (CNAME, .htaccess)
+STATIC_SIZE_LIMIT = 100 * 1024 * 1024
+RESERVED_STATIC_NAMES = {".zwgk-build"}  # the output marker (generator/output.py)
 
 
 @dataclass
@@ -35,49 +40,70 @@ class LoadCache:
 
 
 def _signature(path: Path) -> tuple:
-    stat = path.stat()
-    return (stat.st_mtime_ns, stat.st_size)
+    """Size and time of a file; a broken link or a vanished file has one too (reading says why)."""
+    try:
+        info = path.stat()
+    except OSError:
+        try:
+            info = path.lstat()
+        except OSError:
+            return ("missing",)
+    return (info.st_mtime_ns, info.st_size, info.st_mode)
 
 
-def read_plan_file(path: Path) -> tuple[tuple, YamlFile | None, list[ContentError]]:
+def require_folder(content_dir: Path) -> None:
+    """A content folder that is missing or is a file is a message, not an empty site."""
+    if not content_dir.exists():
+        raise CannotBuild(f"内容目录 {content_dir} 不存在（content folder not found）；"
+                          "请用 --content 指定含有 plans/ 和 registry/ 的目录")
+    if not content_dir.is_dir():
+        raise CannotBuild(f"内容目录 {content_dir} 不是目录（content folder is not a folder）")
+
+
+def read_plan_file(path: Path, content_dir: Path) -> tuple[tuple, YamlFile | None, list[ContentError]]:
     """(signature, document or None, errors) of one plan file: the part of loading that needs
     no other file, so the build can do it in worker processes."""
     errors: list[ContentError] = []
     signature = _signature(path)
-    return signature, _read(path, "plan", errors, positions=False), errors
+    return signature, _read(path, "plan", errors, content_dir, positions=False), errors
 
 
 def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | None = None,
-         read_plans=None) -> Content:
+         with_static: bool = False, read_plans=None) -> Content:
     """Read and check everything under `content_dir`; raise BuildFailed listing every error.
 
-    `read_plans(paths)` may read many plan files at once elsewhere (a process pool); it returns
-    read_plan_file's answer for each path, in order."""
+    `with_static` also reads content/static/ (the build copies it; the preview does not need it).
+    `read_plans(paths, content_dir)` may read many plan files at once elsewhere (a process pool);
+    it returns read_plan_file's answer for each path, in order.
+    """
+    require_folder(content_dir)
     cache = cache if cache is not None else LoadCache()
     errors: list[ContentError] = []
 
     settings = _load_settings(content_dir, errors)
 
-    registry_paths = sorted((content_dir / "registry").glob("*.y*ml"), key=str)
+    registry_paths = _yaml_files(content_dir / "registry", errors)
     registry_signature = tuple((str(path), _signature(path)) for path in registry_paths)
     if cache.registry is None or cache.registry[0] != registry_signature:
         registry_errors: list[ContentError] = []
-        registry_files = [doc for doc in (_read_cached(path, "registry", registry_errors, cache) for path in registry_paths)
+        registry_files = [doc for doc in (_read_cached(path, "registry", registry_errors, cache, content_dir)
+                                          for path in registry_paths)
                           if doc is not None]
         registry, built_errors = registry_module.build(registry_files)
         cache.registry = (registry_signature, registry, registry_errors + built_errors)
     _, registry, registry_errors = cache.registry
     errors.extend(registry_errors)
 
-    plan_paths = sorted((content_dir / "plans").glob("*.y*ml"), key=str)
+    plan_paths = _yaml_files(content_dir / "plans", errors)
     unread = [path for path in plan_paths
               if path not in cache.files or cache.files[path][0] != _signature(path)]
     if unread:
-        for path, read in zip(unread, (read_plans or _read_each)(unread)):
+        for path, read in zip(unread, (read_plans or _read_each)(unread, content_dir)):
             cache.files[path] = read
 
     plans: list[Plan] = []
     seen_ids: dict[str, Path] = {}
+    drafts = 0
     for path in plan_paths:
         signature = _signature(path)
         cached = cache.plans.get(path)
@@ -85,50 +111,125 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
             _, _, plan, plan_errors, document = cached
         else:
             plan_errors = []
-            document = _read_cached(path, "plan", plan_errors, cache)
+            document = _read_cached(path, "plan", plan_errors, cache, content_dir)
             plan = _build_plan(document, registry, plan_errors) if document is not None else None
             cache.plans[path] = (signature, registry_signature, plan, plan_errors, document)
         errors.extend(plan_errors)
         if document is None or plan is None:
             continue
+        if plan.id != path.stem:
+            line, column = document.where(("id",))
+            errors.append(ContentError(
+                path, line, column, "id",
+                f"文件名 {path.name} 与 id“{shorten(plan.id)}”不一致：计划文件应命名为 <id>.yaml，"
+                "网址 /plans/<id>/ 才能与文件对应（file name must be the plan id）",
+            ))
         if plan.id in seen_ids:
             line, column = document.where(("id",))
             errors.append(ContentError(
                 path, line, column, "id",
-                f"计划 id“{plan.id}”重复：{seen_ids[plan.id]} 已使用（duplicate plan id）",
+                f"计划 id“{shorten(plan.id)}”重复：{seen_ids[plan.id]} 已使用（duplicate plan id）",
             ))
             continue
         seen_ids[plan.id] = path
         if include_drafts or not plan.draft:
             plans.append(plan)
+        else:
+            drafts += 1
 
+    static = _static_files(content_dir, errors) if with_static else {}
+    if not errors and not plans:
+        errors.append(_no_plans(content_dir, drafts))
     if errors:
         raise BuildFailed(errors)
     plans.sort(key=lambda plan: (-plan.year, plan.id))
-    return Content(units=registry.units, plans=plans, settings=settings)
+    return Content(units=registry.units, plans=plans, settings=settings, static=static)
 
 
-def _read_cached(path: Path, kind: str, errors: list[ContentError], cache: LoadCache) -> YamlFile | None:
+def _no_plans(content_dir: Path, drafts: int) -> ContentError:
+    if drafts:
+        message = (f"全部 {drafts} 份计划都是草稿（draft: true），没有可发布的计划；"
+                   "草稿只在 build.py serve 中显示（every plan is a draft）")
+    else:
+        message = "没有计划文件：请把计划放在 content/plans/<id>.yaml（no plans）"
+    return ContentError(content_dir / "plans", 0, 0, None, message)
+
+
+def _yaml_files(folder: Path, errors: list[ContentError]) -> list[Path]:
+    """The YAML files directly in `folder`; any in a subfolder is reported, never silently skipped.
+
+    A folder named like a YAML file is listed too, so that reading it says what it is.
+    """
+    if not folder.is_dir():
+        return []
+    found: list[Path] = []
+    for parent, folders, names in os.walk(folder):
+        folders.sort()
+        here = Path(parent)
+        for name in sorted(names + [f for f in folders if f.endswith(YAML_SUFFIXES)]):
+            if not name.endswith(YAML_SUFFIXES):
+                continue
+            if here == folder:
+                found.append(here / name)
+            elif name in names:
+                errors.append(ContentError(
+                    here / name, 0, 0, None,
+                    f"子目录中的文件不会被读取：请把它直接放在 {folder} 中（files in subfolders are not read）",
+                ))
+    return sorted(found, key=str)
+
+
+def _static_files(content_dir: Path, errors: list[ContentError]) -> dict[str, bytes]:
+    """content/static/, copied as it is to the site root: files the web team needs there."""
+    folder = content_dir / STATIC_DIR_NAME
+    if not os.path.lexists(folder):
+        return {}
+    if folder.is_symlink() or not folder.is_dir():
+        errors.append(ContentError(folder, 0, 0, None,
+                                   "static 应是一个普通目录，不能是文件或链接（content/static must be a plain folder）"))
+        return {}
+    files: dict[str, bytes] = {}
+    for parent, folders, names in os.walk(folder):  # links to folders are listed, never entered
+        folders.sort()
+        here = Path(parent)
+        for name in sorted(names + [f for f in folders if (here / f).is_symlink()]):
+            path = here / name
+            relative = path.relative_to(folder).as_posix()
+            if relative in RESERVED_STATIC_NAMES:
+                errors.append(ContentError(path, 0, 0, None, f"{name} 是构建程序保留的文件名（reserved name）"))
+            elif name in folders:
+                errors.append(ContentError(path, 0, 0, None, "指向目录的链接不会被复制（links to folders are not copied）"))
+            else:
+                try:
+                    files[relative] = yamlfile.read_bytes(path, content_dir, STATIC_SIZE_LIMIT)
+                except ContentError as error:
+                    errors.append(error)
+    return files
+
+
+def _read_cached(path: Path, kind: str, errors: list[ContentError], cache: LoadCache,
+                 content_dir: Path) -> YamlFile | None:
     signature = _signature(path)
     cached = cache.files.get(path)
     if cached and cached[0] == signature:
         errors.extend(cached[2])
         return cached[1]
     found: list[ContentError] = []
-    document = _read(path, kind, found)
+    document = _read(path, kind, found, content_dir)
     cache.files[path] = (signature, document, found)
     errors.extend(found)
     return document
 
 
-def _read_each(paths: list[Path]) -> list:
-    return [read_plan_file(path) for path in paths]
+def _read_each(paths: list[Path], content_dir: Path) -> list:
+    return [read_plan_file(path, content_dir) for path in paths]
 
 
-def _read(path: Path, kind: str, errors: list[ContentError], positions: bool = True) -> YamlFile | None:
+def _read(path: Path, kind: str, errors: list[ContentError], content_dir: Path,
+          positions: bool = True) -> YamlFile | None:
     """Parse and schema-check one file; None when it cannot be used."""
     try:
-        document = yamlfile.load(path, positions=positions)
+        document = yamlfile.load(path, content_dir, positions=positions)
     except ContentError as error:
         errors.append(error)
         return None
@@ -151,10 +252,10 @@ def _read(path: Path, kind: str, errors: list[ContentError], positions: bool = T
 
 def _load_settings(content_dir: Path, errors: list[ContentError]) -> dict:
     path = content_dir / "site.yaml"
-    if not path.exists():
+    if not os.path.lexists(path):
         return schema.defaults("site")
     try:
-        document = yamlfile.load(path)
+        document = yamlfile.load(path, content_dir)
     except ContentError as error:
         errors.append(error)
         return schema.defaults("site")
@@ -201,18 +302,18 @@ class _PlanBuilder:
             return Assignment(role, name, found)
         if isinstance(found, list):
             options = "、".join(f"{u.display_name}（{u.id}）" for u in found)
-            self.error(path, f"单位名称“{name}”有歧义，可能是：{options}；请在登记册中为它们加上可区分的别名")
+            self.error(path, f"单位名称“{shorten(name)}”有歧义，可能是：{options}；请在登记册中为它们加上可区分的别名")
         else:
             close = self.registry.suggestions(name, self.issuer)
             hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
-            self.error(path, f"单位名称“{name}”在登记册（content/registry/）中找不到（unknown unit）{hint}")
+            self.error(path, f"单位名称“{shorten(name)}”在登记册（content/registry/）中找不到（unknown unit）{hint}")
         return Assignment(role, name, None, Collective(name))
 
     def anchor(self, wanted: str | None, default: str, path) -> str:
         anchor = wanted or default
         if anchor in self.anchors:
             self.error(path + ("anchor",) if wanted else path,
-                       f"锚点“{anchor}”在本计划中重复（duplicate anchor; first used at {dotted(self.anchors[anchor])}）")
+                       f"锚点“{shorten(anchor)}”在本计划中重复（duplicate anchor; first used at {dotted(self.anchors[anchor])}）")
         else:
             self.anchors[anchor] = path
         return anchor
@@ -223,7 +324,7 @@ class _PlanBuilder:
         if issuer is None:
             close = self.registry.suggestions(data["issuer"], None)
             hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
-            self.error(("issuer",), f"发布机构“{data['issuer']}”在登记册中找不到（unknown issuer）{hint}")
+            self.error(("issuer",), f"发布机构“{shorten(data['issuer'])}”在登记册中找不到（unknown issuer）{hint}")
             return None
         self.issuer = issuer
         plan = Plan(

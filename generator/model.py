@@ -243,8 +243,10 @@ class Plan:
 
 @dataclass
 class Content:
-    """Everything loaded from content/: the registry tree, the plans and the site settings."""
+    """Everything loaded from content/: the registry tree, the plans, the site settings and the
+    files of content/static/ (when the build asked for them)."""
 
     units: list[Unit]  # every registry unit, tree order
     plans: list[Plan]
     settings: dict
+    static: dict[str, bytes] = field(default_factory=dict)  # site path -> bytes

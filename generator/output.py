@@ -1,41 +1,322 @@
-"""Write the built site so that a failed build never damages the last good one.
+"""Write the built site: nothing lost, nothing half-written, one build at a time.
 
-Everything is written to a fresh folder beside the output and swapped in only when
-every page has been written; the previous site stays byte for byte intact until then.
+The output folder is ours or untouched. Every folder the build writes holds MARKER
+(`.zwgk-build`), a small text file listing the files that build wrote. A build replaces only
+an empty folder, or a marked folder that holds nothing but what the marker lists; it refuses,
+before touching anything, an existing file, a folder it did not write, a marked folder that
+someone has added files to (they would be lost: such files belong in content/static/), and
+any output that is, contains or lies inside the content folder or the templates, or that is
+or contains the project, the current folder, the home folder or the root.
+
+One build at a time: a build holds an flock(2) on `.<name>.lock` beside the output for as
+long as it runs; a second build into the same output stops with a message. The lock file
+stays (removing a lock file is itself racy); it is empty and harmless.
+
+The swap. The new site is written to `.<name>.new-*` beside the output, then exchanged with
+the old one in a single renameat2(RENAME_EXCHANGE) call, so at every instant `output/` is a
+complete site, old or new, even under kill -9; the old site is then deleted. We chose this
+over the other atomic scheme, a symlink `output -> .output.v2/` replaced by rename(2),
+because `output/` stays a plain folder: `cp -r output/ …`, `rsync -a output …`, `scp -r`,
+web servers that refuse symlinks (Apache without FollowSymLinks, nginx disable_symlinks) and
+a user's `ls output` all keep working, and the deploy story does not change. RENAME_EXCHANGE
+is Linux ≥ 3.15 on ext4, xfs, btrfs, tmpfs and overlayfs. Where the system lacks it (other
+kernels, some network filesystems) we fall back to two renames (old → `.<name>.old-*`,
+new → output); a crash between them leaves no `output/` for a moment, and the next build
+puts the old site back before it starts.
+
+Leftovers of a crash (`.<name>.new-*`, `.<name>.old-*`) are removed by the next build, but
+only when they are empty or hold our marker. The marker is removed last, so a folder whose
+deletion was cut short is still recognisable as ours.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
+from .errors import CannotBuild, shorten
+from .render import TEMPLATES_DIR
 
-def write_site(files: dict[str, bytes | str], output_dir: Path) -> None:
-    """Replace `output_dir` with exactly `files` (relative path → content)."""
-    output_dir = output_dir.resolve()
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent))
+MARKER = ".zwgk-build"
+MARKER_HEADER = ("# zwgk-build: 本目录由 build.py 生成，每次构建整体替换；其他文件请放在 content/static/ 中。\n"
+                 "# (written by build.py and replaced at every build; put other files in content/static/)\n")
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_REASONS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EROFS: "文件系统是只读的",
+    errno.EACCES: "没有权限", errno.EPERM: "不允许这样操作", errno.EFBIG: "文件超过系统允许的大小",
+    errno.EBUSY: "目录正被占用", errno.ENOENT: "路径不存在", errno.ENOTDIR: "路径中有一段不是目录",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """An OSError as a reader understands it: 磁盘空间不足（No space left on device）."""
+    english = error.strerror or str(error)
+    return f"{_REASONS[error.errno]}（{english}）" if error.errno in _REASONS else english
+
+
+@contextmanager
+def claim(output_dir: Path, content_dir: Path) -> Iterator[Path]:
+    """Check that `output_dir` may be replaced, hold its lock, clean what a crash left.
+
+    Yields the real path to write to. Raises CannotBuild, having changed nothing, when the
+    output may not be used or another build holds it.
+    """
+    target = checked_target(output_dir, content_dir)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lock = _lock(target)
+    except OSError as error:
+        raise CannotBuild(f"无法写入 {target.parent}：{os_reason(error)}；什么都没有改动"
+                          "（cannot write beside the output; nothing changed）") from None
+    try:
+        try:
+            _recover(target)
+        except OSError as error:
+            raise CannotBuild(f"无法清理上次中断的构建留下的目录：{os_reason(error)}"
+                              "（cannot clean up after an interrupted build）") from None
+        checked_target(output_dir, content_dir)
+        yield target
+    finally:
+        os.close(lock)
+
+
+def checked_target(output_dir: Path, content_dir: Path) -> Path:
+    """The real output folder, if the build may replace it; CannotBuild saying why not."""
+    shown = str(output_dir) or "（空）"
+    try:
+        target = Path(os.path.abspath(output_dir)).resolve()
+    except (OSError, RuntimeError) as error:
+        raise CannotBuild(f"不能生成到 {shown}：路径无法解析（{error}）（cannot resolve the output path）") from None
+    try:
+        refusal = _refusal(target, content_dir) or _content_refusal(target)
+    except OSError as error:
+        raise CannotBuild(f"不能生成到 {shown}：无法查看其中的内容：{os_reason(error)}"
+                          f"（cannot inspect {shown}）") from None
+    if refusal:
+        chinese, english = refusal
+        raise CannotBuild(f"不能生成到 {shown}：{chinese}；什么都没有改动（refusing to build into {shown}: {english}）")
+    return target
+
+
+def _refusal(target: Path, content_dir: Path) -> tuple[str, str] | None:
+    """Places the output may never be: folders that hold far more than a site, or that the build reads."""
+    for name, english, folder in (("根目录", "the root", Path(target.anchor)), ("主目录", "the home folder", _home()),
+                                  ("项目目录", "the project", PROJECT_DIR), ("当前目录", "the current folder", _cwd())):
+        if folder is not None and (target == folder or folder.is_relative_to(target)):
+            return f"它是或包含{name} {folder}", f"it is or contains {english}"
+    for name, english, folder in (("内容目录", "the content folder", content_dir), ("模板目录", "the templates", TEMPLATES_DIR)):
+        folder = folder.resolve()
+        if target == folder or folder.is_relative_to(target):
+            return f"它是或包含{name} {folder}", f"it is or contains {english}"
+        if target.is_relative_to(folder):
+            return f"它位于{name} {folder} 之中", f"it lies inside {english}"
+    return None
+
+
+def _content_refusal(target: Path) -> tuple[str, str] | None:
+    """What is already there: nothing, or exactly what an earlier build wrote."""
+    if not os.path.lexists(target):
+        return None
+    if not target.is_dir():
+        return "它是一个已有的文件，不是目录", "it is an existing file"
+    written = _written_by_us(target)
+    if written is None:
+        if any(target.iterdir()):
+            return ("它是一个不是由本程序生成的非空目录（没有 .zwgk-build 标记）；请指定空目录或新目录",
+                    "a non-empty folder this program did not write")
+        return None
+    others = sorted(_files_in(target) - written)
+    if others:
+        listed = "、".join(shorten(name, 40) for name in others[:5]) + ("等" if len(others) > 5 else "")
+        return (f"其中有 {len(others)} 个不是构建写入的文件（{listed}），替换会丢失它们；"
+                "需要放在网站根目录的文件（CNAME、.htaccess 等）请放到 content/static/，其他的请移走",
+                "it holds files the build did not write; put them in content/static/")
+    return None
+
+
+def _cwd() -> Path | None:
+    try:
+        return Path.cwd().resolve()
+    except OSError:
+        return None
+
+
+def _home() -> Path | None:
+    try:
+        return Path.home().resolve()
+    except (RuntimeError, KeyError, OSError):
+        return None
+
+
+def _written_by_us(folder: Path) -> set[str] | None:
+    """The files our marker lists, or None when the folder has no marker of ours."""
+    marker = folder / MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return None
+    with open(marker, "rb") as handle:
+        text = handle.read(64 * 1024 * 1024).decode("utf-8", "replace")
+    if not text.startswith(MARKER_HEADER):
+        return None
+    return {line for line in text[len(MARKER_HEADER):].split("\n") if line}
+
+
+def _files_in(folder: Path) -> set[str]:
+    """Every file and link under `folder` (links are not followed), as site paths."""
+    found = set()
+    for parent, folders, names in os.walk(folder):
+        here = Path(parent)
+        for name in names + [f for f in folders if (here / f).is_symlink()]:
+            found.add((here / name).relative_to(folder).as_posix())
+    found.discard(MARKER)
+    return found
+
+
+def marker_text(paths) -> str:
+    """The marker: a fixed header and the sorted list of files, so the same site gives the same bytes."""
+    return MARKER_HEADER + "".join(f"{path}\n" for path in sorted(paths))
+
+
+def _lock(target: Path) -> int:
+    """An open descriptor holding the flock on `.<name>.lock`; close it to release."""
+    descriptor = os.open(target.parent / f".{target.name}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        raise CannotBuild(f"另一个构建正在写入 {target}：请等它结束后再试（another build is writing to it）") from None
+    return descriptor
+
+
+def _leftovers(target: Path) -> list[Path]:
+    """Staging and retired folders a crashed build left beside `target`, if they are ours."""
+    prefixes = (f".{target.name}.new-", f".{target.name}.old-")
+    found = []
+    for entry in sorted(target.parent.iterdir()):
+        if not entry.name.startswith(prefixes) or entry.is_symlink() or not entry.is_dir():
+            continue
+        if (entry / MARKER).is_file() or not any(entry.iterdir()):
+            found.append(entry)
+    return found
+
+
+def _recover(target: Path) -> None:
+    """Undo what a crash left: put the old site back if the output is missing, remove the rest."""
+    leftovers = _leftovers(target)
+    if not os.path.lexists(target):
+        retired = [p for p in leftovers if p.name.startswith(f".{target.name}.old-") and (p / MARKER).is_file()]
+        if retired:
+            newest = max(retired, key=lambda p: p.stat().st_mtime_ns)
+            os.rename(newest, target)
+            leftovers.remove(newest)
+    for folder in leftovers:
+        _remove_ours(folder)
+
+
+def _remove_ours(folder: Path) -> None:
+    """Delete a folder we wrote, its marker last (see the module docstring)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name == MARKER:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+    (folder / MARKER).unlink(missing_ok=True)
+    os.rmdir(folder)
+
+
+def write_site(files: dict[str, bytes | str], target: Path) -> None:
+    """Replace `target` with exactly `files` (site path → content) and the marker.
+
+    Call inside `claim`. On any error the previous site is left as it was and CannotBuild says why.
+    """
+    staging = _stage(files, target)
+    try:
+        retired = _swap_in(staging, target)
+    except OSError as error:
+        _remove_quietly(staging)
+        raise CannotBuild(f"无法把新网站换入 {target}：{os_reason(error)}；之前的网站没有改动"
+                          "（cannot swap in the new site; the previous one is unchanged）") from None
+    if retired is not None:
+        _remove_quietly(retired)
+
+
+def _stage(files: dict[str, bytes | str], target: Path) -> Path:
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    except OSError as error:
+        raise CannotBuild(f"无法在 {target.parent} 中建立临时目录：{os_reason(error)}"
+                          "（cannot create the staging folder）") from None
+    try:
+        (staging / MARKER).write_text(marker_text(files), encoding="utf-8")
         for relative, content in sorted(files.items()):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            target.write_bytes(data)
-        _swap(staging, output_dir)
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        os.chmod(staging, 0o755)
+    except OSError as error:
+        _remove_quietly(staging)
+        where = error.filename or staging
+        raise CannotBuild(f"无法写入 {where}：{os_reason(error)}；之前的网站没有改动"
+                          "（cannot write the new site; the previous one is unchanged）") from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_quietly(staging)
         raise
+    return staging
 
 
-def _swap(staging: Path, output_dir: Path) -> None:
-    if output_dir.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
-        os.rmdir(retired)
-        os.rename(output_dir, retired)
-        os.rename(staging, output_dir)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.rename(staging, output_dir)
-    os.chmod(output_dir, 0o755)
+def _swap_in(staging: Path, target: Path) -> Path | None:
+    """Put `staging` at `target`; return the folder now holding the old site, to be deleted."""
+    if not os.path.lexists(target):
+        os.rename(staging, target)
+        return None
+    if _exchange(staging, target):
+        return staging
+    retired = target.parent / f".{target.name}.old-{os.urandom(4).hex()}"
+    os.rename(target, retired)
+    os.rename(staging, target)
+    return retired
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+@lru_cache(maxsize=1)
+def _renameat2():
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+def _remove_quietly(folder: Path) -> None:
+    """Best effort: what stays behind is removed by the next build."""
+    try:
+        _remove_ours(folder)
+    except OSError:
+        pass

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pypinyin import lazy_pinyin
 
-from .errors import ContentError
+from .errors import ContentError, shorten
 from .model import Collective, Unit
 from .yamlfile import YamlFile, dotted
 
@@ -54,16 +54,30 @@ class Registry:
         return None  # pragma: no cover - the None scope matches every candidate
 
     def suggestions(self, name: str, issuer: Unit | None, count: int = 3) -> list[str]:
-        """Registered names close to `name`, those nearest the issuer first."""
-        pool = list(self.collectives)
+        """Registered names close to `name`, those nearest the issuer first.
+
+        A name several units share (综合科) is given once per unit with the body it belongs to,
+        so the editor can tell the suggestions apart.
+        """
         scope_units = issuer.department.ancestors + [issuer.department] if issuer else []
+        near: dict[str, list[Unit]] = {collective: [] for collective in self.collectives}
         for unit in self.units:
             if not scope_units or any(s is unit or s in unit.ancestors for s in scope_units):
-                pool.extend(_names(unit))
-        matches = difflib.get_close_matches(name, pool, n=count, cutoff=0.3)
+                for known in _names(unit):
+                    near.setdefault(known, []).append(unit)
+        pool = near
+        matches = difflib.get_close_matches(name, list(pool), n=count, cutoff=0.3)
         if not matches:
-            matches = difflib.get_close_matches(name, list(self.by_name) + list(self.collectives), n=count, cutoff=0.3)
-        return matches
+            pool = {**{collective: [] for collective in self.collectives}, **self.by_name}
+            matches = difflib.get_close_matches(name, list(pool), n=count, cutoff=0.3)
+        labels: list[str] = []
+        for match in matches:
+            units = list({id(unit): unit for unit in pool[match]}.values())
+            if len(units) > 1:
+                labels += [f"{match}（{unit.parent.name if unit.parent else unit.id}）" for unit in units]
+            else:
+                labels.append(match)
+        return labels
 
     def find(self, name: str) -> Unit | None:
         """A unit by exact current or former name when it is unique (for the issuer field)."""
@@ -106,7 +120,7 @@ def build(files: list[YamlFile]) -> tuple[Registry, list[ContentError]]:
                 other = registry.by_id[unit_id]
                 errors.append(ContentError(
                     document.path, line, column, dotted(here),
-                    f"单位 id“{unit_id}”重复：{other.display_name}（{other.source}）已使用（duplicate unit id）",
+                    f"单位 id“{shorten(unit_id)}”重复：{other.display_name}（{other.source}）已使用（duplicate unit id）",
                 ))
                 continue
             unit = Unit(
@@ -139,7 +153,7 @@ def build(files: list[YamlFile]) -> tuple[Registry, list[ContentError]]:
                 hint = f"；您是否想写 {'、'.join(close)}？" if close else ""
                 errors.append(ContentError(
                     document.path, line, column, "parent",
-                    f"上级单位 id“{parent_id}”在登记册中不存在（unknown parent id）{hint}",
+                    f"上级单位 id“{shorten(parent_id)}”在登记册中不存在（unknown parent id）{hint}",
                 ))
             break
     return registry, errors

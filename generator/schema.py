@@ -7,6 +7,7 @@ This module turns jsonschema's findings into messages an editor can act on.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 import re
@@ -17,17 +18,37 @@ from pathlib import Path
 import fastjsonschema
 import jsonschema
 
-from .errors import ContentError
+from .errors import ContentError, shorten
 from .yamlfile import YamlFile, dotted
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def is_real_date(value) -> bool:
+    """`format: date`: a YYYY-MM-DD that exists on the calendar (2022-02-30 does not).
+
+    Text of another shape passes here: the schema's pattern reports it with its own message.
+    Both validators use this one function, so they cannot disagree.
+    """
+    if not isinstance(value, str) or not _DATE_SHAPE.fullmatch(value):
+        return True
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+FORMATS = jsonschema.FormatChecker(formats=())
+FORMATS.checks("date")(is_real_date)
 
 
 @lru_cache(maxsize=None)
 def validator(name: str) -> jsonschema.Draft202012Validator:
     schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=FORMATS)
 
 
 @lru_cache(maxsize=None)
@@ -40,7 +61,7 @@ def fast_validator(name: str):
     """
     schema = dict(validator(name).schema)
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-    return fastjsonschema.compile(schema)
+    return fastjsonschema.compile(schema, formats={"date": is_real_date})
 
 
 def check(document: YamlFile, name: str) -> list[ContentError]:
@@ -116,13 +137,14 @@ def _message(error) -> str:
                   "boolean": "true 或 false"}
         expected = error.validator_value
         names = [wanted.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
-        return f"应为{'或'.join(names)}，实际是 {error.instance!r}（wrong type）"
+        return f"应为{'或'.join(names)}，实际是 {shorten(error.instance)}（wrong type）"
     if kind == "enum":
-        return f"“{error.instance}”不是可选值之一：{'、'.join(map(str, error.validator_value))}"
+        return f"“{shorten(error.instance)}”不是可选值之一：{'、'.join(map(str, error.validator_value))}"
     if kind == "pattern":
-        if error.validator_value.startswith("^\\d{4}"):
-            return f"日期应写成 YYYY-MM-DD，实际是“{error.instance}”"
-        return f"“{error.instance}”格式不对：应为小写英文字母、数字和连字符（ASCII id）"
+        hint = error.schema.get("patternErrorMessage", "格式不对（does not match the pattern）")
+        return f"“{shorten(error.instance)}”{hint}"
+    if kind == "format" and error.validator_value == "date":
+        return f"日期“{shorten(error.instance)}”不存在（no such date）"
     if kind in ("minLength", "minItems"):
         return "不能为空（must not be empty）"
     if kind == "oneOf" and isinstance(error.instance, dict) and "measures" not in error.instance:
@@ -135,8 +157,8 @@ def _message(error) -> str:
     if kind == "not" and isinstance(error.instance, dict) and {"points", "measures"} <= set(error.instance):
         return "一个部分不能同时有 points 和 measures：把直接挂在部分下的措施放进一个没有标题的要点（points）"
     if kind in ("minimum", "maximum"):
-        return f"数值 {error.instance} 超出范围"
-    return error.message
+        return f"数值 {shorten(error.instance)} 超出范围（out of range）"
+    return shorten(error.message, 200)
 
 
 def defaults(name: str) -> dict:

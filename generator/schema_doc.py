@@ -53,6 +53,8 @@ def _type(spec: dict, root: dict) -> str:
     if "$ref" in spec:
         name = spec["$ref"].split("/")[-1]
         target = root["$defs"][name]
+        if name == "url":
+            return "URL (`https://…`, `http://…` or relative)"
         return f"`{name}`" if "properties" in target or "oneOf" in target else _type(target, root)
     if "oneOf" in spec:
         return " or ".join(_type(option, root) for option in spec["oneOf"])
@@ -61,7 +63,7 @@ def _type(spec: dict, root: dict) -> str:
         return f"list of {_type(spec.get('items', {}), root)}"
     if "enum" in spec:
         return "one of " + ", ".join(f"`{value}`" for value in spec["enum"])
-    if spec.get("pattern", "").startswith("^\\d{4}"):
+    if spec.get("format") == "date":
         return "date `YYYY-MM-DD`"
     return kind or "any"
 

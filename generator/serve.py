@@ -9,7 +9,10 @@
 - When content is broken, the terminal prints file:line:column and the message, the server keeps
   serving the last good pages, and every page opened or reloaded shows an overlay with the errors.
 - The reload and overlay scripts are added to HTML responses here; the files on disk, like the
-  output of `build`, never contain them.
+  output of `build`, never contain them. HEAD, Range and Content-Length describe the page as
+  sent, script included.
+- Every failure of a rebuild (content, registry, settings, a template, the disk) becomes the
+  terminal line and the overlay, with file and line where known; the next save retries.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from tornado import ioloop, web
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .errors import BuildFailed
+from .content import require_folder
+from .errors import CannotBuild, failure_from, internal_error
 from .rebuild import LiveBuild
 from .render import TEMPLATES_DIR
 from .search import MissingAsset
@@ -45,22 +49,35 @@ PLACEHOLDER = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><
 """
 
 
-class _Injector(web.OutputTransform):
-    """Adds the reload and overlay scripts to every HTML page this server sends."""
-
-    script = b""
-
-    def transform_first_chunk(self, status_code, headers, chunk, finishing):
-        if "html" in headers.get("Content-Type", "") and b"</head>" in chunk:
-            chunk = chunk.replace(b"</head>", self.script + b"</head>", 1)
-            if "Content-Length" in headers:
-                headers["Content-Length"] = str(len(chunk)) if finishing else str(
-                    int(headers["Content-Length"]) + len(self.script))
-        return status_code, headers, chunk
+def _with_scripts(page: bytes, script: bytes) -> bytes:
+    """An HTML page as the preview sends it: the reload and overlay scripts before </head>."""
+    return page.replace(b"</head>", script + b"</head>", 1)
 
 
 class _SiteHandler(web.StaticFileHandler):
-    """The built pages, never cached, with the site's own 404 page for unknown addresses."""
+    """The built pages, never cached, with the site's own 404 page for unknown addresses.
+
+    An HTML page is served with the scripts already in it: its size, its byte ranges and the
+    answer to HEAD all describe the bytes GET sends (an output transform that edits the body
+    afterwards would get HEAD's Content-Length and every Range wrong).
+    """
+
+    script = b""
+
+    @classmethod
+    def get_content(cls, abspath, start=None, end=None):
+        if not abspath.endswith(".html"):
+            return super().get_content(abspath, start, end)
+        with open(abspath, "rb") as page:
+            return _with_scripts(page.read(), cls.script)[start:end]
+
+    def get_content_size(self):
+        if not self.absolute_path.endswith(".html"):
+            return super().get_content_size()
+        return len(self.get_content(self.absolute_path))
+
+    def compute_etag(self):
+        return None  # pages change under the same path at every rebuild; never let a client reuse one
 
     def set_extra_headers(self, path):
         self.set_header("Cache-Control", "no-store")
@@ -68,8 +85,10 @@ class _SiteHandler(web.StaticFileHandler):
     def write_error(self, status_code, **kwargs):
         page = Path(self.root) / "404.html"
         if status_code == 404 and page.exists():
+            self.clear_header("Content-Range")
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(page.read_bytes())
+            self.set_header("Cache-Control", "no-store")
+            self.finish(_with_scripts(page.read_bytes(), self.script))
         else:
             super().write_error(status_code, **kwargs)
 
@@ -82,11 +101,20 @@ class _ErrorsHandler(web.RequestHandler):
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps(self.state.errors, ensure_ascii=False))
 
+    head = get  # tornado sends HEAD the same headers and no body
+
 
 class _OverlayHandler(web.RequestHandler):
     def get(self):
         self.set_header("Content-Type", "application/javascript; charset=utf-8")
         self.finish(OVERLAY_JS.read_bytes())
+
+    head = get
+
+
+class _LiveReloadJS(LiveReloadJSHandler):
+    def head(self):
+        self.get()
 
 
 class _Watcher(FileSystemEventHandler):
@@ -134,14 +162,14 @@ class PreviewServer:
     # -- building -------------------------------------------------------------------------
 
     def _run(self, job):
-        """Run a LiveBuild step; turn content errors into the overlay's list."""
+        """Run a LiveBuild step; turn any failure (content, template, disk) into the overlay's list."""
         try:
             outcome = job()
             return outcome, None
-        except BuildFailed as failure:
-            return None, failure
         except MissingAsset as error:
             return None, error
+        except Exception as error:  # noqa: BLE001 - every failure is shown, never a traceback
+            return None, failure_from(error)
 
     def first_build(self) -> None:
         outcome, failure = self._run(self.live.build_all)
@@ -199,6 +227,9 @@ class PreviewServer:
             except MissingAsset as error:
                 self.loop.add_callback(self.say, str(error))
                 return
+            except Exception as error:  # noqa: BLE001 - a thread's traceback would reach the terminal
+                self.loop.add_callback(self.say, f"搜索数据没有生成：{internal_error(error)}")
+                return
             if generation == self.generation and not self.closing:
                 written = self.builder.submit(self.live.write_extra, files)
                 written.add_done_callback(lambda done: self._search_written(done, generation, started))
@@ -214,7 +245,7 @@ class PreviewServer:
             self.say, f"搜索数据已是最新：写入 {outcome.written} 个文件（{seconds * 1000:.0f} ms）（search is current）")
 
     def _show_failure(self, failure) -> None:
-        if isinstance(failure, BuildFailed):
+        if not isinstance(failure, MissingAsset):
             self.errors = [error.as_dict() for error in failure.errors]
             self.say(failure.report())
         else:
@@ -231,16 +262,15 @@ class PreviewServer:
         _ErrorsHandler.state = self
         LiveReloadHandler.watcher = self  # only `.filepath` is read, when no path is given
         LiveReloadHandler.live_css = True
-        _Injector.script = INJECTED.replace(b"PORT", str(self.port).encode())
+        _SiteHandler.script = INJECTED.replace(b"PORT", str(self.port).encode())
         return web.Application(
             [
                 (r"/livereload", LiveReloadHandler),
-                (r"/livereload.js", LiveReloadJSHandler),
+                (r"/livereload.js", _LiveReloadJS),
                 (r"/__serve__/errors.json", _ErrorsHandler),
                 (r"/__serve__/overlay.js", _OverlayHandler),
                 (r"/(.*)", _SiteHandler, {"path": str(self.serve_dir), "default_filename": "index.html"}),
             ],
-            transforms=[_Injector],
         )
 
     filepath = "*"
@@ -302,5 +332,10 @@ def _stop_on_sigterm() -> None:
 
 
 def serve(content_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    try:
+        require_folder(content_dir)
+    except CannotBuild as error:
+        print(error, file=sys.stderr)
+        return 1
     return PreviewServer(content_dir, host, port).run()
 

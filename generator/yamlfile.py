@@ -1,51 +1,57 @@
 """Read one YAML content file into plain data plus the line and column of every value.
 
-Editors need errors that point at a line, so we compose the YAML node tree ourselves
-instead of calling yaml.safe_load, and remember where each value came from.
+Editors need errors that point at a line, so we build the data ourselves from libyaml's
+event stream instead of calling yaml.safe_load, and remember where each value came from.
 
 The YAML dialect is deliberately narrow: only `true`/`false` are booleans, only
 plain digits are integers, and everything else stays a string. Labels such as
 `1.` (a float in YAML 1.1) and dates such as `2018-07-26` therefore arrive as
 the text the editor typed.
+
+Reading is bounded, whatever the file: only regular files inside the content folder are
+opened (never a FIFO, a device, or a symlink's target outside), at most SIZE_LIMIT bytes
+are read, nesting stops at DEPTH_LIMIT, and aliases may repeat at most ALIAS_LIMIT values
+in all, so a 500-byte "billion laughs" file is refused at its first big alias instead of
+growing without end. The data is built with an explicit stack, so no input can exhaust
+Python's (or libyaml's composer's C) recursion.
 """
 
 from __future__ import annotations
 
+import copy
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .errors import ContentError
+from .errors import ContentError, character_name, shorten
 
 DataPath = tuple  # a path into the data: keys and list indexes
 
+SIZE_LIMIT = 20 * 1024 * 1024  # bytes in one content file
+DEPTH_LIMIT = 64  # nested lists and mappings (a plan needs about ten)
+VALUE_LIMIT = 1_000_000  # values in one file, aliases included
+ALIAS_LIMIT = 10_000  # values repeated through aliases in one file
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
+_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # libyaml when present: ten times faster
 
+_INT = re.compile(r"-?[0-9]+")
+_NULL = re.compile(r"~|null|")
+_BOOL = re.compile(r"true|false")
+_STR_TAG, _INT_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
+_BOOL_TAG, _NULL_TAG = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
+_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
-_INTEGER = re.compile(r"-?[0-9]+")
-_STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{name}" for name in ("str", "int", "bool", "null"))
-
-
-class _ContentLoader(_BaseLoader):
-    """SafeLoader with a small, predictable set of implicit types.
-
-    libyaml asks `resolve` for the tag of every value; PyYAML's general resolver (a table of
-    regular expressions per first character) is a third of the parsing time, so the four
-    rules are written out here."""
-
-    def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode:
-            if not implicit[0]:
-                return _STR  # quoted: always text
-            if value in ("true", "false"):
-                return _BOOL
-            if value in ("", "~", "null"):
-                return _NULL
-            return _INT if _INTEGER.fullmatch(value) else _STR
-        return super().resolve(kind, value, implicit)
+# Characters an editor cannot see, or that YAML counts as line breaks where editors do not
+# (NEL, U+2028, U+2029): they would shift every line number after them.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029"
+    "\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufffe\uffff]"
+)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -56,11 +62,12 @@ class YamlFile:
     data: object
     positions: dict | None = field(default_factory=dict)  # DataPath -> (line, column), 1-based
     key_positions: dict | None = field(default_factory=dict)  # DataPath of a mapping key -> (line, column)
+    root: Path | None = None  # the content folder it was read from
 
     def where(self, path: DataPath, key: bool = False) -> tuple[int, int]:
         """Position of the value at `path`, or of its nearest ancestor we know."""
         if self.positions is None:  # read without positions: read again, now that a message needs one
-            again = load(self.path)
+            again = load(self.path, self.root)
             self.positions, self.key_positions = again.positions, again.key_positions
         table = self.key_positions if key else self.positions
         path = tuple(path)
@@ -73,12 +80,68 @@ class YamlFile:
         return self.positions.get((), (1, 1))
 
 
+def read_bytes(path: Path, root: Path | None = None, limit: int = SIZE_LIMIT) -> bytes:
+    """The bytes of `path` if it is a regular file inside `root` and within `limit`.
+
+    Anything else is a ContentError naming the file and what it is, never its contents:
+    a symlink out of the content folder may point at /etc/passwd.
+    """
+    if root is not None:
+        _require_inside(path, root)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise _whole_file(path, "链接指向的文件不存在（broken symlink）" if os.path.islink(path)
+                          else "文件不存在（file not found）") from None
+    except OSError as error:
+        raise _whole_file(path, f"无法读取：{error.strerror}（cannot read）") from None
+    _require_regular(path, info.st_mode)
+    _require_small(path, info.st_size, limit)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as error:
+        raise _whole_file(path, f"无法读取：{error.strerror}（cannot read）") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        _require_regular(path, os.fstat(descriptor).st_mode)  # it may have been swapped since stat
+        data = handle.read(limit + 1)
+    _require_small(path, len(data), limit)
+    return data
+
+
+def _require_inside(path: Path, root: Path) -> None:
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        raise _whole_file(path, "符号链接形成循环（symlink loop）") from None
+    if not real.is_relative_to(root.resolve()):
+        raise _whole_file(path, f"这是指向内容目录之外（{shorten(str(real), 120)}）的链接，不会读取"
+                                "（symlink leads outside the content folder）")
+
+
+def _require_regular(path: Path, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise _whole_file(path, "这是一个目录，不是文件：请改名或移走（a folder, not a file）")
+    if not stat.S_ISREG(mode):
+        kind = "命名管道（FIFO）" if stat.S_ISFIFO(mode) else "设备或特殊文件"
+        raise _whole_file(path, f"这是{kind}，不是普通文件，不会读取（not a regular file）")
+
+
+def _require_small(path: Path, size: int, limit: int) -> None:
+    if size > limit:
+        raise _whole_file(path, f"文件超过大小上限 {limit // (1024 * 1024)} MB，不会读取"
+                                f"（file larger than the {limit // (1024 * 1024)} MB limit）")
+
+
+def _whole_file(path: Path, message: str) -> ContentError:
+    return ContentError(path, 0, 0, None, message)
+
+
 def decode(path: Path, raw: bytes) -> str:
     """Decode a content file as UTF-8, naming the likely cause when it is not."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
@@ -92,73 +155,218 @@ def decode(path: Path, raw: bytes) -> str:
             path, line, column, None,
             f"文件不是 UTF-8 编码{hint}（file is not UTF-8{', it looks like GBK' if hint else ''}）",
         ) from None
+    _refuse_invisible(path, text)
+    return text
 
 
-def load(path: Path, positions: bool = True) -> YamlFile:
-    """Parse `path`; raise ContentError for unreadable text or YAML syntax errors.
+def _refuse_invisible(path: Path, text: str) -> None:
+    """Name the first invisible character by code point, at the line an editor shows it on."""
+    found = _INVISIBLE.search(text)
+    if found is None:
+        return
+    before = text[: found.start()]
+    line = len(_LINE_BREAK.findall(before)) + 1
+    last_break = max(before.rfind("\n"), before.rfind("\r"))
+    column = found.start() - last_break
+    name = character_name(found.group())
+    raise ContentError(path, line, column, None,
+                       f"这里有一个看不见的字符 {name}，请删除它（invisible character {name}）")
 
-    Without `positions` the line and column of each value are not recorded (a valid file never
-    needs them; the build reads thousands); where() reads the file again if a message asks."""
-    text = decode(path, path.read_bytes())
-    try:
-        node = yaml.compose(text, Loader=_ContentLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = error.problem or error.context or "YAML 语法错误"
-        raise ContentError(path, line, column, None, f"YAML 语法错误：{problem}") from None
-    except yaml.YAMLError as error:  # pragma: no cover - reader errors without marks
-        raise ContentError(path, 1, 1, None, f"YAML 语法错误：{error}") from None
-    result = YamlFile(path=path, data=None, positions={} if positions else None,
-                      key_positions={} if positions else None)
-    if node is None:
+
+def load(path: Path, root: Path | None = None, positions: bool = True) -> YamlFile:
+    """Parse `path` (which must lie inside `root` when given); raise ContentError for any problem.
+
+    Without `positions` the line and column of each value are not kept (a valid file never needs
+    them, and the build reads thousands); where() reads the file again if a message asks."""
+    text = decode(path, read_bytes(path, root))
+    document = _Builder(path).build(text)
+    document.root = root
+    if not positions:
+        document.positions = document.key_positions = None
+    return document
+
+
+class _Frame:
+    """A list or mapping being filled, with what its anchor needs when it closes."""
+
+    __slots__ = ("container", "path", "anchor", "first_value", "first_mark", "key")
+
+    def __init__(self, container, path, anchor, first_value, first_mark):
+        self.container, self.path, self.anchor = container, path, anchor
+        self.first_value, self.first_mark = first_value, first_mark
+        self.key = None  # a mapping's key waiting for its value
+
+
+@dataclass
+class _Anchored:
+    value: object
+    path: DataPath
+    marks: tuple[int, int]  # slice of the builder's marks
+    size: int  # values it stands for, its own aliases included
+
+
+class _Builder:
+    """Builds data and positions from YAML events with an explicit stack and counted aliases."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, _Anchored | None] = {}  # None: still open (an alias to it is a loop)
+        self.marks: list[tuple[bool, DataPath, tuple[int, int]]] = []  # (is key, path, position), in order
+        self.values = 0
+        self.repeated = 0
+        self.root = None
+        self.documents = 0
+
+    def build(self, text: str) -> YamlFile:
+        parser = _Parser(text)
+        try:
+            while parser.check_event():
+                self.event(parser.get_event())
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            problem = error.problem or error.context or "YAML 语法错误"
+            raise ContentError(self.path, line, column, None, f"YAML 语法错误：{problem}") from None
+        except yaml.YAMLError as error:
+            raise ContentError(self.path, 1, 1, None, f"YAML 语法错误：{shorten(str(error), 200)}") from None
+        finally:
+            parser.dispose()
+        result = YamlFile(path=self.path, data=self.root)
+        for is_key, path, position in self.marks:
+            (result.key_positions if is_key else result.positions)[path] = position
         return result
-    result.data = _construct(node, (), result)
-    return result
+
+    def error(self, event, message: str, field_path: DataPath | None = None) -> ContentError:
+        mark = event.start_mark
+        return ContentError(self.path, mark.line + 1, mark.column + 1,
+                            dotted(field_path) if field_path else None, message)
+
+    def event(self, event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise self.error(event, "一个文件只能有一个 YAML 文档：请删除第二个 ---（only one document per file）")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            self.close()
+        elif isinstance(event, yaml.NodeEvent):
+            self.node(event)
+
+    def node(self, event) -> None:
+        frame = self.stack[-1] if self.stack else None
+        if isinstance(frame, _Frame) and isinstance(frame.container, dict) and frame.key is None:
+            self.key(frame, event)
+            return
+        if frame is None:
+            path = ()
+        elif isinstance(frame.container, list):
+            path = frame.path + (len(frame.container),)
+        else:
+            path = frame.path + (frame.key,)
+        position = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if isinstance(event, yaml.AliasEvent):
+            value = self.alias(event, path)
+        elif isinstance(event, yaml.ScalarEvent):
+            self.count(event, 1)
+            self.marks.append((False, path, position))
+            value = self.scalar(event, path)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = _Anchored(value, path, (len(self.marks) - 1, len(self.marks)), 1)
+        else:
+            value = self.open(event, path, position)
+        self.attach(frame, value)
+
+    def key(self, frame: _Frame, event) -> None:
+        if not isinstance(event, yaml.ScalarEvent) or event.anchor is not None:
+            raise self.error(event, "字段名必须是简单文字（a key must be plain text）")
+        key = event.value
+        child = frame.path + (key,)
+        if key in frame.container:
+            raise self.error(event, f"字段“{shorten(key)}”重复出现（duplicate key）", child)
+        self.marks.append((True, child, (event.start_mark.line + 1, event.start_mark.column + 1)))
+        frame.key = key
+
+    def attach(self, frame: _Frame | None, value) -> None:
+        if frame is None:
+            self.root = value
+        elif isinstance(frame.container, list):
+            frame.container.append(value)
+        else:
+            frame.container[frame.key] = value
+            frame.key = None
+
+    def open(self, event, path: DataPath, position) -> list | dict:
+        if len(self.stack) >= DEPTH_LIMIT:
+            raise self.error(event, f"嵌套超过 {DEPTH_LIMIT} 层（nesting deeper than {DEPTH_LIMIT} levels）")
+        if event.tag not in _COLLECTION_TAGS:
+            raise self.error(event, f"不支持的 YAML 标签 {shorten(event.tag)}（unsupported YAML tag）")
+        self.count(event, 1)
+        container = {} if isinstance(event, yaml.MappingStartEvent) else []
+        self.marks.append((False, path, position))
+        if event.anchor is not None:
+            self.anchors[event.anchor] = None
+        self.stack.append(_Frame(container, path, event.anchor, self.values - 1, len(self.marks) - 1))
+        return container
+
+    def close(self) -> None:
+        frame = self.stack.pop()
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = _Anchored(
+                frame.container, frame.path, (frame.first_mark, len(self.marks)), self.values - frame.first_value)
+
+    def alias(self, event, path: DataPath):
+        """A copy of the anchored value under `path`, its positions re-rooted, counted first."""
+        if event.anchor not in self.anchors:
+            raise self.error(event, f"别名 *{shorten(event.anchor)} 没有对应的锚点 &{shorten(event.anchor)}（undefined alias）")
+        anchored = self.anchors[event.anchor]
+        if anchored is None:
+            raise self.error(event, f"别名 *{shorten(event.anchor)} 出现在它自己的锚点之内，会无限展开（recursive alias）")
+        self.repeated += anchored.size
+        if self.repeated > ALIAS_LIMIT:
+            raise self.error(event, f"别名展开的值超过 {ALIAS_LIMIT} 个，不会读取（aliases expand to more than "
+                                    f"{ALIAS_LIMIT} values; a YAML alias bomb?）")
+        self.count(event, anchored.size)
+        if len(self.stack) + _depth(anchored.value) > DEPTH_LIMIT:
+            raise self.error(event, f"嵌套超过 {DEPTH_LIMIT} 层（nesting deeper than {DEPTH_LIMIT} levels）")
+        start, end = anchored.marks
+        cut = len(anchored.path)
+        for is_key, old_path, position in self.marks[start:end]:
+            self.marks.append((is_key, path + old_path[cut:], position))
+        self.marks.append((False, path, (event.start_mark.line + 1, event.start_mark.column + 1)))
+        return copy.deepcopy(anchored.value)
+
+    def count(self, event, values: int) -> None:
+        self.values += values
+        if self.values > VALUE_LIMIT:
+            raise self.error(event, f"文件中的值超过 {VALUE_LIMIT} 个，不会读取（more than {VALUE_LIMIT} values）")
+
+    def scalar(self, event, path: DataPath):
+        """A scalar's value from its tag, or from the narrow implicit rules above when untagged."""
+        tag, value = event.tag, event.value
+        if tag in (None, "!"):
+            if not event.implicit[0]:
+                return value
+            tag = next((t for t, rule in ((_BOOL_TAG, _BOOL), (_INT_TAG, _INT), (_NULL_TAG, _NULL))
+                        if rule.fullmatch(value)), _STR_TAG)
+        if tag == _STR_TAG:
+            return value
+        if tag == _INT_TAG and _INT.fullmatch(value):
+            return int(value)
+        if tag == _BOOL_TAG and _BOOL.fullmatch(value):
+            return value == "true"
+        if tag == _NULL_TAG and _NULL.fullmatch(value):
+            return None
+        raise self.error(event, f"不支持的 YAML 标签 {shorten(tag)} 或值“{shorten(value)}”（unsupported YAML tag）；"
+                                "请直接写文字", path)
 
 
-def _construct(node, path: DataPath, out: YamlFile):
-    if out.positions is not None:
-        out.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        mapping = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise ContentError(
-                    out.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                    None, "字段名必须是简单文字（a key must be plain text）",
-                )
-            key = key_node.value
-            child = path + (key,)
-            if key in mapping:
-                raise ContentError(
-                    out.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                    dotted(child), f"字段“{key}”重复出现（duplicate key）",
-                )
-            if out.key_positions is not None:
-                out.key_positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            mapping[key] = _construct(value_node, child, out)
-        return mapping
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, path + (index,), out) for index, item in enumerate(node.value)]
-    return _scalar(node, out)
-
-
-def _scalar(node, out: YamlFile):
-    """A scalar's value from the tag the resolver gave it (only the narrow set above)."""
-    tag, value = node.tag, node.value
-    if tag == "tag:yaml.org,2002:str":
-        return value
-    if tag == "tag:yaml.org,2002:int":
-        return int(value)
-    if tag == "tag:yaml.org,2002:bool":
-        return value == "true"
-    if tag == "tag:yaml.org,2002:null":
-        return None
-    raise ContentError(
-        out.path, node.start_mark.line + 1, node.start_mark.column + 1, None,
-        f"不支持的 YAML 标签 {tag}（unsupported YAML tag）；请直接写文字",
-    )
+def _depth(value) -> int:
+    """Nesting depth of built data (bounded: it was built under DEPTH_LIMIT)."""
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
 
 
 def dotted(path) -> str:

@@ -42,11 +42,39 @@ def shipped_site(built_site) -> site_stage.Site:
     return built_site.site
 
 
+SMALL_PLAN = "zs-jrj-2022"
+
+
+@pytest.fixture
+def small_content(tmp_path) -> Path:
+    """The registry, the settings and one plan: enough for most rules, fast to load and build."""
+    target = tmp_path / "content"
+    (target / "plans").mkdir(parents=True)
+    shutil.copytree(CONTENT / "registry", target / "registry")
+    shutil.copy(CONTENT / "site.yaml", target / "site.yaml")
+    shutil.copy(CONTENT / "plans" / f"{SMALL_PLAN}.yaml", target / "plans" / f"{SMALL_PLAN}.yaml")
+    return target
+
+
 @pytest.fixture
 def content_copy(tmp_path) -> Path:
     """A private copy of content/ that a test may edit or break."""
     target = tmp_path / "content"
     shutil.copytree(CONTENT, target)
+    return target
+
+
+@pytest.fixture
+def clone(tmp_path) -> Path:
+    """A fresh clone of the project as a user has it: code, content, a .git folder."""
+    target = tmp_path / "clone"
+    target.mkdir()
+    for name in ("generator", "templates", "schema", "content"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "build.py", target / "build.py")
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    (target / ".git").mkdir()
+    (target / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     return target
 
 

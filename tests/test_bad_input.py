@@ -35,7 +35,8 @@ def build_fails(content: Path, output: Path) -> str:
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert snapshot(output) == before, "a failed build changed the previous output"
-    assert not [p for p in output.parent.iterdir() if p.name.startswith(".output.")], "staging folder left behind"
+    assert not [p for p in output.parent.iterdir() if p.name.startswith((".output.new-", ".output.old-"))], \
+        "staging folder left behind"
     return result.stderr
 
 

@@ -41,7 +41,7 @@ def make_content(tmp_path: Path, plan_body: str, issuer: str = "甲市科技和�
     (root / "plans").mkdir()
     (root / "registry" / "units.yaml").write_text(registry, encoding="utf-8")
     header = f"id: test-plan\ntitle: 测试计划\nissuer: {issuer}\nkind: 分工方案\nyear: 2018\n"
-    (root / "plans" / "test.yaml").write_text(header + textwrap.dedent(plan_body), encoding="utf-8")
+    (root / "plans" / "test-plan.yaml").write_text(header + textwrap.dedent(plan_body), encoding="utf-8")
     return root
 
 

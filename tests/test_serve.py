@@ -3,12 +3,15 @@ browser: saves show up by themselves, mistakes show in the page, the output stay
 
 from __future__ import annotations
 
+import http.client
+import json
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,12 +31,12 @@ def free_port() -> int:
 class Serve:
     """`build.py serve` in a subprocess, its terminal output collected line by line."""
 
-    def __init__(self, content: Path, port: int):
+    def __init__(self, content: Path, port: int, build_py: Path = ROOT / "build.py"):
         self.port = port
         self.url = f"http://127.0.0.1:{port}/"
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--port", str(port)],
+            [sys.executable, str(build_py), "serve", "--content", str(content), "--port", str(port)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
         )
         threading.Thread(target=self._read, daemon=True).start()
@@ -177,8 +180,9 @@ EDITS = {
     "measure text": lambda c: edit(c / "plans" / "zs-jrj-2022.yaml", "规范行政法规使用", "规范行政法规的使用"),
     "lead unit": lambda c: edit(c / "plans" / "zs-2017.yaml", "lead: 市财政局", "lead: 市审计局"),
     "plan removed": lambda c: (c / "plans" / "zs-jrj-2022.yaml").unlink(),
-    "plan id changed": lambda c: edit(c / "plans" / "zs-gxj-2022.yaml", "id: zs-gxj-2022", "id: zs-gxj-2022-v2"),
-    "new plan": lambda c: (c / "plans" / "copy.yaml").write_text(
+    "plan id changed": lambda c: (edit(c / "plans" / "zs-gxj-2022.yaml", "id: zs-gxj-2022", "id: zs-gxj-2022-v2"),
+                                  (c / "plans" / "zs-gxj-2022.yaml").rename(c / "plans" / "zs-gxj-2022-v2.yaml")),
+    "new plan": lambda c: (c / "plans" / "zs-jrj-2023.yaml").write_text(
         (c / "plans" / "zs-jrj-2022.yaml").read_text(encoding="utf-8").replace("id: zs-jrj-2022", "id: zs-jrj-2023")
         .replace("year: 2022", "year: 2023"), encoding="utf-8"),
     "registry": lambda c: edit(c / "registry" / "zs-jrj.yaml", "{name: 产业金融科, kind: section}",
@@ -211,3 +215,99 @@ def test_template_change_renders_only_its_pages(content_copy, tmp_path):
     assert outcome.pages == len(live.site.units)
     outcome = live.update({TEMPLATES_DIR / "static" / "site.css"})
     assert outcome.pages == 0
+
+
+def errors_shown(server: Serve) -> list[dict]:
+    """What the overlay shows: the preview's own error list, as the browser fetches it."""
+    with urllib.request.urlopen(server.url + "__serve__/errors.json", timeout=10) as response:
+        return json.loads(response.read())
+
+
+def wait_until(condition, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition never became true")
+
+
+def test_template_syntax_error_reaches_terminal_and_overlay_and_recovers(clone, page):
+    template = clone / "templates" / "pages" / "plan.html"
+    good = template.read_text(encoding="utf-8")
+    running = Serve(clone / "content", free_port(), build_py=clone / "build.py")
+    try:
+        page.goto(running.url + "plans/zs-jrj-2022/")
+        page.wait_for_function("window.LiveReload !== undefined")
+        time.sleep(0.3)
+        template.write_text(good.replace("\n", "\n{% if %}\n", 1), encoding="utf-8")
+        running.wait_for("模板语法错误")
+        overlay = page.locator("#serve-error-overlay")
+        overlay.wait_for(timeout=5000)
+        assert f"{template}:2" in overlay.inner_text() and "模板语法错误" in overlay.inner_text()
+        assert f"{template}:2: 模板语法错误" in running.output
+        template.write_text(good, encoding="utf-8")
+        running.wait_for("错误已修正")
+        page.wait_for_function("!document.getElementById('serve-error-overlay')")
+        assert "Traceback" not in running.output and running.process.poll() is None
+    finally:
+        running.stop()
+
+
+def test_unreadable_content_reaches_the_overlay_and_recovers(server, content_copy):
+    plans = content_copy / "plans"
+    (plans / "deep.yaml").write_text("id: deep\nsections: " + "[" * 10000 + "]" * 10000 + "\n", encoding="utf-8")
+    (plans / ".yaml").mkdir()
+    wait_until(lambda: len(errors_shown(server)) == 2)
+    shown = {(Path(e["file"]).name, e["message"].split("（")[0]) for e in errors_shown(server)}
+    assert shown == {("deep.yaml", "嵌套超过 64 层"), (".yaml", "这是一个目录，不是文件：请改名或移走")}, shown
+    server.wait_for("deep.yaml:2:74: 嵌套超过 64 层")
+    (plans / "deep.yaml").unlink()
+    (plans / ".yaml").rmdir()
+    edit(plans / "zs-jrj-2022.yaml", "规范行政法规使用", "规范行政法规使用。")  # the next save
+    server.wait_for("错误已修正")
+    assert errors_shown(server) == [] and "Traceback" not in server.output
+
+
+def fetch(url: str, method: str = "GET", headers: dict | None = None):
+    host, _, rest = url.removeprefix("http://").partition("/")
+    connection = http.client.HTTPConnection(host, timeout=10)
+    connection.request(method, "/" + rest, headers=headers or {})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders() if k.lower() != "date"}, body
+
+
+PATHS = ["", "plans/zs-jrj-2022/", "assets/site.css", "no/such/page", "__serve__/errors.json", "__serve__/overlay.js",
+         "livereload.js"]
+
+
+def test_head_answers_with_the_headers_of_get(server):
+    for path in PATHS:
+        status, headers, body = fetch(server.url + path)
+        head_status, head_headers, head_body = fetch(server.url + path, "HEAD")
+        assert (head_status, head_headers, head_body) == (status, headers, b""), path
+        assert int(headers["content-length"]) == len(body), path
+
+
+def test_a_range_is_answered_with_exactly_those_bytes(server):
+    for path in ("plans/zs-jrj-2022/", "assets/site.css"):
+        _, _, whole = fetch(server.url + path)
+        size = len(whole)
+        for asked, first, last in (("bytes=0-99", 0, 99), ("bytes=100-", 100, size - 1), ("bytes=-50", size - 50, size - 1)):
+            status, headers, body = fetch(server.url + path, headers={"Range": asked})
+            assert status in (200, 206), (path, asked)
+            if status == 206:  # a range answered: exactly those bytes, and said so
+                assert body == whole[first:last + 1] and int(headers["content-length"]) == len(body), (path, asked)
+                assert headers["content-range"] == f"bytes {first}-{last}/{size}", (path, asked)
+            else:  # or not at all: the whole page
+                assert body == whole, (path, asked)
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "65536"])
+def test_port_outside_the_valid_range_is_an_error(content_copy, port):
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content_copy),
+                             "--port", port], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "端口应为 1–65535 之间的整数" in result.stderr, result.stderr

@@ -21,7 +21,8 @@
     errors.forEach(function (error) {
       var item = document.createElement("li");
       var where = document.createElement("code");
-      where.textContent = error.file + ":" + error.line + ":" + error.column + (error.field ? " [" + error.field + "]" : "");
+      var place = [error.file].concat(error.line ? [error.line].concat(error.column ? [error.column] : []) : []);
+      where.textContent = place.filter(Boolean).join(":") + (error.field ? " [" + error.field + "]" : "");
       where.style.cssText = "display:block;color:#ffe08a;font-size:.95rem";
       var message = document.createElement("p");
       message.textContent = error.message;

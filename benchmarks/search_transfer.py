@@ -1,0 +1,188 @@
+"""What a citizen's first search costs: bytes transferred and time until the first result is
+painted, in Chromium on loopback, against Pagefind indexing the same built pages.
+
+Usage: .venv/bin/python benchmarks/search_transfer.py [--plans 200 2000] [--runs 3]
+
+For each size: builds a synthetic corpus with build.py, runs Pagefind (npm `pagefind`, installed
+into benchmarks/.peers/ on first use; never a project dependency) over the built pages, serves
+the site gzip-compressed from 127.0.0.1 as a web server would, and opens the search page for a
+common query (政策解读) and a rare one in a fresh browser each time (nothing cached). Bytes are
+what Chromium reports as received (compressed) until the first result is on screen; the time is
+from navigation start to the first frame painted after the first result appeared. The Pagefind
+page uses Pagefind's own JavaScript API with no UI around it (less than its default UI loads).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.server
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from benchmarks.synthetic import make_corpus  # noqa: E402
+from generator import content as content_stage  # noqa: E402
+from generator.search import measure_fields  # noqa: E402
+from generator.tokenize import normalize  # noqa: E402
+
+PEERS = ROOT / "benchmarks" / ".peers"
+PAGEFIND_VERSION = "1.6.0"
+COMMON = "政策解读"
+RARE_CANDIDATES = ["网站集约化", "新闻发布会", "权责清单", "依申请公开", "12345", "河长"]
+
+FIRST_RESULT_PROBE = """
+window.__firstResult = null;
+new MutationObserver(function (changes, observer) {
+  if (document.querySelector('#search-results li, #results li')) {
+    observer.disconnect();
+    requestAnimationFrame(function () { window.__firstResult = performance.now(); });
+  }
+}).observe(document, { subtree: true, childList: true });
+"""
+
+PAGEFIND_PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>Pagefind</title></head>
+<body><ol id="results"></ol><script type="module">
+const pagefind = await import("./pagefind/pagefind.js");
+const query = new URLSearchParams(location.search).get("q");
+const search = await pagefind.search(query);
+const first = search.results.slice(0, 20);
+const data = await Promise.all(first.map((result) => result.data()));
+for (const item of data) {
+  const li = document.createElement("li");
+  li.textContent = item.meta.title + " " + item.excerpt.replace(/<[^>]+>/g, "");
+  document.getElementById("results").appendChild(li);
+}
+</script></body></html>
+"""
+
+
+def pagefind_binary() -> Path:
+    folder = PEERS / f"pagefind-{PAGEFIND_VERSION}"
+    binary = folder / "node_modules" / ".bin" / "pagefind"
+    if not binary.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--prefix", str(folder), "--no-save", f"pagefind@{PAGEFIND_VERSION}"],
+                       check=True, capture_output=True)
+    return binary
+
+
+class GzipServer:
+    """The site on 127.0.0.1, gzip-compressed for clients that ask (as nginx with gzip on)."""
+
+    def __init__(self, folder: Path):
+        compressed: dict[Path, bytes] = {}
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(folder), **kwargs)
+
+            def log_message(self, *args):
+                pass
+
+            def send_head(self):
+                path = Path(self.translate_path(self.path))
+                if path.is_dir():
+                    path = path / "index.html"
+                if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+                    return super().send_head()
+                if path not in compressed:
+                    compressed[path] = gzip.compress(path.read_bytes(), 6)
+                body = compressed[path]
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                import io
+                return io.BytesIO(body)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def first_result(browser, url: str) -> tuple[float, float, int]:
+    """(kilobytes received, milliseconds to the first painted result, requests) for one fresh visit."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(FIRST_RESULT_PROBE)
+    page = context.new_page()
+    session = context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    received: dict[str, float] = {}
+    session.on("Network.loadingFinished", lambda event: received.__setitem__(event["requestId"], event["encodedDataLength"]))
+    page.goto(url)
+    page.wait_for_function("window.__firstResult !== null", timeout=120_000)
+    painted = page.evaluate("window.__firstResult")
+    time.sleep(0.2)  # let the finished-loading events of what was fetched before the paint arrive
+    context.close()
+    return sum(received.values()) / 1024, painted, len(received)
+
+
+def rare_query(corpus: Path) -> str:
+    content = content_stage.load(corpus)
+    texts = [normalize("\n".join(measure_fields(m).values())) for plan in content.plans for m in plan.measures]
+    counts = {query: sum(normalize(query) in text for text in texts) for query in RARE_CANDIDATES}
+    return min((count, query) for query, count in counts.items() if count)[1]
+
+
+def measure(plans: int, runs: int, folder: Path, browser) -> None:
+    corpus = make_corpus(folder / f"content-{plans}", plans, 30)
+    site = folder / f"site-{plans}"
+    subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content", str(corpus), "--output", str(site)],
+                   check=True, capture_output=True)
+    started = time.perf_counter()
+    subprocess.run([str(pagefind_binary()), "--site", str(site), "--output-path", str(site / "pagefind")],
+                   check=True, capture_output=True)
+    pagefind_seconds = time.perf_counter() - started
+    (site / "pagefind-search.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
+    ours_bytes = sum(p.stat().st_size for p in (site / "assets" / "search").rglob("*") if p.is_file())
+    theirs_bytes = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
+    rare = rare_query(corpus)
+    server = GzipServer(site)
+    print(f"{plans} plans: search data on disk: ours {ours_bytes / 1e6:.1f} MB, Pagefind {theirs_bytes / 1e6:.1f} MB "
+          f"(Pagefind indexing took {pagefind_seconds:.1f} s)")
+    try:
+        for label, query in (("common", COMMON), ("rare", rare)):
+            for name, address in (("this project", f"search/?q={quote(query)}"),
+                                  (f"Pagefind {PAGEFIND_VERSION}", f"pagefind-search.html?q={quote(query)}")):
+                results = [first_result(browser, server.url + address) for _ in range(runs)]
+                kilobytes = statistics.median(r[0] for r in results)
+                milliseconds = statistics.median(r[1] for r in results)
+                print(f"  {label:6} {query:8} {name:16} {kilobytes:8.0f} KB gzip before the first result, "
+                      f"painted after {milliseconds:6.0f} ms (median of {runs}; {results[0][2]} requests)")
+    finally:
+        server.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--plans", type=int, nargs="+", default=[200, 2000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    from browser_support import CHROMIUM, CHROMIUM_FLAGS
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        for plans in args.plans:
+            measure(plans, args.runs, Path(folder), browser)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
