@@ -1,6 +1,7 @@
 """Recall and precision of the search on the shipped content, with the real lunr.js in Node.
 
 Usage: .venv/bin/python benchmarks/search_quality.py [--random 300]
+Runs search-core.js with the real lunr.js in Node on the files the build wrote.
 The query set: the queries named in issue #4, every unit name, and random 2-6 character
 substrings of measure texts. The truth for a query: the measures whose text, status, unit
 names, plan title or headings contain it (after NFKC and lower-casing).
@@ -34,7 +35,8 @@ def main() -> None:
     args = parser.parse_args()
     site = site_stage.derive(content_stage.load(ROOT / "content"))
     measures = [m for plan in site.plans for m in plan.measures]
-    haystacks = [normalize("\n".join(measure_fields(m).values())) for m in measures]
+    haystacks = [(f"plans/{m.plan.id}/#{m.anchor}", normalize("\n".join(measure_fields(m).values())))
+                 for m in measures]
     rng = random.Random(4)
     queries = list(NAMED) + sorted({a.written for m in measures for a in m.assignments})
     while len(queries) < len(NAMED) + args.random:
@@ -45,19 +47,15 @@ def main() -> None:
         if re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", piece):
             queries.append(piece)
     with tempfile.TemporaryDirectory() as folder:
-        files = pipeline.build_files(ROOT / "content")
-        assets = Path(folder)
-        for name, data in files.items():
-            if name.startswith("assets/"):
-                (assets / Path(name).name).write_bytes(data if isinstance(data, bytes) else data.encode())
+        pipeline.build(ROOT / "content", Path(folder) / "site")
         result = subprocess.run(["node", str(ROOT / "tests" / "js" / "harness.js")], capture_output=True, text=True,
-                                input=json.dumps({"mode": "search", "assets": str(assets),
+                                input=json.dumps({"mode": "search", "site": str(Path(folder) / "site"),
                                                   "queries": [{"q": q} for q in queries]}), check=True)
     answers = json.loads(result.stdout)
     found = relevant = correct = 0
     for query, answer in zip(queries, answers):
-        got = {int(ref[1:]) for ref in answer["refs"] if ref.startswith("m")}
-        truth = {i for i, text in enumerate(haystacks) if all(p in text for p in normalize(query).split())}
+        got = {url for url in answer["urls"] if "#" in url}
+        truth = {url for url, text in haystacks if all(p in text for p in normalize(query).split())}
         found += len(got)
         relevant += len(truth)
         correct += len(got & truth)

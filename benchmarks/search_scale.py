@@ -1,8 +1,13 @@
-"""Search index size, build time and query time at synthetic corpus sizes.
+"""Search at scale: data size, and exact answers and query times in Node on synthetic corpora.
 
-Usage: .venv/bin/python benchmarks/search_scale.py [--plans 200 2000] [--measures 30]
-Prints, per size: measures, index and display data raw/gzip, lunr.py index build time, and
-lunr.js query times in Node (load time and median/max over the query set).
+Usage: .venv/bin/python benchmarks/search_scale.py [--plans 200 2000] [--queries 60]
+
+For each size: builds the site with build.py, prints the search data on disk by kind (shards,
+lexicons, fragments), then runs a query set with the real lunr.js in Node and compares every
+answer with the truth computed from the content (the measures whose text, status, units or
+headings contain every typed word). The set mixes common and rare words, unit names, numbers,
+single ideographs and random pieces of measure text. Prints the number of queries that differ
+(0 expected), how many files and bytes a new visitor's query loads, and query times.
 """
 
 from __future__ import annotations
@@ -10,11 +15,12 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import random
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,50 +28,79 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import make_corpus  # noqa: E402
 from generator import content as content_stage  # noqa: E402
-from generator import search, site as site_stage  # noqa: E402
+from generator.search import measure_fields  # noqa: E402
+from generator.tokenize import normalize  # noqa: E402
 
-QUERIES = ["预决算", "政策解读", "依申请公开", "权责清单", "新闻发布会", "办公室", "2017", "网站集约化",
-           "综合科", "河", "公开", "政务 公开"]
+NAMED = ["预决算", "政策解读", "依申请公开", "权责清单", "新闻发布会", "办公室", "2017", "网站集约化", "综合科",
+         "河", "公开", "政务 公开", "信息", "12345", "第3局", "合成第12局办公室", "市财政局", "2019年"]
 
 
-def measure(plans: int, measures: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        corpus = make_corpus(Path(folder) / "content", plans, measures)
-        started = time.perf_counter()
-        site = site_stage.derive(content_stage.load(corpus))
-        loaded = time.perf_counter() - started
-        started = time.perf_counter()
-        files = search.search_files(site)
-        indexed = time.perf_counter() - started
-        assets = Path(folder) / "assets"
-        assets.mkdir()
-        for name, data in files.items():
-            (assets / Path(name).name).write_bytes(data)
-        for name in ("tokenize.js", "search-core.js"):
-            (assets / name).write_bytes((ROOT / "templates" / "static" / name).read_bytes())
-        started = time.perf_counter()
-        result = subprocess.run(["node", str(ROOT / "tests" / "js" / "harness.js")], capture_output=True, text=True,
-                                input=json.dumps({"mode": "search", "assets": str(assets),
-                                                  "queries": [{"q": q} for q in QUERIES]}))
-        wall = time.perf_counter() - started
-        answers = json.loads(result.stdout)
-        times = [answer["ms"] for answer in answers]
-        count = sum(len(plan.measures) for plan in site.plans)
-        print(f"plans={plans} measures={count}: content load {loaded:.1f} s, lunr.py index {indexed:.1f} s")
-        for name in ("assets/search-index.js", "assets/search-docs.js"):
-            data = files[name]
-            print(f"  {name:24} raw {len(data) / 1e6:7.2f} MB   gzip {len(gzip.compress(data, 6)) / 1e6:6.2f} MB")
-        print(f"  node: load+all queries {wall:.2f} s; per query median {statistics.median(times):.1f} ms, "
-              f"max {max(times):.1f} ms; hits {[len(a['refs']) for a in answers]}")
+def query_set(content, count: int, seed: int = 5) -> list[str]:
+    measures = [m for plan in content.plans for m in plan.measures]
+    rng = random.Random(seed)
+    queries = list(NAMED)
+    names = sorted({a.written for m in measures for a in m.assignments})
+    queries += rng.sample(names, min(8, len(names)))
+    while len(queries) < count:
+        text = rng.choice(measures).text
+        length = rng.randint(1, 6)
+        start = rng.randrange(0, max(1, len(text) - length))
+        piece = text[start:start + length]
+        if re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", piece):
+            queries.append(piece)
+    return queries
+
+
+def measure(plans: int, count: int, folder: Path) -> None:
+    corpus = make_corpus(folder / f"content-{plans}", plans, 30)
+    site = folder / f"site-{plans}"
+    subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content", str(corpus), "--output", str(site)],
+                   check=True, capture_output=True)
+    data = site / "assets" / "search"
+    sizes: dict[str, list[int]] = {}
+    for path in data.rglob("*.js"):
+        kind = path.parent.name if path.parent != data else path.name
+        sizes.setdefault(kind, []).append(path.stat().st_size)
+    content = content_stage.load(corpus)
+    measures = [(f"plans/{m.plan.id}/#{m.anchor}", normalize("\n".join(measure_fields(m).values())))
+                for plan in content.plans for m in plan.measures]
+    print(f"{plans} plans, {len(measures)} measures: search data "
+          + ", ".join(f"{kind} {len(found)} files {sum(found) / 1e6:.1f} MB" for kind, found in sorted(sizes.items())))
+    queries = query_set(content, count)
+    request = {"mode": "search", "site": str(site), "queries": [{"q": q} for q in queries], "fresh": True}
+    result = subprocess.run(["node", str(ROOT / "tests" / "js" / "harness.js")], input=json.dumps(request),
+                            capture_output=True, text=True, check=True)
+    answers = json.loads(result.stdout)
+    differ = 0
+    for query, answer in zip(queries, answers):
+        parts = normalize(query).split()
+        truth = {url for url, text in measures if all(part in text for part in parts)}
+        got = {url for url in answer["urls"] if "#" in url}
+        if got != truth:
+            differ += 1
+            print(f"  differs: {query}: missing {len(truth - got)}, extra {len(got - truth)}")
+    loaded = [sum(len(gzip.compress((data / name).read_bytes(), 6)) for name in answer["files"]) / 1024
+              for answer in answers]
+    times = [answer["ms"] for answer in answers]
+    print(f"  {len(queries)} queries ({sum(1 for a in answers if a['urls'])} with results), {differ} differ from the truth")
+    print(f"  a new visitor's query (all result pages): files median {statistics.median(len(a['files']) for a in answers)}, "
+          f"gzip median {statistics.median(loaded):.0f} KB, max {max(loaded):.0f} KB")
+    print(f"  time in Node (load from disk, decode, intersect, rank): median {statistics.median(times):.0f} ms, "
+          f"max {max(times):.0f} ms")
+    for query, answer, kilobytes in zip(queries, answers, loaded):
+        if query in ("政策解读", "公开", "河", "2017"):
+            print(f"    {query}: {len(answer['urls'])} results, {len(answer['files'])} files, {kilobytes:.0f} KB gzip, "
+                  f"{answer['ms']:.0f} ms")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--plans", type=int, nargs="+", default=[200])
-    parser.add_argument("--measures", type=int, default=30)
+    parser.add_argument("--plans", type=int, nargs="+", default=[200, 2000])
+    parser.add_argument("--queries", type=int, default=60)
     args = parser.parse_args()
-    for plans in args.plans:
-        measure(plans, args.measures)
+    with tempfile.TemporaryDirectory() as folder:
+        for plans in args.plans:
+            measure(plans, args.queries, Path(folder))
 
 
 if __name__ == "__main__":

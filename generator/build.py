@@ -34,7 +34,7 @@ def check(content_dir: Path) -> content_stage.Content:
 
 
 def build_files(content_dir: Path, include_drafts: bool = False, workers: int | None = None,
-                timings: dict | None = None) -> dict[str, bytes | str]:
+                timings: dict | None = None) -> dict[str, bytes]:
     """Every file of the site, in memory: output path → content. `timings`, if given, receives
     the seconds each stage took (CPU seconds summed over workers for the parallel stages)."""
     timings = timings if timings is not None else {}
@@ -59,7 +59,7 @@ def build_files(content_dir: Path, include_drafts: bool = False, workers: int | 
     specs = [spec for spec in render.page_specs(site) if spec.kind != "search"]
     postings.warm_up()
     _shared.update(site=site, env=env, specs=specs)
-    files: dict[str, bytes | str] = {}
+    files: dict[str, bytes] = {}
     with _pool(workers) as pool:
         chunks = [list(range(start, min(start + PAGES_PER_TASK, len(specs))))
                   for start in range(0, len(specs), PAGES_PER_TASK)]
@@ -122,7 +122,7 @@ def static_assets() -> dict[str, bytes]:
 
 
 def build(content_dir: Path, output_dir: Path, workers: int | None = None,
-          timings: dict | None = None) -> dict[str, bytes | str]:
+          timings: dict | None = None) -> dict[str, bytes]:
     """Build `content_dir` into `output_dir`; on any error the old output is left untouched.
 
     The output is checked and locked first (output.claim), so a refused or busy output

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import postings, tokenize
@@ -240,6 +241,7 @@ def _js_order(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
+@lru_cache(maxsize=None)
 def shard_name(first_term: str) -> str:
     """FNV-1a (32 bit) over the UTF-16 code units of a shard's first term; search-core.js has the twin."""
     value = 0x811C9DC5
@@ -329,17 +331,21 @@ class SearchIndex:
         return held is not None and len(held[0]) == len(plans) and all(a is b for a, b in zip(held[0], plans))
 
     def _replace(self, start: int, plans: tuple, batch: Batch | None) -> None:
-        """Put `batch` in place of what the batch at `start` held; remember which terms moved."""
+        """Put `batch` in place of what the batch at `start` held; remember the terms whose
+        pieces differ (after an edit to one plan, the terms of that plan only)."""
         old = self._batches.pop(start, None)
-        if old is not None:
-            for term in old[1].pieces:
+        old_pieces = old[1].pieces if old is not None else {}
+        new_pieces = batch.pieces if batch is not None else {}
+        for term in old_pieces.keys() | new_pieces.keys():
+            if old_pieces.get(term) == new_pieces.get(term):
+                continue
+            self._changed_terms.add(term)
+            if term in new_pieces:
+                self._pieces.setdefault(term, {})[start] = new_pieces[term]
+            else:
                 self._pieces[term].pop(start, None)
-                self._changed_terms.add(term)
         if batch is not None:
             self._batches[start] = (plans, batch)
-            for term, piece in batch.pieces.items():
-                self._pieces.setdefault(term, {})[start] = piece
-                self._changed_terms.add(term)
 
     def _write(self, site: Site, changed_terms: set[str]) -> dict[str, bytes]:
         terms = sorted(self._joined, key=_js_order)

@@ -207,6 +207,6 @@ def test_deadlines_keep_the_words_and_the_dates(tmp_path):
     plan = content_stage.load(root).plans[0]
     assert [m.deadline.text for m in plan.measures] == ["持续推进", "年底前", "2021年8月前完成方案，年底前全面推开"]
     assert [x["date"] for x in plan.measures[2].deadline.milestones] == ["2021-08-31", "2021-12-31"]
-    page = files["plans/test-plan/index.html"]
+    page = files["plans/test-plan/index.html"].decode("utf-8")
     assert "<th scope=\"col\">完成时限</th>" in page
     assert '<time datetime="2021-08-31">2021年8月31日</time>：完成方案' in page

@@ -211,22 +211,29 @@
       (shown < total ? "，显示前 " + shown + " 条。" : "。");
   }
 
-  /* Show the next page of results; `focusFirst` moves focus to the first new one ("more"). */
+  /* Show the next page of results; `focusFirst` moves focus to the first new one ("more").
+     The first result is shown as soon as its own fragment is in, the others follow in order. */
   function showMore(focusFirst) {
     var mine = generation;
     var from = current.shown;
+    var size = window.zwgkSearchCore.PAGE;
+    current.shown = Math.min(from + size, current.found.hits.length);
     moreButton.hidden = true;
-    return engine.page(current.found, from).then(function (page) {
+    var words = current.found.words.map(function (word) { return word.text; });
+    var firstNew = null;
+    function show(page) {
       if (mine !== generation) { return; }
-      current.shown = from + window.zwgkSearchCore.PAGE;
       current.dropped += page.dropped;
-      var words = current.found.words.map(function (word) { return word.text; });
-      var firstNew = null;
       page.items.forEach(function (item) {
         var entry = list.appendChild(resultItem(item, words));
         if (!firstNew) { firstNew = entry.querySelector("a"); }
       });
-      statusRegion.textContent = describeCount();
+    }
+    var first = engine.page(current.found, from, 1);
+    var rest = engine.page(current.found, from + 1, size - 1);
+    return first.then(show).then(function () { return rest; }).then(show).then(function () {
+      if (mine !== generation) { return; }
+      statusRegion.textContent = describeCount(); /* once per page: it is a live region */
       moreButton.hidden = current.shown >= current.found.hits.length;
       if (focusFirst && firstNew) { firstNew.focus(); }
     });
