@@ -179,7 +179,7 @@ def load(path: Path, root: Path | None = None, positions: bool = True) -> YamlFi
     Without `positions` the line and column of each value are not kept (a valid file never needs
     them, and the build reads thousands); where() reads the file again if a message asks."""
     text = decode(path, read_bytes(path, root))
-    document = _Builder(path).build(text)
+    document = _Builder(path, record=positions).build(text)
     document.root = root
     if not positions:
         document.positions = document.key_positions = None
@@ -208,8 +208,9 @@ class _Anchored:
 class _Builder:
     """Builds data and positions from YAML events with an explicit stack and counted aliases."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, record: bool = True):
         self.path = path
+        self.record = record  # keep every value's position (else only what anchors and errors need)
         self.stack: list[_Frame] = []
         self.anchors: dict[str, _Anchored | None] = {}  # None: still open (an alias to it is a loop)
         self.marks: list[tuple[bool, DataPath, tuple[int, int]]] = []  # (is key, path, position), in order
@@ -220,9 +221,18 @@ class _Builder:
 
     def build(self, text: str) -> YamlFile:
         parser = _Parser(text)
+        node_events = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+        end_events = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
         try:
-            while parser.check_event():
-                self.event(parser.get_event())
+            get_event = parser.get_event
+            while (event := get_event()) is not None:
+                kind = type(event)
+                if kind in node_events:  # the common case first: a plan file is mostly values
+                    self.node(event)
+                elif kind in end_events:
+                    self.close()
+                else:
+                    self.event(event)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -254,27 +264,37 @@ class _Builder:
 
     def node(self, event) -> None:
         frame = self.stack[-1] if self.stack else None
-        if isinstance(frame, _Frame) and isinstance(frame.container, dict) and frame.key is None:
+        mapping = frame is not None and type(frame.container) is dict
+        if mapping and frame.key is None:
             self.key(frame, event)
             return
         if frame is None:
             path = ()
-        elif isinstance(frame.container, list):
-            path = frame.path + (len(frame.container),)
-        else:
+        elif mapping:
             path = frame.path + (frame.key,)
-        position = (event.start_mark.line + 1, event.start_mark.column + 1)
-        if isinstance(event, yaml.AliasEvent):
-            value = self.alias(event, path)
-        elif isinstance(event, yaml.ScalarEvent):
-            self.count(event, 1)
-            self.marks.append((False, path, position))
+        else:
+            path = frame.path + (len(frame.container),)
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            self.values += 1
+            if self.values > VALUE_LIMIT:
+                self.count(event, 0)
+            if self.record or event.anchor is not None:
+                self.marks.append((False, path, (event.start_mark.line + 1, event.start_mark.column + 1)))
             value = self.scalar(event, path)
             if event.anchor is not None:
                 self.anchors[event.anchor] = _Anchored(value, path, (len(self.marks) - 1, len(self.marks)), 1)
+        elif kind is yaml.AliasEvent:
+            value = self.alias(event, path)
         else:
-            value = self.open(event, path, position)
-        self.attach(frame, value)
+            value = self.open(event, path, (event.start_mark.line + 1, event.start_mark.column + 1))
+        if frame is None:
+            self.root = value
+        elif mapping:
+            frame.container[frame.key] = value
+            frame.key = None
+        else:
+            frame.container.append(value)
 
     def key(self, frame: _Frame, event) -> None:
         if not isinstance(event, yaml.ScalarEvent) or event.anchor is not None:
@@ -283,17 +303,9 @@ class _Builder:
         child = frame.path + (key,)
         if key in frame.container:
             raise self.error(event, f"字段“{shorten(key)}”重复出现（duplicate key）", child)
-        self.marks.append((True, child, (event.start_mark.line + 1, event.start_mark.column + 1)))
+        if self.record or self.anchors:
+            self.marks.append((True, child, (event.start_mark.line + 1, event.start_mark.column + 1)))
         frame.key = key
-
-    def attach(self, frame: _Frame | None, value) -> None:
-        if frame is None:
-            self.root = value
-        elif isinstance(frame.container, list):
-            frame.container.append(value)
-        else:
-            frame.container[frame.key] = value
-            frame.key = None
 
     def open(self, event, path: DataPath, position) -> list | dict:
         if len(self.stack) >= DEPTH_LIMIT:
@@ -343,11 +355,16 @@ class _Builder:
     def scalar(self, event, path: DataPath):
         """A scalar's value from its tag, or from the narrow implicit rules above when untagged."""
         tag, value = event.tag, event.value
-        if tag in (None, "!"):
+        if tag is None or tag == "!":
             if not event.implicit[0]:
                 return value
-            tag = next((t for t, rule in ((_BOOL_TAG, _BOOL), (_INT_TAG, _INT), (_NULL_TAG, _NULL))
-                        if rule.fullmatch(value)), _STR_TAG)
+            if value == "true" or value == "false":
+                return value == "true"
+            if _INT.fullmatch(value):
+                return int(value)
+            if value in ("", "~", "null"):
+                return None
+            return value
         if tag == _STR_TAG:
             return value
         if tag == _INT_TAG and _INT.fullmatch(value):
