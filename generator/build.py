@@ -159,13 +159,12 @@ def _pool(workers: int):
         gc.unfreeze()
 
 
-def _map(pool, function, items: list, argument, per_task: int) -> list:
-    """[function(item, argument) for item in items], a task of `per_task` items at a time."""
+def _map(pool, function, items: list, argument, per_task: int):
+    """function(item, argument) for each item, in order, as the workers finish them (a task is
+    `per_task` items)."""
     chunks = [items[start:start + per_task] for start in range(0, len(items), per_task)]
-    results = []
     for answers in pool.map(_apply_each, [function] * len(chunks), chunks, [argument] * len(chunks)):
-        results.extend(answers)
-    return results
+        yield from answers
 
 
 def _apply_each(function, items: list, argument) -> list:

@@ -97,14 +97,18 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
     plan_paths = _yaml_files(content_dir / "plans", errors)
     unread = [path for path in plan_paths
               if path not in cache.files or cache.files[path][0] != _signature(path)]
-    if unread:
-        for path, read in zip(unread, (read_plans or _read_each)(unread, content_dir)):
-            cache.files[path] = read
+    # Answers come in order as they are read, so plans are built while later files are being read.
+    reads = zip(unread, (read_plans or _read_each)(unread, content_dir)) if unread else iter(())
+    waiting = set(unread)
 
     plans: list[Plan] = []
     seen_ids: dict[str, Path] = {}
     drafts = 0
     for path in plan_paths:
+        while path in waiting:
+            done, read = next(reads)
+            cache.files[done] = read
+            waiting.discard(done)
         signature = _signature(path)
         cached = cache.plans.get(path)
         if cached and cached[0] == signature and cached[1] == registry_signature:
@@ -221,8 +225,8 @@ def _read_cached(path: Path, kind: str, errors: list[ContentError], cache: LoadC
     return document
 
 
-def _read_each(paths: list[Path], content_dir: Path) -> list:
-    return [read_plan_file(path, content_dir) for path in paths]
+def _read_each(paths: list[Path], content_dir: Path):
+    return (read_plan_file(path, content_dir) for path in paths)
 
 
 def _read(path: Path, kind: str, errors: list[ContentError], content_dir: Path,

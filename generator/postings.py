@@ -68,6 +68,7 @@ Piece = tuple[int, int, str]  # a term's posting over a run of blocks: (first bl
 #                              without the first block's distance from the block before; see join)
 
 
+@lru_cache(maxsize=65536)
 def encode_number(value: int) -> str:
     """One number in the varint code (see the module docstring)."""
     digits = []
@@ -82,12 +83,26 @@ def encode_numbers(values) -> str:
     return "".join(map(encode_number, values))
 
 
+_SMALL = np.arange(1024)
+_FIRST_CHAR = _ALPHABET_BYTES[(_SMALL & 31) | ((_SMALL >= 32) << 5)]  # of a number below 1,024
+_SECOND_CHAR = _ALPHABET_BYTES[_SMALL >> 5]
+
+
 def _encode_array(values: np.ndarray) -> tuple[bytes, np.ndarray]:
     """Every number of `values` in the varint code; also where each number's characters end."""
     if len(values) and values.min() < 0:  # pragma: no cover - a bug, not a content problem
         raise ValueError("negative number in postings")
+    largest = int(values.max()) if len(values) else 0
+    if largest < 1024:  # nearly always: one or two characters each, read from tables
+        wide = values >= 32
+        ends = np.cumsum(1 + wide)
+        out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+        starts = ends - 1 - wide
+        out[starts] = _FIRST_CHAR[values]
+        out[starts[wide] + 1] = _SECOND_CHAR[values[wide]]
+        return out.tobytes(), ends
     widths = 1 + (values >= 32).astype(np.int64)
-    largest, bits = (int(values.max()) if len(values) else 0), 10
+    bits = 10
     while largest >= (1 << bits):
         widths += values >= (1 << bits)
         bits += 5

@@ -336,6 +336,13 @@ class SearchIndex:
         old = self._batches.pop(start, None)
         old_pieces = old[1].pieces if old is not None else {}
         new_pieces = batch.pieces if batch is not None else {}
+        if not old_pieces:  # a new batch (every batch, in a fresh build): every term is news
+            self._changed_terms.update(new_pieces)
+            for term, piece in new_pieces.items():
+                self._pieces.setdefault(term, {})[start] = piece
+            if batch is not None:
+                self._batches[start] = (plans, batch)
+            return
         for term in old_pieces.keys() | new_pieces.keys():
             if old_pieces.get(term) == new_pieces.get(term):
                 continue
