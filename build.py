@@ -9,7 +9,6 @@ from pathlib import Path
 
 from generator import build as pipeline
 from generator.errors import CannotBuild, failure_from
-from generator.search import MissingAsset
 
 ROOT = Path(__file__).resolve().parent
 
@@ -61,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断；输出目录没有改动（interrupted; the output is unchanged）", file=sys.stderr)
         return 130
-    except (CannotBuild, MissingAsset) as error:
+    except CannotBuild as error:
         print(error, file=sys.stderr)
         return 1
     except Exception as error:  # noqa: BLE001 - every failure ends in a message (generator/errors.py)

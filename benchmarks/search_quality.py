@@ -1,7 +1,7 @@
-"""Recall and precision of the search on the shipped content, with the real lunr.js in Node.
+"""Recall and precision of the search on the shipped content, in Node.
 
 Usage: .venv/bin/python benchmarks/search_quality.py [--random 300]
-Runs search-core.js with the real lunr.js in Node on the files the build wrote.
+Runs search-core.js in Node on the files the build wrote.
 The query set: the queries named in issue #4, every unit name, and random 2-6 character
 substrings of measure texts. The truth for a query: the measures whose text, status, unit
 names, plan title or headings contain it (after NFKC and lower-casing).

@@ -3,7 +3,7 @@
 Usage: .venv/bin/python benchmarks/search_scale.py [--plans 200 2000] [--queries 60]
 
 For each size: builds the site with build.py, prints the search data on disk by kind (shards,
-lexicons, fragments), then runs a query set with the real lunr.js in Node and compares every
+lexicons, fragments), then runs a query set with search-core.js in Node and compares every
 answer with the truth computed from the content (the measures whose text, status, units or
 headings contain every typed word). The set mixes common and rare words, unit names, numbers,
 single ideographs and random pieces of measure text. Prints the number of queries that differ

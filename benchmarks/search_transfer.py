@@ -2,19 +2,22 @@
 painted, in Chromium on loopback, against Pagefind indexing the same built pages.
 
 Usage: .venv/bin/python benchmarks/search_transfer.py [--plans 200 2000] [--runs 3]
+       SEARCH_TRANSFER_TRACE=1 … also lists every request of every visit with its times.
 
 For each size: builds a synthetic corpus with build.py, runs Pagefind (npm `pagefind`, installed
 into benchmarks/.peers/ on first use; never a project dependency) over the built pages, serves
 the site gzip-compressed from 127.0.0.1 as a web server would, and opens the search page for a
 common query (政策解读) and a rare one in a fresh browser each time (nothing cached). Bytes are
-what Chromium reports as received (compressed) until the first result is on screen; the time is
-from navigation start to the first frame painted after the first result appeared. The Pagefind
+the compressed bodies and headers of every request (the page's and its workers') that finished
+before the first result was on screen; the time is from navigation start to the first frame
+painted after the first result appeared. The Pagefind
 page uses Pagefind's own JavaScript API with no UI around it (less than its default UI loads).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import gzip
 import http.server
 import statistics
@@ -120,17 +123,27 @@ def first_result(browser, url: str) -> tuple[float, float, int]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(FIRST_RESULT_PROBE)
     page = context.new_page()
-    session = context.new_cdp_session(page)
-    session.send("Network.enable")
-    session.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    received: dict[str, float] = {}
-    session.on("Network.loadingFinished", lambda event: received.__setitem__(event["requestId"], event["encodedDataLength"]))
+    finished: list = []
+    page.on("requestfinished", lambda request: finished.append(request))  # with what its workers fetch
     page.goto(url)
     page.wait_for_function("window.__firstResult !== null", timeout=120_000)
-    painted = page.evaluate("window.__firstResult")
-    time.sleep(0.2)  # let the finished-loading events of what was fetched before the paint arrive
+    painted, origin = page.evaluate("[window.__firstResult, performance.timeOrigin]")
+    received, counted = 0, 0
+    for request in list(finished):
+        timing = request.timing
+        if timing["startTime"] + timing["responseEnd"] > origin + painted:
+            continue  # finished after the first result was on screen
+        sizes = request.sizes()
+        received += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        counted += 1
+    if os.environ.get("SEARCH_TRANSFER_TRACE"):
+        for request in sorted(finished, key=lambda r: r.timing["startTime"]):
+            timing = request.timing
+            print(f"      {timing['startTime'] - origin:7.0f} → {timing['startTime'] + timing['responseEnd'] - origin:7.0f} ms "
+                  f"{request.sizes()['responseBodySize']:8d} B  {request.url.split('/', 3)[-1][:60]}")
+        print(f"      first result painted at {painted:.0f} ms")
     context.close()
-    return sum(received.values()) / 1024, painted, len(received)
+    return received / 1024, painted, counted
 
 
 def rare_query(corpus: Path) -> str:

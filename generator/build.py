@@ -83,7 +83,6 @@ def build_files(content_dir: Path, include_drafts: bool = False, workers: int | 
     files.update({path: html.encode("utf-8") for path, html in render.render_pages(site, env, search_page, version).items()})
     files.update(static_assets())
     files.update(found)
-    files["assets/lunr.min.js"] = search.lunr_js()
     timings["pages and search"] = time.perf_counter() - started
     _add_site_root_files(files, content_dir, content.static)
     return files

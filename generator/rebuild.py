@@ -139,7 +139,6 @@ class LiveBuild:
         plans that changed are indexed again (search.SearchIndex); safe to call from another thread."""
         with self.search_lock:
             files = self.search_index.files(site)
-            files["assets/lunr.min.js"] = search.lunr_js()
             version = search.version(files)
             page = [spec for spec in render.page_specs(site) if spec.kind == "search"]
             files.update({path: html.encode("utf-8")
@@ -150,7 +149,7 @@ class LiveBuild:
         """Write files made elsewhere (the search data, built on another thread)."""
         self.search_version = search.version(files)
         kept = {path: data for path, data in self.files.items()
-                if not path.startswith(search.DATA_DIR + "/") and path != "assets/lunr.min.js"}
+                if not path.startswith(search.DATA_DIR + "/")}
         return self._write({**kept, **files}, replace_search=True)
 
     # -- internals ------------------------------------------------------------------------
@@ -205,7 +204,7 @@ class LiveBuild:
                 target.write_bytes(data)
                 outcome.written += 1
         for path in set(self.files) - set(new):
-            if path.startswith(search.DATA_DIR + "/") or path == "assets/lunr.min.js":
+            if path.startswith(search.DATA_DIR + "/"):
                 if not replace_search:
                     new[path] = self.files[path]  # kept until the search data is rebuilt
                     continue

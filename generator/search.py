@@ -4,11 +4,11 @@ A query downloads only what it needs (see docs/search.md for the design and the 
   assets/search/index.js      the entry: statistics, where each shard starts, how many lexicon files
   assets/search/t/<name>.js   shards: the postings of a run of terms (in UTF-16 order)
   assets/search/l/…           lexicons, only for queries whose words may start or end inside a token
-  assets/search/f/<b>-<n>.js  fragments: what a result shows, 16 documents of one block a file
+  assets/search/f/<b>-<n>.js  fragments: what a result shows, 8 documents of one block a file
   assets/search/facets.js     years, departments and units for the filters
 Every file is a script that hands its data to window.zwgkSearch.receive, so search also works
-from pages opened from disk. search-core.js routes, loads, intersects, checks positions and asks
-lunr.js to rank; generator/postings.py writes the postings.
+from pages opened from disk. search-core.js routes, loads, intersects, checks positions and
+ranks; generator/postings.py writes the postings.
 
 Documents are numbered per block: a block is one plan (local 0 the plan itself, then its
 measures in document order, then its context documents), or a batch of units. A context
@@ -29,8 +29,6 @@ from .model import LEADING_ROLES, Measure, Plan
 from .postings import Slots
 from .site import Site, pinyin_key
 
-ROOT = Path(__file__).resolve().parent.parent
-LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.min.js"
 DATA_DIR = "assets/search"
 
 # Fields in index order, with their boosts: a hit in a title (plan title, unit name) or in the
@@ -38,23 +36,19 @@ DATA_DIR = "assets/search"
 FIELDS = ("title", "units", "text", "status", "context")
 BOOSTS = (10, 5, 1, 1, 1)
 TITLE, UNITS, TEXT, STATUS, CONTEXT = range(5)
-# BM25 as lunr scores: k1 1.2 and, per field, b (how much a long field counts against a hit).
+# BM25 as lunr.js scored it: k1 1.2 and, per field, b (how much a long field counts against a hit).
 # Titles are not held against their length: a unit's title is all its names, and a hit on any
 # one of them (a short form such as 市国资委) is as good as a hit on a short title.
 BM25_K1 = 1.2
 BM25_B = (0.0, 0.75, 0.75, 0.75, 0.75)
 
-FRAGMENT_SIZE = 16  # documents per fragment file
+FRAGMENT_SIZE = 8  # documents per fragment file: a result costs its fragment, so keep them small
 UNITS_PER_BLOCK = 256
 PLANS_PER_BATCH = 64  # plans indexed in one NumPy pass (and re-indexed together after an edit)
 SHARD_TARGET = 16_000  # characters of postings per shard, roughly what one shard may hold
 SHARD_SPREAD = 32  # on average a shard also starts at one term in this many (see _shards)
 LATIN_CHUNK = 4_000  # digit and letter terms per lexicon file
 SUFFIX_BUCKETS = 256
-
-
-class MissingAsset(Exception):
-    """A file the build copies from node_modules is not there."""
 
 
 @dataclass
@@ -428,16 +422,6 @@ def facets(site: Site) -> dict:
     units = [[group.body.name, [[view.unit.id, view.unit.name] for view in group.units]] for group in site.unit_index]
     return {"years": sorted({plan.year for plan in site.plans}, reverse=True),
             "departments": [list(item) for item in departments], "units": units}
-
-
-def lunr_js() -> bytes:
-    """lunr.js as npm installed it, to be copied into the site."""
-    if not LUNR_JS.exists():
-        raise MissingAsset(
-            f"找不到 {LUNR_JS.relative_to(ROOT)}：请先在项目目录运行 npm ci --ignore-scripts"
-            "（lunr.js is installed from npm and copied into the site by the build）"
-        )
-    return LUNR_JS.read_bytes()
 
 
 def version(files: dict[str, bytes]) -> str:

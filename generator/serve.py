@@ -36,7 +36,6 @@ from .content import require_folder
 from .errors import CannotBuild, failure_from, internal_error
 from .rebuild import LiveBuild
 from .render import TEMPLATES_DIR
-from .search import MissingAsset
 
 BATCH_SECONDS = 0.1
 OVERLAY_JS = Path(__file__).resolve().parent / "serve_assets" / "overlay.js"
@@ -166,8 +165,6 @@ class PreviewServer:
         try:
             outcome = job()
             return outcome, None
-        except MissingAsset as error:
-            return None, error
         except Exception as error:  # noqa: BLE001 - every failure is shown, never a traceback
             return None, failure_from(error)
 
@@ -224,9 +221,6 @@ class PreviewServer:
         def build():
             try:
                 files = self.live.search_files(site)
-            except MissingAsset as error:
-                self.loop.add_callback(self.say, str(error))
-                return
             except Exception as error:  # noqa: BLE001 - a thread's traceback would reach the terminal
                 self.loop.add_callback(self.say, f"搜索数据没有生成：{internal_error(error)}")
                 return
@@ -245,12 +239,8 @@ class PreviewServer:
             self.say, f"搜索数据已是最新：写入 {outcome.written} 个文件（{seconds * 1000:.0f} ms）（search is current）")
 
     def _show_failure(self, failure) -> None:
-        if not isinstance(failure, MissingAsset):
-            self.errors = [error.as_dict() for error in failure.errors]
-            self.say(failure.report())
-        else:
-            self.errors = [{"file": "", "line": 0, "column": 0, "field": None, "message": str(failure)}]
-            self.say(str(failure))
+        self.errors = [error.as_dict() for error in failure.errors]
+        self.say(failure.report())
         self.say("网站仍显示上一次成功生成的页面；修正并保存后会自动更新。")
 
     def _reload(self, path: str) -> None:

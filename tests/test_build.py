@@ -42,7 +42,7 @@ def test_rebuild_replaces_old_pages(tmp_path, content_copy):
     assert (output / "plans" / "zs-2017" / "index.html").exists()
 
 
-OUR_SCRIPTS = {"site.js", "lunr.min.js", "tokenize.js", "search-core.js", "search.js"}
+OUR_SCRIPTS = {"site.js", "tokenize.js", "search-core.js", "search.js"}
 HOSTILE_PREAMBLE = (
     "preamble: |\n"
     "  引言<script>alert(3)</script>\n\n"

@@ -1,7 +1,7 @@
-"""Chinese search with the real lunr.js on the real search files: the same tokens in Python and
-JavaScript, postings that decode to exactly those tokens, exact answers to the queries citizens
-type (also across many shards and batches), a first query that loads only what it needs, and
-the search page in Chromium."""
+"""Chinese search on the real search files, run by the site's own search-core.js in Node and in
+Chromium: the same tokens in Python and JavaScript, postings that decode to exactly those tokens,
+exact answers to the queries citizens type (also across many shards and batches), a first query
+that loads only what it needs, and the search page."""
 
 from __future__ import annotations
 
@@ -216,7 +216,8 @@ def test_filters_narrow_the_results(built_site, shipped_site):
 
 
 def test_characters_beyond_the_bmp_are_found(content_copy, tmp_path):
-    """lunr.js builds its token set in UTF-16 order; characters beyond U+FFFF must not break it."""
+    """Shards are cut in UTF-16 order, as JavaScript compares strings: characters beyond U+FFFF
+    (two code units there, one code point in Python) must still route to the right shard."""
     plan = content_copy / "plans" / "zs-jrj-2022.yaml"
     text = plan.read_text(encoding="utf-8")
     text = text.replace("规范行政法规使用", "规范𠀀𠀁行政法规使用﨑𪚥", 1)
@@ -237,12 +238,6 @@ def test_a_first_query_loads_only_what_it_needs(built_site):
     loaded = sum(len(gzip.compress((data / name).read_bytes(), 6)) for name in answer["files"])
     everything = sum(len(gzip.compress(path.read_bytes(), 6)) for path in every_file)
     assert loaded < everything / 5, (loaded, everything)
-
-
-def test_lunr_is_copied_from_node_modules_not_the_repository():
-    assert not list(ROOT.glob("templates/**/lunr*.js")) and not list(ROOT.glob("generator/**/lunr*.js"))
-    shipped = (ROOT / "node_modules" / "lunr" / "lunr.min.js").read_bytes()
-    assert pipeline.build_files(ROOT / "content")["assets/lunr.min.js"] == shipped
 
 
 def test_search_data_is_the_same_after_an_edit_as_from_scratch(content_copy):

@@ -1,13 +1,12 @@
 /* Search logic without the page, used by search.js in the browser and by the tests in Node.
 
-   The index is split into files (see generator/search.py and docs/search.md); this file does
-   what lunr.js cannot: it works out which files a query needs (routing), loads them, decodes
-   the postings, intersects the terms across shards, applies the filters, and checks positions,
-   so a document counts only if it really holds each typed word. lunr.js then ranks what is
-   left: core builds a small lunr index of just those documents and the query's terms and runs
-   the same query on it. What a result shows comes from fragments, loaded a page at a time.
+   The index is split into files (see generator/search.py and docs/search.md). This file works
+   out which files a query needs (routing), loads them, decodes the postings, intersects the
+   terms across shards, applies the filters, checks positions, so a document counts only if it
+   really holds each typed word, and ranks what is left by BM25. What a result shows comes from
+   fragments, loaded a page at a time.
 
-   createSearch({load, lunr, tokenizer}): `load(kind, name)` returns a promise of one data file:
+   createSearch({load, tokenizer}): `load(kind, name)` returns a promise of one data file:
    kind "index" (the entry), "t" (a shard), "l" (a lexicon), "f" (a fragment), "facets". */
 (function (root, factory) {
   "use strict";
@@ -20,7 +19,7 @@
   "use strict";
 
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  var DIGIT_VALUE = {};
+  var DIGIT_VALUE = new Int8Array(128);
   for (var a = 0; a < ALPHABET.length; a++) { DIGIT_VALUE[ALPHABET.charCodeAt(a)] = a; }
   var BLOCK = 1048576; /* a document's key: block * BLOCK + local */
   var CONTEXT = 4; /* the field whose entries stand for a heading over several measures */
@@ -30,16 +29,16 @@
   function decodeNumbers(text) {
     var numbers = [];
     var value = 0;
-    var shift = 0;
+    var scale = 1;
     for (var i = 0; i < text.length; i++) {
       var digit = DIGIT_VALUE[text.charCodeAt(i)];
-      value += (digit & 31) * Math.pow(2, shift);
+      value += (digit & 31) * scale;
       if (digit & 32) {
-        shift += 5;
+        scale *= 32;
       } else {
         numbers.push(value);
         value = 0;
-        shift = 0;
+        scale = 1;
       }
     }
     return numbers;
@@ -57,66 +56,94 @@
 
   function codePoints(text) { return Array.from(text).length; }
 
-  /* One term's posting, decoded: for each document, the hits of the term in it. A context entry
-     (a heading) becomes a hit in every measure it covers; its `source` names the heading, so
-     positions are compared only within one text. */
+  /* One term's posting, decoded into columns. Each hit is one field of one document holding the
+     term: its field, how often, the field's length, where its offsets are, and its source (the
+     text the offsets count in). A context entry (a heading) becomes a hit in every measure it
+     covers, all sharing the heading's offsets and source. Hits are sorted by document;
+     `docs` lists each document once, `from[i]` where its hits start. */
   function decodePosting(term, text) {
     var numbers = decodeNumbers(text);
     var filter = term.charAt(0) === " ";
-    var docs = new Map();
+    var out = { term: term, docs: [], from: [], field: [], tf: [], length: [], source: [], start: [], offsets: [] };
     var i = 0;
     var block = 0;
-    function hit(key, found) {
-      var list = docs.get(key);
-      if (!list) { docs.set(key, list = []); }
-      list.push(found);
+    var hits = []; /* one block's hits: [local, field, tf, length, source, start] */
+    function flush(headings) {
+      /* A heading's measures come before the heading in its block: put such a block in order. */
+      if (headings) { hits.sort(function (x, y) { return x[0] - y[0]; }); }
+      for (var h = 0; h < hits.length; h++) {
+        var key = block * BLOCK + hits[h][0];
+        if (!out.docs.length || out.docs[out.docs.length - 1] !== key) {
+          out.docs.push(key);
+          out.from.push(out.field.length);
+        }
+        out.field.push(hits[h][1]);
+        out.tf.push(hits[h][2]);
+        out.length.push(hits[h][3]);
+        out.source.push(hits[h][4]);
+        out.start.push(hits[h][5]);
+      }
+      hits = [];
     }
     while (i < numbers.length) {
       block += numbers[i];
       var entries = numbers[i + 1];
       i += 2;
       var local = 0;
+      var headings = false;
       for (var e = 0; e < entries; e++) {
         local = e === 0 ? numbers[i] : local + numbers[i];
         i += 1;
         if (filter) {
-          hit(block * BLOCK + local, null);
+          out.docs.push(block * BLOCK + local);
           continue;
         }
         var field = numbers[i] & 7;
-        var tf = Math.floor(numbers[i] / 8) + 1;
+        var tf = (numbers[i] >> 3) + 1;
         var length = Math.pow(2, numbers[i + 1] / 3) - 1;
         i += 2;
-        var first = 0;
-        var count = 0;
+        var first = local;
+        var count = 1;
         if (field === CONTEXT) {
           first = numbers[i];
           count = numbers[i + 1];
           i += 2;
+          headings = true;
         }
-        var offsets = [];
+        var start = out.offsets.length;
         var offset = 0;
         for (var k = 0; k < tf; k++) {
-          offset = k === 0 ? numbers[i] : offset + numbers[i];
-          offsets.push(offset);
+          offset += numbers[i];
+          out.offsets.push(offset);
           i += 1;
         }
-        var found = { term: term, field: field, tf: tf, length: length, offsets: offsets,
-                      source: field + ":" + local };
-        if (field === CONTEXT) {
-          for (var m = first; m < first + count; m++) { hit(block * BLOCK + m, found); }
-        } else {
-          hit(block * BLOCK + local, found);
+        for (var m = first; m < first + count; m++) {
+          hits.push([m, field, tf, length, field * BLOCK + local, start]);
         }
       }
+      if (!filter) { flush(headings); }
     }
-    return docs;
+    out.from.push(out.field.length);
+    return out;
   }
 
-  /* The query's words, each with its terms (lunr clauses) and what their positions must be.
-     A word is a run of non-space characters; its CJK runs become bigrams that must stand side by
-     side, a lone CJK character may sit inside a bigram, and a digit or letter run at the start
-     (end) of the word may be the end (start) of a longer run in the text. */
+  /* Where document `key` is in a posting's sorted document list, or -1. */
+  function findDoc(posting, key) {
+    var low = 0;
+    var high = posting.docs.length - 1;
+    while (low <= high) {
+      var middle = (low + high) >> 1;
+      var value = posting.docs[middle];
+      if (value === key) { return middle; }
+      if (value < key) { low = middle + 1; } else { high = middle - 1; }
+    }
+    return -1;
+  }
+
+  /* The query's words, each with its terms (clauses) and what their positions must be. A word
+     is a run of non-space characters; its CJK runs become bigrams that must stand side by side,
+     a lone CJK character may sit inside a bigram, and a digit or letter run at the start (end) of
+     the word may be the end (start) of a longer run in the text. */
   function parse(query, tokenizer) {
     var words = [];
     tokenizer.normalize(query || "").split(/\s+/).forEach(function (word) {
@@ -153,9 +180,32 @@
     return term.indexOf(clause.term) >= 0;
   }
 
+  /* Sorted lists of numbers: all of them, once. */
+  function union(lists) {
+    if (lists.length === 1) { return lists[0]; }
+    var all = [].concat.apply([], lists).sort(function (x, y) { return x - y; });
+    return all.filter(function (value, index) { return index === 0 || value !== all[index - 1]; });
+  }
+
+  /* Sorted lists of numbers: those in every list. */
+  function intersect(lists) {
+    lists = lists.slice().sort(function (x, y) { return x.length - y.length; });
+    var result = lists[0];
+    for (var l = 1; l < lists.length && result.length; l++) {
+      var other = lists[l];
+      var kept = [];
+      var j = 0;
+      for (var i = 0; i < result.length; i++) {
+        while (j < other.length && other[j] < result[i]) { j++; }
+        if (j < other.length && other[j] === result[i]) { kept.push(result[i]); }
+      }
+      result = kept;
+    }
+    return result;
+  }
+
   function createSearch(options) {
     var load = options.load;
-    var lunr = options.lunr;
     var tokenizer = options.tokenizer;
     var files = {};
     var decoded = {};
@@ -191,6 +241,11 @@
       return get("t", shardName(entry.shards[number]));
     }
 
+    function posting(shard, term) {
+      if (!decoded[term]) { decoded[term] = decodePosting(term, shard[term]); }
+      return decoded[term];
+    }
+
     /* Terms of the index that a clause can match but that sort elsewhere than its own text:
        for "*20" or "*公开*" the lexicon of digit and letter terms, for a lone CJK character the
        bigrams that end with it. Terms that start with the clause's text need no lexicon. */
@@ -210,7 +265,7 @@
       });
     }
 
-    /* Every term of the index a clause matches, with its posting loaded. */
+    /* Every term of the index a clause matches, with its posting decoded. */
     function expand(entry, clause) {
       return lexiconTerms(entry, clause).then(function (extra) {
         var shards = clause.wildcard === "none" ? [shardOf(entry, clause.term)]
@@ -223,7 +278,7 @@
             Object.keys(shard).forEach(function (term) {
               if (term.charAt(0) !== " " && matchesWildcard(term, clause) && terms.indexOf(term) < 0) {
                 terms.push(term);
-                if (!decoded[term]) { decoded[term] = decodePosting(term, shard[term]); }
+                posting(shard, term);
               }
             });
           });
@@ -234,26 +289,31 @@
 
     function filterDocs(entry, name) {
       return loadShard(entry, shardOf(entry, name)).then(function (shard) {
-        if (!(name in shard)) { return new Map(); }
-        if (!decoded[name]) { decoded[name] = decodePosting(name, shard[name]); }
-        return decoded[name];
+        return name in shard ? posting(shard, name).docs : [];
       });
+    }
+
+    /* The occurrences of a clause's terms in document `key`: [{source, term, offset}]. */
+    function occurrences(key, terms) {
+      var found = [];
+      terms.forEach(function (term) {
+        var data = decoded[term];
+        var at = findDoc(data, key);
+        if (at < 0) { return; }
+        for (var h = data.from[at]; h < data.from[at + 1]; h++) {
+          for (var k = 0; k < data.tf[h]; k++) {
+            found.push({ source: data.source[h], term: term, offset: data.offsets[data.start[h] + k] });
+          }
+        }
+      });
+      return found;
     }
 
     /* Does document `key` hold `word` (its terms at the right distances, in one text)? */
     function holdsWord(key, word, clauseTerms) {
       var needs = word.terms.filter(function (clause) { return clause.need !== "any"; });
       if (!needs.length || (needs.length === 1 && needs[0].wildcard === "none")) { return true; }
-      /* hits[i]: the occurrences of clause i's terms in this document: [{source, term, offset}] */
-      var hits = needs.map(function (clause) {
-        var found = [];
-        clauseTerms.get(clause).forEach(function (term) {
-          (decoded[term].get(key) || []).forEach(function (hit) {
-            hit.offsets.forEach(function (offset) { found.push({ source: hit.source, term: term, offset: offset }); });
-          });
-        });
-        return found;
-      });
+      var hits = needs.map(function (clause) { return occurrences(key, clauseTerms.get(clause)); });
       function origin(clause, occurrence) {
         if (clause.need === "endsAt") { return occurrence.offset + codePoints(occurrence.term) - clause.at; }
         return occurrence.offset - clause.at;
@@ -271,64 +331,42 @@
       });
     }
 
-    /* BM25 as lunr scores, from the statistics the entry gives (b per field, see search.py). */
-    function weight(entry, hit, documents) {
-      var idf = Math.log(1 + Math.abs((entry.documents - documents + 0.5) / (documents + 0.5)));
-      var average = entry.averageLength[hit.field] || 1;
-      var b = entry.b[hit.field];
-      var score = idf * ((entry.k1 + 1) * hit.tf) /
-        (entry.k1 * (1 - b + b * hit.length / average) + hit.tf) * entry.boosts[hit.field];
-      return Math.round(score * 1000) / 1000;
-    }
-
-    /* Rank the documents with lunr.js: an index of just these documents and the matched terms. */
-    function rank(entry, words, keys, matchedTerms) {
-      var terms = matchedTerms.slice().sort();
-      var invertedIndex = [];
-      var vectors = new Map();
-      terms.forEach(function (term, index) {
-        var posting = { _index: index };
-        entry.fields.forEach(function (field) { posting[field] = {}; });
-        var postingDocs = decoded[term];
-        keys.forEach(function (key) {
-          var found = postingDocs.get(key);
-          if (!found) { return; }
-          var ref = String(key);
-          var byField = {};
-          found.forEach(function (hit) {
-            byField[hit.field] = (byField[hit.field] || 0) + weight(entry, hit, postingDocs.size);
-          });
-          Object.keys(byField).forEach(function (field) {
-            var name = entry.fields[field];
-            posting[name][ref] = {};
-            var vectorKey = name + "/" + ref;
-            if (!vectors.has(vectorKey)) { vectors.set(vectorKey, []); }
-            vectors.get(vectorKey).push(index, byField[field]);
-          });
-        });
-        invertedIndex.push([term, posting]);
+    /* BM25 per field (b per field, see search.py) and lunr's way of adding it up: each matched
+       term's weight times how many clauses matched it. lunr.js itself ranked until a common
+       word at 2,000 plans gave it tens of thousands of documents (docs/search.md). */
+    function rank(entry, keys, clauseTerms) {
+      var queryWeight = {};
+      clauseTerms.forEach(function (terms) {
+        terms.forEach(function (term) { queryWeight[term] = (queryWeight[term] || 0) + 1; });
       });
-      var index = lunr.Index.load({
-        version: lunr.version, fields: entry.fields, pipeline: [],
-        fieldVectors: Array.from(vectors.entries()), invertedIndex: invertedIndex
+      var scores = new Float64Array(keys.length);
+      Object.keys(queryWeight).forEach(function (term) {
+        var data = decoded[term];
+        var documents = data.docs.length;
+        var idf = Math.log(1 + Math.abs((entry.documents - documents + 0.5) / (documents + 0.5)));
+        var j = 0;
+        for (var i = 0; i < keys.length; i++) {
+          while (j < documents && data.docs[j] < keys[i]) { j++; }
+          if (j >= documents || data.docs[j] !== keys[i]) { continue; }
+          for (var h = data.from[j]; h < data.from[j + 1]; h++) {
+            var field = data.field[h];
+            var b = entry.b[field];
+            var tf = data.tf[h];
+            var norm = 1 - b + b * data.length[h] / (entry.averageLength[field] || 1);
+            scores[i] += queryWeight[term] * Math.round(
+              idf * ((entry.k1 + 1) * tf) / (entry.k1 * norm + tf) * entry.boosts[field] * 1000) / 1000;
+          }
+        }
       });
-      var wildcards = {
-        none: lunr.Query.wildcard.NONE,
-        leading: lunr.Query.wildcard.LEADING,
-        trailing: lunr.Query.wildcard.TRAILING,
-        both: lunr.Query.wildcard.LEADING | lunr.Query.wildcard.TRAILING
-      };
-      return index.query(function (query) {
-        words.forEach(function (word) {
-          word.terms.forEach(function (clause) {
-            query.term(clause.term, { presence: lunr.Query.presence.REQUIRED, usePipeline: false,
-                                      wildcard: wildcards[clause.wildcard] });
-          });
-        });
+      var order = keys.map(function (key, index) { return index; });
+      order.sort(function (x, y) { return scores[y] - scores[x] || keys[x] - keys[y]; });
+      return order.map(function (index) {
+        var key = keys[index];
+        return { key: key, block: Math.floor(key / BLOCK), local: key % BLOCK, score: scores[index] };
       });
     }
 
-    /* state: {q, year, department, unit}. Resolves to {total, hits: [{key, block, local, score}]}. */
+    /* state: {q, year, department, unit}. Resolves to {total, hits: [{key, block, local, score}], words}. */
     function search(state) {
       var words = parse(state.q, tokenizer);
       var clauses = [].concat.apply([], words.map(function (word) { return word.terms; }));
@@ -344,32 +382,15 @@
         ]).then(function (loaded) {
           var clauseTerms = new Map();
           clauses.forEach(function (clause, i) { clauseTerms.set(clause, loaded[0][i]); });
-          /* Documents that match every clause in some field: start from the rarest clause. */
+          /* Documents that match every clause in some field, and every filter. */
           var perClause = clauses.map(function (clause) {
-            var docs = new Set();
-            clauseTerms.get(clause).forEach(function (term) {
-              decoded[term].forEach(function (hits, key) { docs.add(key); });
-            });
-            return docs;
+            return union(clauseTerms.get(clause).map(function (term) { return decoded[term].docs; }).concat([[]]));
           });
-          var sets = perClause.concat(loaded[1]).sort(function (x, y) { return x.size - y.size; });
-          var keys = [];
-          sets[0].forEach(function (value, key) {
-            if (sets.every(function (set) { return set.has(key); })) { keys.push(key); }
-          });
+          var keys = intersect(perClause.concat(loaded[1]));
           keys = keys.filter(function (key) {
             return words.every(function (word) { return holdsWord(key, word, clauseTerms); });
           });
-          if (!keys.length) { return { total: 0, hits: [], words: words }; }
-          var matched = [];
-          clauseTerms.forEach(function (terms) {
-            terms.forEach(function (term) { if (matched.indexOf(term) < 0) { matched.push(term); } });
-          });
-          var ranked = rank(entry, words, keys, matched);
-          var hits = ranked.map(function (result) {
-            var key = Number(result.ref);
-            return { key: key, block: Math.floor(key / BLOCK), local: key % BLOCK, score: result.score };
-          });
+          var hits = keys.length ? rank(entry, keys, clauseTerms) : [];
           return { total: hits.length, hits: hits, words: words };
         });
       });

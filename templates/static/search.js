@@ -7,7 +7,7 @@
   var form = document.getElementById("search-form");
   var list = document.getElementById("search-results");
   var tokenizer = window.zwgkTokenize;
-  if (!form || !list || !tokenizer || !window.lunr || !window.zwgkSearchCore || !window.Promise || !window.Map) { return; }
+  if (!form || !list || !tokenizer || !window.zwgkSearchCore || !window.Promise || !window.Map) { return; }
 
   var root = list.getAttribute("data-root") || "../";
   var version = list.getAttribute("data-version") || "";
@@ -36,7 +36,7 @@
     });
   }
 
-  var engine = window.zwgkSearchCore.createSearch({ load: load, lunr: window.lunr, tokenizer: tokenizer });
+  var engine = window.zwgkSearchCore.createSearch({ load: load, tokenizer: tokenizer });
   var normalize = tokenizer.normalize;
   var input = document.getElementById("search-q");
   var yearSelect = document.getElementById("search-year");
@@ -55,8 +55,11 @@
     parent.appendChild(element);
   }
 
-  /* The filters' choices come with the facets file, loaded beside the first query. */
-  var facetsReady = engine.facets().then(function (facets) {
+  /* The filters' choices come with the facets file: loaded after the first results are on
+     screen, or at once when the address already holds a filter. */
+  var facetsWanted;
+  var facetsAsked = new Promise(function (resolve) { facetsWanted = resolve; });
+  var facetsReady = facetsAsked.then(function () { return engine.facets(); }).then(function (facets) {
     facets.years.forEach(function (year) { option(yearSelect, String(year), year + "年"); });
     facets.departments.forEach(function (pair) { option(departmentSelect, pair[0], pair[1]); });
     facets.units.forEach(function (group) {
@@ -229,9 +232,10 @@
         if (!firstNew) { firstNew = entry.querySelector("a"); }
       });
     }
-    var first = engine.page(current.found, from, 1);
-    var rest = engine.page(current.found, from + 1, size - 1);
-    return first.then(show).then(function () { return rest; }).then(show).then(function () {
+    /* The rest are asked for once the first is on screen: it needs nothing but its own fragment. */
+    return engine.page(current.found, from, 1).then(show).then(function () {
+      return mine === generation ? engine.page(current.found, from + 1, size - 1) : { items: [], dropped: 0 };
+    }).then(show).then(function () {
       if (mine !== generation) { return; }
       statusRegion.textContent = describeCount(); /* once per page: it is a live region */
       moreButton.hidden = current.shown >= current.found.hits.length;
@@ -291,5 +295,9 @@
   if (noScript) { noScript.hidden = true; }
   var initial = readState();
   writeForm(initial);
-  render(initial);
+  if (initial.year || initial.department || initial.unit || !initial.q) { facetsWanted(); }
+  render(initial).then(facetsWanted, facetsWanted);
+  [yearSelect, departmentSelect, unitSelect].forEach(function (select) {
+    select.addEventListener("focus", facetsWanted);
+  });
 }());

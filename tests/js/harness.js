@@ -1,5 +1,5 @@
-/* Test harness: runs the site's own tokenizer and search code in Node with the real lunr.js,
-   on the files a build wrote. Reads one JSON request on stdin, writes one JSON answer on stdout.
+/* Test harness: runs the site's own tokenizer and search code in Node on the files a build
+   wrote. Reads one JSON request on stdin, writes one JSON answer on stdout.
      {"mode": "tokenize", "texts": [...]}                  -> [[tokens], ...]
      {"mode": "search", "site": OUTPUT_DIR, "queries": [{q, year, department, unit}, ...],
       "fresh": bool, "pages": N}
@@ -12,7 +12,6 @@ const path = require("path");
 const vm = require("vm");
 
 const root = path.resolve(__dirname, "..", "..");
-const lunr = require(path.join(root, "node_modules", "lunr", "lunr.js"));
 
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
 
@@ -37,12 +36,12 @@ async function main() {
   const tokenizer = require(path.join(assets, "tokenize.js"));
   const core = require(path.join(assets, "search-core.js"));
   let log = [];
-  let engine = core.createSearch({ load: loader(request.site, log), lunr, tokenizer });
+  let engine = core.createSearch({ load: loader(request.site, log), tokenizer });
   const answers = [];
   for (const state of request.queries) {
     if (request.fresh) {
       log = [];
-      engine = core.createSearch({ load: loader(request.site, log), lunr, tokenizer });
+      engine = core.createSearch({ load: loader(request.site, log), tokenizer });
     }
     const started = process.hrtime.bigint();
     const found = await engine.search(state);
