@@ -33,7 +33,6 @@ QUERIES = ["预决算", "政策解读", "依申请公开", "权责清单", "新�
 
 def node(request: dict):
     require(shutil.which("node") is not None, "Node.js", "apt-get install nodejs npm")
-    require((ROOT / "node_modules" / "lunr").exists(), "lunr (npm)", "npm ci --ignore-scripts")
     result = subprocess.run(["node", str(HARNESS)], input=json.dumps(request), capture_output=True,
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr
