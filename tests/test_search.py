@@ -331,7 +331,8 @@ def test_filters_are_in_the_address_and_the_back_button_works(site_url, page):
     page.wait_for_function("document.querySelectorAll('#search-year option').length > 1")
     page.select_option("#search-year", "2022")
     assert "year=2022" in page.url
-    page.wait_for_function(f"!document.getElementById('search-status').textContent.startsWith('找到 {everything} ')")
+    page.wait_for_function("(text => text.startsWith('找到') && !text.startsWith('找到 %d '))"
+                           "(document.getElementById('search-status').textContent)" % everything)
     narrowed = status_count(page)
     assert 0 < narrowed < everything
     page.go_back()
