@@ -1,10 +1,15 @@
-"""The build, top to bottom: load and validate → model → site → search data and pages → write.
+"""The build, top to bottom: load and validate → model → site → pages and search data → write.
 
-Two stages are spread over worker processes, one per CPU unless `workers` says otherwise:
-reading and checking the plan files (they need nothing from each other), and rendering the
-pages together with indexing the plans for search (the workers are forked once the site is
-derived, so they share it without copying). The main process joins the results in a fixed
-order, so the output is byte for byte the same whatever the number of workers.
+`Pipeline` is the one way from content to files, for `build` (everything, once, then swapped in
+by output.write_site) and for `serve` (everything at the start, then after each edit only what
+the edit touched, written by output.LiveOutput). Which pages an edit touches follows from the
+table of page kinds (pages.KINDS); rebuild.py turns changed files into that question.
+
+`build` spreads two stages over worker processes, one per CPU unless `workers` says otherwise:
+reading and checking the plan files (they need nothing from each other), and rendering the pages
+together with indexing the plans for search (the workers are forked once the site is derived,
+so they share it without copying). The main process joins the results in a fixed order, so the
+output is byte for byte the same whatever the number of workers.
 """
 
 from __future__ import annotations
@@ -12,13 +17,15 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import content as content_stage
-from . import output, postings, render, search, site as site_stage
+from . import output, pages, postings, render, search, site as site_stage
 from .errors import BuildFailed, ContentError
 from .render import TEMPLATES_DIR
 
@@ -37,87 +44,11 @@ def build_files(content_dir: Path, include_drafts: bool = False, workers: int | 
                 timings: dict | None = None) -> dict[str, bytes]:
     """Every file of the site, in memory: output path → content. `timings`, if given, receives
     the seconds each stage took (CPU seconds summed over workers for the parallel stages)."""
-    timings = timings if timings is not None else {}
-    workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(list((content_dir / "plans").glob("*.y*ml"))) < WORTH_A_POOL:
-        workers = 1
-    started = time.perf_counter()
-    with _pool(workers) as pool:
-        def read_plans(paths, folder):
-            return _map(pool, content_stage.read_plan_file, paths, folder, FILES_PER_TASK)
-
-        content = content_stage.load(content_dir, include_drafts=include_drafts, with_static=True,
-                                     read_plans=read_plans if pool else None)
-    timings["load"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    site = site_stage.derive(content)
-    timings["derive"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    env = render.environment()
-    specs = [spec for spec in render.page_specs(site) if spec.kind != "search"]
-    postings.warm_up()
-    _shared.update(site=site, env=env, specs=specs)
-    files: dict[str, bytes] = {}
-    with _pool(workers) as pool:
-        chunks = [list(range(start, min(start + PAGES_PER_TASK, len(specs))))
-                  for start in range(0, len(specs), PAGES_PER_TASK)]
-        rendered = [pool.submit(_render_chunk, chunk) for chunk in chunks] if pool else None
-
-        def index_batches(jobs):
-            if pool is None:
-                return [_index_batch(job) for job in jobs]
-            return [future.result() for future in [pool.submit(_index_batch, job) for job in jobs]]
-
-        search_cpu = time.process_time()
-        found = search.SearchIndex().files(site, index_batches=_timed(index_batches, timings))
-        timings["search (main)"] = time.process_time() - search_cpu
-        for result in (future.result() for future in rendered) if pool else [_render_chunk(c) for c in chunks]:
-            pages, seconds = result
-            files.update(pages)
-            timings["render"] = timings.get("render", 0.0) + seconds
-    _shared.clear()
-    version = search.version(found)
-    search_page = [spec for spec in render.page_specs(site) if spec.kind == "search"]
-    files.update({path: html.encode("utf-8") for path, html in render.render_pages(site, env, search_page, version).items()})
-    files.update(static_assets())
-    files.update(found)
-    timings["pages and search"] = time.perf_counter() - started
-    _add_site_root_files(files, content_dir, content.static)
+    pipeline = Pipeline(content_dir, include_drafts=include_drafts, workers=workers, with_static=True)
+    files = pipeline.everything()
+    if timings is not None:
+        timings.update(pipeline.timings)
     return files
-
-
-def _add_site_root_files(files: dict, content_dir: Path, static: dict[str, bytes]) -> None:
-    """content/static/ (CNAME, .htaccess …) joins the site; it may not replace a generated file."""
-    clashes = sorted(set(static) & set(files))
-    if clashes:
-        raise BuildFailed([
-            ContentError(content_dir / content_stage.STATIC_DIR_NAME / name, 0, 0, None,
-                         f"与网站生成的文件 {name} 同名，不能覆盖它（clashes with a generated file）")
-            for name in clashes
-        ])
-    files.update(static)
-
-
-def _add_site_root_files(files: dict, content_dir: Path, static: dict[str, bytes]) -> None:
-    """content/static/ (CNAME, .htaccess …) joins the site; it may not replace a generated file."""
-    clashes = sorted(set(static) & set(files))
-    if clashes:
-        raise BuildFailed([
-            ContentError(content_dir / content_stage.STATIC_DIR_NAME / name, 0, 0, None,
-                         f"与网站生成的文件 {name} 同名，不能覆盖它（clashes with a generated file）")
-            for name in clashes
-        ])
-    files.update(static)
-
-
-def static_assets() -> dict[str, bytes]:
-    """The site's own CSS and JavaScript, copied as they are."""
-    return {
-        f"assets/{path.relative_to(STATIC_DIR).as_posix()}": path.read_bytes()
-        for path in sorted(STATIC_DIR.rglob("*")) if path.is_file()
-    }
 
 
 def build(content_dir: Path, output_dir: Path, workers: int | None = None,
@@ -137,7 +68,152 @@ def build(content_dir: Path, output_dir: Path, workers: int | None = None,
     return files
 
 
-# -- worker processes -------------------------------------------------------------------------
+def static_assets() -> dict[str, bytes]:
+    """The site's own CSS and JavaScript, copied as they are."""
+    return {
+        f"assets/{path.relative_to(STATIC_DIR).as_posix()}": path.read_bytes()
+        for path in sorted(STATIC_DIR.rglob("*")) if path.is_file()
+    }
+
+
+@dataclass
+class Pipeline:
+    """Content to files, kept between runs: the content cache, the search index, the Jinja
+    environment and what each page depended on when it was last rendered."""
+
+    content_dir: Path
+    include_drafts: bool = False
+    workers: int | None = None
+    with_static: bool = False  # content/static/ joins the site (build; the preview leaves it out)
+    cache: content_stage.LoadCache = field(default_factory=content_stage.LoadCache)
+    search_index: search.SearchIndex = field(default_factory=search.SearchIndex)
+    env: object = None
+    site: site_stage.Site | None = None
+    dependencies: dict = field(default_factory=dict)  # page path → its dependencies when last rendered
+    search_version: str = ""  # of the search data last made; the search page asks for it
+    timings: dict = field(default_factory=dict)
+    search_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def load(self) -> site_stage.Site:
+        """Read what changed (every plan file the first time, in worker processes when worth it)
+        and derive the site; raises BuildFailed listing every mistake."""
+        started = time.perf_counter()
+        workers = self._workers()
+        with _pool(workers) as pool:
+            def read_plans(paths, folder):
+                return _map(pool, content_stage.read_plan_file, paths, folder, FILES_PER_TASK)
+
+            content = content_stage.load(self.content_dir, self.include_drafts, self.cache,
+                                         with_static=self.with_static, read_plans=read_plans if pool else None)
+        self.timings["load"] = time.perf_counter() - started
+        started = time.perf_counter()
+        site = site_stage.derive(content)
+        self.timings["derive"] = time.perf_counter() - started
+        return site
+
+    def everything(self) -> dict[str, bytes]:
+        """Every file of the site: all pages, the site's own assets, the search data."""
+        self.env = render.environment()
+        site = self.load()
+        started = time.perf_counter()
+        every_page = [page for page in pages.all_pages(site) if page.kind.depends(site, page.key) != pages.SEARCH]
+        files = self.render(site, every_page)
+        found = self.search_files(site)
+        files.update(found)
+        files.update(static_assets())
+        if self.with_static:
+            _add_site_root_files(files, self.content_dir, site.content.static)
+        self.timings["pages and search"] = time.perf_counter() - started
+        self.site = site
+        return files
+
+    def render(self, site: site_stage.Site, chosen: list[pages.Page]) -> dict[str, bytes]:
+        """Render `chosen` pages of `site` (in worker processes when worth it) and remember what
+        each depended on."""
+        workers = self._workers()
+        if workers > 1 and len(chosen) > PAGES_PER_TASK:
+            files = self._render_in_workers(site, chosen, workers)
+        else:
+            files = pages.render(site, self.env, chosen, self.search_version)
+        for page in chosen:
+            self.dependencies[page.path] = page.kind.depends(site, page.key)
+        return files
+
+    def search_files(self, site: site_stage.Site, index_batches=None) -> dict[str, bytes]:
+        """The search data for `site` and the search page that names its version. Only batches
+        of plans that changed are indexed again (search.SearchIndex); safe to call from another
+        thread than the one rendering pages."""
+        with self.search_lock:
+            started = time.process_time()
+            files = self.search_index.files(site, index_batches=index_batches or self._index_batches)
+            self.timings["search (main)"] = time.process_time() - started
+            version = search.version(files)
+            search_page = [page for page in pages.all_pages(site) if page.kind.depends(site, page.key) == pages.SEARCH]
+            files.update(pages.render(site, self.env, search_page, version))
+            self.search_version = version
+            return files
+
+    # -- worker processes ---------------------------------------------------------------------
+
+    def _workers(self) -> int:
+        workers = self.workers or os.cpu_count() or 1
+        plans = self.content_dir / "plans"
+        if workers > 1 and (not plans.is_dir() or len(list(plans.glob("*.y*ml"))) < WORTH_A_POOL):
+            return 1
+        return workers
+
+    def _render_in_workers(self, site, chosen, workers) -> dict[str, bytes]:
+        """Pages and the plans' search batches share the workers: both are pure functions of the site."""
+        postings.warm_up()
+        _shared.update(site=site, env=self.env, pages=chosen, version=self.search_version)
+        files: dict[str, bytes] = {}
+        try:
+            with _pool(workers) as pool:
+                chunks = [list(range(start, min(start + PAGES_PER_TASK, len(chosen))))
+                          for start in range(0, len(chosen), PAGES_PER_TASK)]
+                rendered = [pool.submit(_render_chunk, chunk) for chunk in chunks]
+                # Index the plans for search now too, while the workers are at hand; the main
+                # process joins the batches in search_files.
+                jobs = [(site.plans[start:start + search.PLANS_PER_BATCH], start)
+                        for start in range(0, len(site.plans), search.PLANS_PER_BATCH)]
+                indexed = [pool.submit(_index_batch, job) for job in jobs]
+                for future in rendered:
+                    chunk_files, seconds = future.result()
+                    files.update(chunk_files)
+                    self.timings["render"] = self.timings.get("render", 0.0) + seconds
+                self._ready_batches = {job[1]: future.result() for job, future in zip(jobs, indexed)}
+        finally:
+            _shared.clear()
+        return files
+
+    _ready_batches: dict = None
+
+    def _index_batches(self, jobs: list) -> list:
+        """Batches indexed ahead by the workers (_render_in_workers) if there are, else here."""
+        ready = self._ready_batches or {}
+        self._ready_batches = None
+        results = []
+        for plans, start in jobs:
+            if start in ready and ready[start][0] is not None:
+                batch, seconds = ready[start]
+            else:
+                batch, seconds = _index_batch((plans, start))
+            self.timings["search (workers)"] = self.timings.get("search (workers)", 0.0) + seconds
+            results.append(batch)
+        return results
+
+
+def _add_site_root_files(files: dict, content_dir: Path, static: dict[str, bytes]) -> None:
+    """content/static/ (CNAME, .htaccess …) joins the site; it may not replace a generated file."""
+    clashes = sorted(set(static) & set(files))
+    if clashes:
+        raise BuildFailed([
+            ContentError(content_dir / content_stage.STATIC_DIR_NAME / name, 0, 0, None,
+                         f"与网站生成的文件 {name} 同名，不能覆盖它（clashes with a generated file）")
+            for name in clashes
+        ])
+    files.update(static)
+
 
 _shared: dict = {}  # what forked workers inherit: the site, the Jinja environment, the page list
 
@@ -171,23 +247,14 @@ def _apply_each(function, items: list, argument) -> list:
 
 
 def _render_chunk(indexes: list[int]) -> tuple[dict[str, bytes], float]:
-    """Render some pages (by their place in _shared["specs"]); also the CPU seconds it took."""
+    """Render some pages (by their place in _shared["pages"]); also the CPU seconds it took."""
     started = time.process_time()
-    specs = [_shared["specs"][index] for index in indexes]
-    pages = render.render_pages(_shared["site"], _shared["env"], specs)
-    return {path: html.encode("utf-8") for path, html in pages.items()}, time.process_time() - started
+    chosen = [_shared["pages"][index] for index in indexes]
+    files = pages.render(_shared["site"], _shared["env"], chosen, _shared["version"])
+    return files, time.process_time() - started
 
 
 def _index_batch(job) -> tuple[search.Batch, float]:
     started = time.process_time()
     batch = search.index_plans(*job)
     return batch, time.process_time() - started
-
-
-def _timed(index_batches, timings: dict):
-    """index_batches that also adds the workers' CPU seconds to timings["search (workers)"]."""
-    def run(jobs):
-        results = index_batches(jobs)
-        timings["search (workers)"] = timings.get("search (workers)", 0.0) + sum(seconds for _, seconds in results)
-        return [batch for batch, _ in results]
-    return run

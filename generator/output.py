@@ -320,3 +320,36 @@ def _remove_quietly(folder: Path) -> None:
         _remove_ours(folder)
     except OSError:
         pass
+
+
+class LiveOutput:
+    """The preview's writer (`serve`): a private temporary folder, written file by file, and
+    only the files whose bytes changed, so an edit costs a few writes, not a whole site."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.files: dict[str, bytes] = {}  # path → bytes, as on disk
+
+    def write(self, files: dict[str, bytes], replace: bool = False, remove=(),
+              replace_prefix: str | None = None) -> tuple[list[str], list[str]]:
+        """Write `files`; with `replace`, delete every other file but the search data (it is
+        made in the background and replaced by itself); with `replace_prefix`, delete the other
+        files under that prefix; delete the paths in `remove`. Returns (written, removed)."""
+        written = []
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for path, data in files.items():
+            if self.files.get(path) != data or not (self.folder / path).exists():
+                target = self.folder / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                self.files[path] = data
+                written.append(path)
+        stale = set(remove)
+        if replace:
+            stale |= {path for path in self.files if path not in files and not path.startswith("assets/search/")}
+        if replace_prefix:
+            stale |= {path for path in self.files if path.startswith(replace_prefix) and path not in files}
+        for path in sorted(stale):
+            (self.folder / path).unlink(missing_ok=True)
+            self.files.pop(path, None)
+        return sorted(written), sorted(stale)

@@ -2,10 +2,14 @@
 
 - Files are watched with watchdog (inotify where the system has it), so a save is seen at once;
   changes that arrive within BATCH_SECONDS of the first are rebuilt together.
-- Rebuilds go through rebuild.LiveBuild, which re-renders only the pages a change affects.
-- Open pages reload through python-livereload's websocket handler and its livereload.js. We call
-  its reload directly after each rebuild, so its own polling (and the 3 s it ignores changes
-  after a reload) never delays or drops a reload.
+- Rebuilds go through rebuild.LiveBuild (the build's own Pipeline), which re-renders only the
+  pages a change affects: first those that depend on the edited plan, then those that show
+  every plan, then the search data in the background.
+- Open pages hear of it through python-livereload's websocket handler and its livereload.js. We
+  call its reload directly after each step, naming each page written; serve_assets/overlay.js
+  plugs into livereload.js so that a page updates only when it is the one written, and then in
+  place (its <main> swapped, scroll position and focus kept); a style sheet is swapped by
+  livereload.js itself; anything else reloads every page.
 - When content is broken, the terminal prints file:line:column and the message, the server keeps
   serving the last good pages, and every page opened or reloaded shows an overlay with the errors.
 - The reload and overlay scripts are added to HTML responses here; the files on disk, like the
@@ -37,7 +41,7 @@ from .errors import CannotBuild, failure_from, internal_error
 from .rebuild import LiveBuild
 from .render import TEMPLATES_DIR
 
-BATCH_SECONDS = 0.1
+BATCH_SECONDS = 0.03  # an editor's save is a burst of events within a few milliseconds
 OVERLAY_JS = Path(__file__).resolve().parent / "serve_assets" / "overlay.js"
 INJECTED = (
     b'<script src="/livereload.js?port=PORT"></script>'
@@ -61,14 +65,15 @@ class _SiteHandler(web.StaticFileHandler):
     afterwards would get HEAD's Content-Length and every Range wrong).
     """
 
-    script = b""
+    def initialize(self, path: str, default_filename: str, script: bytes):
+        super().initialize(path, default_filename)
+        self.script = script
 
-    @classmethod
-    def get_content(cls, abspath, start=None, end=None):
+    def get_content(self, abspath, start=None, end=None):  # an instance method here: it needs the script
         if not abspath.endswith(".html"):
             return super().get_content(abspath, start, end)
         with open(abspath, "rb") as page:
-            return _with_scripts(page.read(), cls.script)[start:end]
+            return _with_scripts(page.read(), self.script)[start:end]
 
     def get_content_size(self):
         if not self.absolute_path.endswith(".html"):
@@ -93,12 +98,13 @@ class _SiteHandler(web.StaticFileHandler):
 
 
 class _ErrorsHandler(web.RequestHandler):
-    state = None
+    def initialize(self, server: "PreviewServer"):
+        self.server = server
 
     def get(self):
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        self.finish(json.dumps(self.state.errors, ensure_ascii=False))
+        self.finish(json.dumps(self.server.errors, ensure_ascii=False))
 
     head = get  # tornado sends HEAD the same headers and no body
 
@@ -152,6 +158,7 @@ class PreviewServer:
         self.generation = 0
         self.builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild")
         self.loop: ioloop.IOLoop | None = None
+        self.reloads = LiveReloadHandler
         self.observer = None
         self.closing = False
 
@@ -199,18 +206,32 @@ class PreviewServer:
         names = "、".join(sorted(_relative(p) for p in batch))
         if failure is not None:
             self._show_failure(failure)
-            self._reload("*")
+            self._reload(["*"])
             return
         recovered = bool(self.errors)
         self.errors = []
         if recovered:
             self.say("错误已修正。")
-        self.say(f"已更新 {names}：渲染 {outcome.pages} 个页面，写入 {outcome.written} 个文件"
+        self.say(f"已更新 {names}：渲染 {outcome.pages} 个页面，写入 {len(outcome.written)} 个文件"
                  f"（{outcome.seconds * 1000:.0f} ms）")
-        css_only = all(p.suffix == ".css" for p in batch)
-        self._reload("assets/site.css" if css_only else "*")
+        self._reload(["*"] if recovered else outcome.written + outcome.removed)
+        if outcome.later:
+            self._run_later()
         if outcome.search_pending:
             self._start_search()
+
+    def _run_later(self) -> None:
+        """The pages that show every plan, right after the ones that depend on the edit alone."""
+        future = self.builder.submit(self._run, self.live.later)
+
+        def finished(done):
+            if done.cancelled() or self.closing:
+                return
+            outcome, failure = done.result()
+            if failure is None:
+                self.loop.add_callback(self._reload, outcome.written)
+
+        future.add_done_callback(finished)
 
     def _start_search(self) -> None:
         """Build the search data on a daemon thread: slow on big sites, and never worth waiting
@@ -235,35 +256,45 @@ class PreviewServer:
             return
         outcome = done.result()
         seconds = time.perf_counter() - started
+        self.loop.add_callback(self._reload, [path for path in outcome.written if path.endswith(".html")])
         self.loop.add_callback(
-            self.say, f"搜索数据已是最新：写入 {outcome.written} 个文件（{seconds * 1000:.0f} ms）（search is current）")
+            self.say, f"搜索数据已是最新：写入 {len(outcome.written)} 个文件（{seconds * 1000:.0f} ms）（search is current）")
 
     def _show_failure(self, failure) -> None:
         self.errors = [error.as_dict() for error in failure.errors]
         self.say(failure.report())
         self.say("网站仍显示上一次成功生成的页面；修正并保存后会自动更新。")
 
-    def _reload(self, path: str) -> None:
-        LiveReloadHandler.reload_waiters(path)
+    def _reload(self, paths: list[str]) -> None:
+        """Tell open pages what was written: each page updates itself if it is among them (see
+        overlay.js); a changed script, or "*", reloads every page."""
+        if any(path == "*" or path.endswith(".js") for path in paths):
+            paths = ["*"]
+        for path in paths:
+            if path == "*" or path.endswith((".html", ".css")):
+                self.reloads.reload_waiters(path)
 
     # -- serving --------------------------------------------------------------------------
 
     def application(self) -> web.Application:
-        _ErrorsHandler.state = self
-        LiveReloadHandler.watcher = self  # only `.filepath` is read, when no path is given
-        LiveReloadHandler.live_css = True
-        _SiteHandler.script = INJECTED.replace(b"PORT", str(self.port).encode())
+        # python-livereload keeps its settings on the handler class: this server gets a class of
+        # its own instead of changing the library's. (Its handlers register open pages in the
+        # library class's own set, which the subclass therefore shares.)
+        self.reloads = type("Reloads", (LiveReloadHandler,),
+                            {"waiters": LiveReloadHandler.waiters, "watcher": self, "live_css": True})
+        script = INJECTED.replace(b"PORT", str(self.port).encode())
         return web.Application(
             [
-                (r"/livereload", LiveReloadHandler),
+                (r"/livereload", self.reloads),
                 (r"/livereload.js", _LiveReloadJS),
-                (r"/__serve__/errors.json", _ErrorsHandler),
+                (r"/__serve__/errors.json", _ErrorsHandler, {"server": self}),
                 (r"/__serve__/overlay.js", _OverlayHandler),
-                (r"/(.*)", _SiteHandler, {"path": str(self.serve_dir), "default_filename": "index.html"}),
+                (r"/(.*)", _SiteHandler, {"path": str(self.serve_dir), "default_filename": "index.html",
+                                          "script": script}),
             ],
         )
 
-    filepath = "*"
+    filepath = "*"  # what python-livereload reads of its "watcher" when a reload names no file
 
     def run(self) -> int:
         _stop_on_sigterm()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -88,6 +88,10 @@ class Site:
     units: dict[str, UnitView]  # unit id -> view, only units with duties
     departments: dict[str, DepartmentView]  # unit id -> view
     unit_index: list[IndexGroup]
+
+    @cached_property
+    def plans_by_id(self) -> dict[str, Plan]:
+        return {plan.id: plan for plan in self.plans}
 
     @property
     def plans_by_year(self) -> list[tuple[int, list[Plan]]]:

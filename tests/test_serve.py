@@ -84,24 +84,45 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_saved_edit_shows_in_the_open_page(server, content_copy, page):
+def connected(page) -> None:
+    """Wait until livereload.js has shaken hands with the server (protocol 7 agreed)."""
+    page.wait_for_function("window.LiveReload && window.LiveReload.connector && window.LiveReload.connector.protocol >= 7")
+
+
+def test_saved_edit_shows_in_the_open_page_in_place(server, content_copy, page):
+    """The page being edited updates by itself, without a reload: scroll position and the
+    page's own state are kept. A second save right after updates it again."""
     plan = content_copy / "plans" / "zs-jrj-2022.yaml"
     page.goto(server.url + "plans/zs-jrj-2022/")
-    page.wait_for_function("window.LiveReload !== undefined")
-    time.sleep(0.3)  # the websocket handshake
+    connected(page)
+    page.evaluate("window.scrollTo(0, 900); window.stillTheSamePage = true")
     edit(plan, "规范行政法规使用", "规范行政法规使用（第一次修改）")
-    page.get_by_text("（第一次修改）").wait_for(timeout=5000)  # shows by itself; how fast: benchmarks/serve_latency.py
-    time.sleep(1.0)  # a second save a second later must reload too (livereload ignores 3 s by default)
+    page.get_by_text("（第一次修改）").wait_for(timeout=5000)  # how fast: benchmarks/serve_latency.py
+    assert page.evaluate("[window.stillTheSamePage, window.scrollY]") == [True, 900]
     edit(plan, "（第一次修改）", "（第二次修改）")
-    page.get_by_text("（第二次修改）").wait_for(timeout=2500)
+    page.get_by_text("（第二次修改）").wait_for(timeout=5000)
     assert "已更新" in server.output
+
+
+def test_an_edit_leaves_other_open_pages_alone(server, content_copy, page, browser):
+    """Only the pages an edit wrote update: a unit page the edit does not touch stays as it is."""
+    page.goto(server.url + "units/zs-czj/")
+    connected(page)
+    page.evaluate("window.stillTheSamePage = true")
+    other = browser.new_page()
+    other.goto(server.url + "plans/zs-jrj-2022/")
+    connected(other)
+    edit(content_copy / "plans" / "zs-jrj-2022.yaml", "规范行政法规使用", "规范行政法规使用（修改）")
+    other.get_by_text("（修改）").wait_for(timeout=5000)
+    server.wait_for("搜索数据已是最新")
+    assert page.evaluate("window.stillTheSamePage") is True
+    other.close()
 
 
 def test_broken_file_shows_an_overlay_and_recovers(server, content_copy, page):
     plan = content_copy / "plans" / "zs-jrj-2022.yaml"
     page.goto(server.url + "plans/zs-jrj-2022/")
-    page.wait_for_function("window.LiveReload !== undefined")
-    time.sleep(0.3)
+    connected(page)
     edit(plan, "\ntitle:", "\ntitel:")
     overlay = page.locator("#serve-error-overlay")
     overlay.wait_for(timeout=5000)
@@ -115,8 +136,6 @@ def test_broken_file_shows_an_overlay_and_recovers(server, content_copy, page):
     edit(plan, "\ntitel:", "\ntitle:")
     server.wait_for("错误已修正")
     page.wait_for_function("!document.getElementById('serve-error-overlay')")
-    time.sleep(0.5)
-    assert page.locator("#serve-error-overlay").count() == 0
     assert server.process.poll() is None, "the server keeps running"
 
 
@@ -126,7 +145,7 @@ def test_burst_of_saves_is_one_rebuild(server, content_copy):
     for name, old in (("zs-jrj-2022.yaml", "规范行政法规使用"), ("zs-2017.yaml", "密切跟踪研判")):
         edit(plans / name, old, old + "甲")
     server.wait_for("zs-2017.yaml")
-    time.sleep(0.5)
+    server.wait_for("搜索数据已是最新")  # the rebuild's last step: any second rebuild would have begun
     updates = server.output.count("已更新") - before
     assert updates == 1, server.output
 
@@ -202,6 +221,7 @@ def test_incremental_output_equals_a_clean_build(content_copy, tmp_path, change)
     after = {p: p.read_bytes() for p in content_copy.rglob("*.yaml")}
     changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
     outcome = live.update(changed)
+    live.later()  # serve renders the pages that show every plan right after
     live.build_search()
     assert on_disk(tmp_path / "served") == clean_build(content_copy)
     if change == "measure text":
@@ -238,8 +258,7 @@ def test_template_syntax_error_reaches_terminal_and_overlay_and_recovers(clone, 
     running = Serve(clone / "content", free_port(), build_py=clone / "build.py")
     try:
         page.goto(running.url + "plans/zs-jrj-2022/")
-        page.wait_for_function("window.LiveReload !== undefined")
-        time.sleep(0.3)
+        connected(page)
         template.write_text(good.replace("\n", "\n{% if %}\n", 1), encoding="utf-8")
         running.wait_for("模板语法错误")
         overlay = page.locator("#serve-error-overlay")

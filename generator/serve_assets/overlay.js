@@ -1,6 +1,10 @@
-/* Injected by `build.py serve` only (never part of the built site): when the last rebuild
-   failed, show the editor every error over the page they are looking at. The page keeps the
-   last good content underneath; the server reloads it when the files are fixed. */
+/* Injected by `build.py serve` only (never part of the built site).
+   1. When the last rebuild failed, show the editor every error over the page they are looking
+      at. The page keeps the last good content underneath; the server reloads it when fixed.
+   2. After a rebuild the server names every file it wrote. This page updates only if it is one
+      of them, and in place: its <main> is swapped for the new one, scroll position and focus
+      kept, no reload. Where more than <main> changed (title in the header, breadcrumbs) or the
+      page runs scripts of its own (search), it reloads. Style sheets are livereload.js's. */
 (function () {
   "use strict";
   function show(errors) {
@@ -66,4 +70,54 @@
   } else {
     check();
   }
+
+  function thisPage() {
+    var path = window.location.pathname.replace(/^\//, "");
+    return path === "" || /\/$/.test(path) ? path + "index.html" : path;
+  }
+
+  /* What content puts around <main> (the page title, the site's name, breadcrumbs, footer), to
+     tell whether swapping <main> is enough. The rest of the header is the site's own markup,
+     which site.js changes as the page runs (the reading settings), so it is not compared. */
+  function around(doc) {
+    return [doc.title].concat(Array.prototype.map.call(
+      doc.querySelectorAll(".site-header__name, .breadcrumbs, .site-footer, body > script"),
+      function (node) { return node.outerHTML; })).join("\n");
+  }
+
+  function update() {
+    var request = new XMLHttpRequest();
+    request.open("GET", window.location.pathname + window.location.search);
+    request.onload = function () {
+      var fresh = new DOMParser().parseFromString(request.responseText, "text/html");
+      var main = document.querySelector("main");
+      var freshMain = fresh.querySelector("main");
+      if (request.status !== 200 || !main || !freshMain || document.getElementById("search-form") ||
+          around(document) !== around(fresh)) {
+        window.location.reload();
+        return;
+      }
+      var x = window.scrollX;
+      var y = window.scrollY;
+      var focused = document.activeElement && document.activeElement.id;
+      main.innerHTML = freshMain.innerHTML;
+      window.scrollTo(x, y);
+      var again = focused && document.getElementById(focused);
+      if (again) { again.focus({ preventScroll: true }); }
+      document.documentElement.setAttribute("data-serve-updated", String(Date.now()));
+    };
+    request.onerror = function () { window.location.reload(); };
+    request.send();
+  }
+
+  function WrittenPages() {}
+  WrittenPages.identifier = "zwgk-written-pages";
+  WrittenPages.version = "1.0";
+  /* true: handled here (updated, or not this page); false: livereload.js goes on (CSS, "*"). */
+  WrittenPages.prototype.reload = function (path) {
+    if (path === "*" || /\.css$/i.test(path)) { return false; }
+    if (path.replace(/^\//, "") === thisPage()) { update(); }
+    return true;
+  };
+  if (window.LiveReload && window.LiveReload.addPlugin) { window.LiveReload.addPlugin(WrittenPages); }
 }());

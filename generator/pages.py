@@ -1,0 +1,130 @@
+"""Every kind of page in one table: its template, its address, what it shows, what it depends on.
+
+Rendering, the full build and serve's rebuild read this table and nothing else, so a new kind of
+page is one entry in KINDS and one template in templates/pages/.
+
+`depends` says when serve must render a page again after an edit (a clean build renders all):
+- a tuple: the plans the page shows, compared by identity (content.LoadCache keeps the Plan of an
+  unchanged file, so an edited plan is a new object), and the facts about the rest of the site
+  the template looks up (which units and departments have pages of their own);
+- EVERY_PLAN: the page shows something of every plan (home, the indexes); it is rendered again
+  after any plan changes, right after the pages that depend on that plan alone;
+- SEARCH: the search page, rendered with the search data whose version it names.
+Registry, settings and shared templates reach every page: a change to them renders everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import jinja2
+
+from .render import linker, without_indentation
+from .site import Site
+
+EVERY_PLAN = "every plan"
+SEARCH = "search data"
+
+
+@dataclass(frozen=True)
+class PageKind:
+    name: str
+    template: str
+    keys: Callable[[Site], list[str]]  # one page per key; single pages have the key ""
+    path: Callable[[str], str]  # key → where the page is written
+    context: Callable[[Site, str], dict]  # key → the template's own variables
+    depends: Callable[[Site, str], object]  # key → a tuple, EVERY_PLAN or SEARCH (see above)
+    absolute_base: bool = False  # links from settings' base_path instead of relative ones (404)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site: its kind and key."""
+
+    kind: PageKind
+    key: str
+
+    @property
+    def path(self) -> str:
+        return self.kind.path(self.key)
+
+    @property
+    def template(self) -> str:
+        return self.kind.template
+
+
+def _single(site: Site) -> list[str]:
+    return [""]
+
+
+def _no_context(site: Site, key: str) -> dict:
+    return {}
+
+
+def _every_plan(site: Site, key: str) -> str:
+    return EVERY_PLAN
+
+
+def _unit_depends(site: Site, key: str) -> tuple:
+    view = site.units[key]
+    unit = view.unit
+    plans = tuple(group.plan for group in view.leads + view.supports)
+    facts = (unit.parent is not None and unit.parent.id in site.departments, unit.id in site.departments)
+    return plans, facts
+
+
+def _department_depends(site: Site, key: str) -> tuple:
+    view = site.departments[key]
+    plans = list(view.plans) + [group.plan for group in view.upward]
+    plans += [group.plan for section in view.sections for group in section.leads + section.supports]
+    return tuple(plans), (key in site.units,)
+
+
+KINDS: tuple[PageKind, ...] = (
+    PageKind("home", "pages/home.html", _single, lambda key: "index.html", _no_context, _every_plan),
+    PageKind("plans", "pages/plans.html", _single, lambda key: "plans/index.html", _no_context, _every_plan),
+    PageKind("plan", "pages/plan.html", lambda site: [plan.id for plan in site.plans],
+             lambda key: f"plans/{key}/index.html", lambda site, key: {"plan": site.plans_by_id[key]},
+             lambda site, key: ((site.plans_by_id[key],), ())),
+    PageKind("units", "pages/units.html", _single, lambda key: "units/index.html", _no_context, _every_plan),
+    PageKind("unit", "pages/unit.html", lambda site: list(site.units), lambda key: f"units/{key}/index.html",
+             lambda site, key: {"view": site.units[key]}, _unit_depends),
+    PageKind("departments", "pages/departments.html", _single, lambda key: "departments/index.html",
+             _no_context, _every_plan),
+    PageKind("department", "pages/department.html", lambda site: list(site.departments),
+             lambda key: f"departments/{key}/index.html", lambda site, key: {"view": site.departments[key]},
+             _department_depends),
+    PageKind("search", "pages/search.html", _single, lambda key: "search/index.html", _no_context,
+             lambda site, key: SEARCH),
+    PageKind("404", "pages/404.html", _single, lambda key: "404.html", _no_context, lambda site, key: ((), ()),
+             absolute_base=True),
+)
+
+
+def all_pages(site: Site) -> list[Page]:
+    """Every page of the site, in a fixed order."""
+    return [Page(kind, key) for kind in KINDS for key in kind.keys(site)]
+
+
+def render(site: Site, env: jinja2.Environment, pages: list[Page], search_version: str = "") -> dict[str, bytes]:
+    """Render `pages`: output path → HTML. `search_version` names the search data the search page
+    asks for, so a browser never mixes an old cached file with a new one."""
+    common = {"site": site, "settings": site.content.settings, "search_version": search_version}
+    out: dict[str, bytes] = {}
+    for page in pages:
+        path = page.path
+        url = linker(path, site.content.settings["base_path"] if page.kind.absolute_base else None)
+        html = env.get_template(page.template).render(
+            page_path=path, url=url, **common, **page.kind.context(site, page.key))
+        out[path] = without_indentation(html).encode("utf-8")
+    return out
+
+
+def same_dependencies(old, new) -> bool:
+    """Whether a page's dependencies are unchanged: the plans by identity, the facts by value."""
+    if isinstance(old, str) or isinstance(new, str):
+        return old == new
+    (old_plans, old_facts), (new_plans, new_facts) = old, new
+    return (len(old_plans) == len(new_plans) and all(a is b for a, b in zip(old_plans, new_plans))
+            and old_facts == new_facts)
