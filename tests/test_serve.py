@@ -330,3 +330,136 @@ def test_port_outside_the_valid_range_is_an_error(content_copy, port):
                              "--port", port], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "端口应为 1–65535 之间的整数" in result.stderr, result.stderr
+
+
+# --- every field, one at a time ----------------------------------------------------------------
+
+def _yaml_data(path: Path):
+    from generator import yamlfile
+
+    return yamlfile.load(path).data
+
+
+def _write_yaml(path: Path, data) -> None:
+    import yaml
+
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
+
+
+def _changed(value, schema: dict):
+    """A different value of the same kind, valid under `schema`; None when there is none."""
+    if "enum" in schema:
+        others = [option for option in schema["enum"] if option != value]
+        return others[0] if others else None
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, str):
+        if len(value) == 10 and value[4] == "-":  # a date: another real date
+            return value[:8] + ("02" if value[8:] != "02" else "03")
+        if schema.get("pattern"):
+            import re
+
+            candidates = [value + "-x", value + "x/", "/zwgk/", value + "x"]
+            return next((text for text in candidates if re.search(schema["pattern"], text)), None)
+        return value + "改"
+    if isinstance(value, list):
+        return value + ["测试"] if all(isinstance(item, str) for item in value) else None
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(inner, str) and key not in ("date", "as_of"):
+                return {**value, key: inner + "改"}
+    return None
+
+
+SAMPLES = {  # a valid value for a field the shipped content leaves out
+    "deadline": "年底前", "dates": {"written": "2022-01-05"},
+    "former_names": [{"name": "测试旧名", "until": 2020}], "draft": True,
+}
+
+
+def _sample(key: str, schema: dict):
+    if key in SAMPLES:
+        return SAMPLES[key]
+    if "enum" in schema:
+        return schema["enum"][0]
+    if schema.get("type") == "array":
+        return ["测试"]
+    return "测试"
+
+
+def _field_edits(content: Path) -> list:
+    """(description, edit) for every field the schemas give plans, sections, points, measures,
+    registry units and settings: the value changed if the shipped content has one, a short text
+    added where the field is an absent text."""
+    import json
+
+    schemas = {name: json.loads((ROOT / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
+               for name in ("plan", "registry", "site")}
+    plan_defs = schemas["plan"]["$defs"]
+    structural = {"id", "issuer", "sections", "points", "measures", "parts", "group", "responsibility", "children",
+                  "parent", "units", "name"}
+
+    def field_schema(properties: dict, key: str) -> dict:
+        found = properties[key]
+        if "$ref" in found:
+            return {**plan_defs.get(found["$ref"].rsplit("/", 1)[-1], {}), "$ref": found["$ref"]}
+        return found
+
+    def edits_of(label: str, path: Path, locate, properties: dict) -> list:
+        found = []
+        for key in properties:
+            if key in structural:
+                continue
+            schema = field_schema(properties, key)
+
+            def edit(content_dir, key=key, schema=schema):
+                data = _yaml_data(content_dir / path)
+                target = locate(data)
+                if key in target:
+                    new = _changed(target[key], schema)
+                    if new is None:
+                        return False
+                    target[key] = new
+                else:
+                    target[key] = f"{label}-anchor" if key == "anchor" else _sample(key, schema)
+                _write_yaml(content_dir / path, data)
+                return True
+
+            found.append((f"{label}.{key}", edit))
+        return found
+
+    plan = Path("plans") / "zs-gxj-2022.yaml"
+    edits = edits_of("plan", plan, lambda data: data, schemas["plan"]["properties"])
+    edits += edits_of("section", plan, lambda data: data["sections"][0], plan_defs["section"]["properties"])
+    edits += edits_of("point", plan, lambda data: data["sections"][0]["points"][0], plan_defs["point"]["properties"])
+    edits += edits_of("measure", plan, lambda data: data["sections"][0]["points"][0]["measures"][0],
+                      plan_defs["measure"]["properties"])
+    edits += edits_of("unit", Path("registry") / "zs-gxj.yaml", lambda data: data["units"][0],
+                      schemas["registry"]["$defs"]["unit"]["properties"])
+    edits += edits_of("settings", Path("site.yaml"), lambda data: data, schemas["site"]["properties"])
+    footer = schemas["site"]["properties"]["footer"]["properties"]
+    edits += edits_of("settings.footer", Path("site.yaml"), lambda data: data.setdefault("footer", {}), footer)
+    return edits
+
+
+def test_every_field_edited_in_the_preview_matches_a_clean_build(content_copy, tmp_path):
+    """Each field of a plan (and of its sections, points and measures), of a registry unit and of
+    the settings, changed one at a time: after each change the preview's files are exactly a
+    clean build's. A page that shows a field its page kind does not depend on would fail here."""
+    live = LiveBuild(content_copy, tmp_path / "served")
+    live.build_all()
+    live.build_search()
+    checked = []
+    for name, edit in _field_edits(content_copy):
+        before = {p: p.read_bytes() for p in content_copy.rglob("*.yaml")}
+        if not edit(content_copy):
+            continue
+        changed = {p for p in content_copy.rglob("*.yaml") if before.get(p) != p.read_bytes()}
+        live.update(changed)
+        live.later()
+        live.build_search()
+        assert on_disk(tmp_path / "served") == clean_build(content_copy), f"the preview is stale after {name}"
+        checked.append(name)
+    assert len(checked) >= 50, checked
