@@ -1,0 +1,146 @@
+"""Layout proven by geometry, in Chromium: every kind of page at phone, tablet and desktop widths,
+at each reading setting (标准, 大, 特大, and 高对比度), measured box by box.
+
+Rules, each one a defect a reader would meet:
+- nothing scrolls sideways (the page is never wider than the screen);
+- every control (link, button, field) is inside the screen, unless it is inside a region that
+  scrolls by itself (a wide table), and then that region is;
+- no box of text is narrower than four characters of its own font (a caption or a name laid out
+  one or two characters a line);
+- a heading's own numbering is not doubled by a list's numbers.
+Screenshots of each page at 320 px with 特大 text and at 1280 px go to test-artifacts/layout/.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_support import ARTIFACTS
+
+WIDTHS = [320, 360, 375, 768, 1280]
+SETTINGS = [("normal", False), ("large", False), ("x-large", False), ("normal", True), ("x-large", True)]
+
+GEOMETRY = """() => {
+  const viewport = document.documentElement.clientWidth;
+  const problems = [];
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const hiddenCache = new Map();
+  const clipped = el => {  /* visually hidden, or inside something that is */
+    if (!el || el === document.body) { return false; }
+    if (hiddenCache.has(el)) { return hiddenCache.get(el); }
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    const answer = style.display === 'none' || style.visibility === 'hidden' || style.clip !== 'auto' ||
+      style.clipPath !== 'none' || el.hidden || el.getAttribute('aria-hidden') === 'true' ||
+      ((box.width <= 2 || box.height <= 2) && style.overflow !== 'visible') || clipped(el.parentElement);
+    hiddenCache.set(el, answer);
+    return answer;
+  };
+  const visible = el => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && !clipped(el);
+  };
+  const scroller = el => {  /* the nearest ancestor that scrolls sideways by itself */
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      const overflow = getComputedStyle(node).overflowX;
+      if (overflow === 'auto' || overflow === 'scroll') { return node; }
+    }
+    return null;
+  };
+  if (document.documentElement.scrollWidth > viewport + 1) {
+    problems.push('the page scrolls sideways: ' + document.documentElement.scrollWidth + ' px on a ' + viewport + ' px screen');
+  }
+  for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary')) {
+    if (!visible(el)) { continue; }
+    const region = scroller(el);
+    const box = (region || el).getBoundingClientRect();
+    if (box.left < -1 || box.right > viewport + 1) {
+      problems.push(name(region || el) + ' ("' + (el.textContent || el.value || '').trim().slice(0, 20) +
+                    '") reaches ' + Math.round(box.left) + '…' + Math.round(box.right) + ' px');
+    }
+  }
+  const withText = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    if (Array.from(walker.currentNode.textContent.trim()).length >= 4) { withText.add(walker.currentNode.parentElement); }
+  }
+  for (const el of withText) {
+    if (['SCRIPT', 'STYLE', 'MARK'].includes(el.tagName) || !visible(el)) { continue; }
+    const own = Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    const width = el.getBoundingClientRect().width;
+    if (width < 3.5 * size) {
+      problems.push(name(el) + ' ("' + own.slice(0, 12) + '") is ' + Math.round(width) + ' px wide, under four characters of ' + size + ' px');
+    }
+  }
+  for (const item of document.querySelectorAll('ol > li')) {
+    if (getComputedStyle(item).listStyleType === 'none' || getComputedStyle(item.parentElement).listStyleType === 'none') { continue; }
+    const text = item.textContent.trim();
+    if (/^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\\(?[0-9]+[.、）)])/.test(text)) {
+      problems.push(name(item.parentElement) + ' numbers "' + text.slice(0, 12) + '", which has a number of its own');
+    }
+  }
+  return problems;
+}"""
+
+
+def layout_pages(built_site) -> list[str]:
+    """One page of each kind, every plan (they differ most), and search with results."""
+    plans = sorted(path.removesuffix("index.html") for path in built_site.files
+                   if path.startswith("plans/") and path.count("/") == 2 and path.endswith("index.html"))
+    return ["", "plans/", *plans, "units/", "units/zs-czj/", "units/zs-gxj-chanyezhengceyufazhike/",
+            "departments/", "departments/zs-gxj/", "search/?q=%E5%85%AC%E5%BC%80", "404.html"]
+
+
+def test_every_page_fits_every_screen_at_every_reading_setting(built_site, site_url, browser):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    failures = []
+    (ARTIFACTS / "layout").mkdir(parents=True, exist_ok=True)
+    for path in layout_pages(built_site):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(site_url + path)
+        if path.startswith("search/"):
+            page.wait_for_function("document.querySelectorAll('#search-results li').length > 0")
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            for size, contrast in SETTINGS:
+                page.evaluate("""([size, contrast]) => {
+                    const root = document.documentElement;
+                    if (size === 'normal') { root.removeAttribute('data-text-size'); } else { root.setAttribute('data-text-size', size); }
+                    if (contrast) { root.setAttribute('data-contrast', 'high'); } else { root.removeAttribute('data-contrast'); }
+                }""", [size, contrast])
+                for problem in page.evaluate(GEOMETRY):
+                    failures.append(f"/{path} at {width} px, {size}{' high contrast' if contrast else ''}: {problem}")
+                if (width, size, contrast) in ((320, "x-large", False), (1280, "normal", False)):
+                    name = (path.strip("/").replace("/", "_").replace("?q=", "-search-") or "home")
+                    page.screenshot(path=str(ARTIFACTS / "layout" / f"{name}-{width}-{size}.png"))
+    context.close()
+    unique = list(dict.fromkeys(failures))
+    (ARTIFACTS / "layout" / "problems.txt").write_text("\n".join(unique) + "\n", encoding="utf-8")
+    assert not unique, f"{len(unique)} layout problems:\n" + "\n".join(unique[:80])
+
+
+def test_the_geometry_check_catches_each_kind_of_problem(page):
+    """The rules themselves, on a page made to break each one."""
+    page.set_viewport_size({"width": 320, "height": 600})
+    page.set_content("""<!DOCTYPE html><html lang="zh-CN"><body style="margin:0">
+      <div style="width:400px">太宽的内容</div>
+      <a href="#x" style="position:relative;left:300px">链接在屏幕外</a>
+      <table><tr><td style="width:20px">一个字一行的标题</td></tr></table>
+      <ol><li>一、加强预期引导</li></ol>
+    </body></html>""")
+    problems = "\n".join(page.evaluate(GEOMETRY))
+    assert "scrolls sideways" in problems
+    assert "链接在屏幕外" in problems
+    assert "under four characters" in problems
+    assert "has a number of its own" in problems
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN")
+    opened = context.new_page()
+    yield opened
+    context.close()
