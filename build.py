@@ -84,8 +84,11 @@ def run(args) -> int:
         print(f"内容无误：{len(content.plans)} 份计划，{measures} 项措施（content OK）")
     else:
         timings: dict = {}
-        files = pipeline.build(args.content, args.output, workers=args.workers, timings=timings)
+        notices: list = []
+        files = pipeline.build(args.content, args.output, workers=args.workers, timings=timings, notices=notices)
         print(f"已生成 {len(files)} 个文件到 {args.output}（build OK）")
+        for notice in notices:
+            print(f"提示：{notice}")
         if args.timings:
             print("用时（秒）：" + "，".join(f"{stage} {seconds:.2f}" for stage, seconds in timings.items()))
     return 0

@@ -41,18 +41,21 @@ def check(content_dir: Path) -> content_stage.Content:
 
 
 def build_files(content_dir: Path, include_drafts: bool = False, workers: int | None = None,
-                timings: dict | None = None) -> dict[str, bytes]:
+                timings: dict | None = None, notices: list | None = None) -> dict[str, bytes]:
     """Every file of the site, in memory: output path → content. `timings`, if given, receives
-    the seconds each stage took (CPU seconds summed over workers for the parallel stages)."""
+    the seconds each stage took (CPU seconds summed over workers for the parallel stages);
+    `notices` what the editor should know (a file not written, and why)."""
     pipeline = Pipeline(content_dir, include_drafts=include_drafts, workers=workers, with_static=True)
     files = pipeline.everything()
     if timings is not None:
         timings.update(pipeline.timings)
+    if notices is not None:
+        notices.extend(pages.notices(pipeline.site))
     return files
 
 
 def build(content_dir: Path, output_dir: Path, workers: int | None = None,
-          timings: dict | None = None) -> dict[str, bytes]:
+          timings: dict | None = None, notices: list | None = None) -> dict[str, bytes]:
     """Build `content_dir` into `output_dir`; on any error the old output is left untouched.
 
     The output is checked and locked first (output.claim), so a refused or busy output
@@ -60,7 +63,7 @@ def build(content_dir: Path, output_dir: Path, workers: int | None = None,
     """
     content_stage.require_folder(content_dir)
     with output.claim(output_dir, content_dir) as target:
-        files = build_files(content_dir, workers=workers, timings=timings)
+        files = build_files(content_dir, workers=workers, timings=timings, notices=notices)
         started = time.perf_counter()
         output.write_site(files, target)
         if timings is not None:
@@ -203,9 +206,13 @@ class Pipeline:
         return results
 
 
+REPLACEABLE = {"robots.txt"}  # generated, but the web team's own in content/static/ comes first
+
+
 def _add_site_root_files(files: dict, content_dir: Path, static: dict[str, bytes]) -> None:
-    """content/static/ (CNAME, .htaccess …) joins the site; it may not replace a generated file."""
-    clashes = sorted(set(static) & set(files))
+    """content/static/ (CNAME, .htaccess …) joins the site; it may not replace a generated file
+    (but robots.txt, which a web team may well want to write itself)."""
+    clashes = sorted(set(static) & set(files) - REPLACEABLE)
     if clashes:
         raise BuildFailed([
             ContentError(content_dir / content_stage.STATIC_DIR_NAME / name, 0, 0, None,

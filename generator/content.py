@@ -265,9 +265,21 @@ def _load_settings(content_dir: Path, errors: list[ContentError]) -> dict:
         return schema.defaults("site")
     if document.data is None:
         document.data = {}
+    given = set(document.data) if isinstance(document.data, dict) else set()  # before validation adds defaults
     problems = schema.check(document, "site")
     errors.extend(problems)
-    return {**schema.defaults("site"), **(document.data if not problems else {})}
+    settings = {**schema.defaults("site"), **(document.data if not problems else {})}
+    if settings.get("base_url"):
+        # The full address names the path too: base_path follows it, and may not say otherwise.
+        path_of_url = "/" + settings["base_url"].split("://", 1)[1].split("/", 1)[1]
+        if "base_path" in given and document.data["base_path"] != path_of_url:
+            line, column = document.where(("base_path",))
+            errors.append(ContentError(
+                path, line, column, "base_path",
+                f"base_path“{document.data['base_path']}”与 base_url 的路径“{path_of_url}”不一致：删去 base_path 或改成一致"
+                "（base_path must be the path of base_url）"))
+        settings["base_path"] = path_of_url
+    return settings
 
 
 class _PlanBuilder:

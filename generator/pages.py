@@ -81,6 +81,29 @@ def _department_depends(site: Site, key: str) -> tuple:
     return tuple(plans), (key in site.units,)
 
 
+def _addresses(site: Site, key: str) -> dict:
+    """Every HTML page but 404 and search, as addresses under the site (a folder ends in /)."""
+    found = []
+    for page in all_pages(site):
+        path = page.path
+        if path.endswith(".html") and page.kind.name not in ("404", "search"):
+            found.append(path.removesuffix("index.html"))
+    return {"addresses": found}
+
+
+def _feed(site: Site, key: str) -> dict:
+    """Plans newest first, each with the date the feed gives it (published, else written, else 1 January)."""
+    def date(plan) -> str:
+        return plan.dates.get("published") or plan.dates.get("written") or f"{plan.year:04d}-01-01"
+
+    return {"feed_plans": sorted(((plan, date(plan)) for plan in site.plans), key=lambda item: (item[1], item[0].id),
+                                 reverse=True)}
+
+
+def _with_base_url(site: Site) -> list[str]:
+    return [""] if site.content.settings.get("base_url") else []
+
+
 KINDS: tuple[PageKind, ...] = (
     PageKind("home", "pages/home.html", _single, lambda key: "index.html", _no_context, _every_plan),
     PageKind("plans", "pages/plans.html", _single, lambda key: "plans/index.html", _no_context, _every_plan),
@@ -99,7 +122,20 @@ KINDS: tuple[PageKind, ...] = (
              lambda site, key: SEARCH),
     PageKind("404", "pages/404.html", _single, lambda key: "404.html", _no_context, lambda site, key: ((), ()),
              absolute_base=True),
+    # Files for crawlers and feed readers. The sitemap needs absolute addresses: without
+    # base_url it is not written (the build says so).
+    PageKind("sitemap", "pages/sitemap.xml", _with_base_url, lambda key: "sitemap.xml", _addresses, _every_plan),
+    PageKind("robots", "pages/robots.txt", _single, lambda key: "robots.txt", _no_context, lambda site, key: ((), ())),
+    PageKind("feed", "pages/feed.xml", _single, lambda key: "feed.xml", _feed, _every_plan),
 )
+
+
+def notices(site: Site) -> list[str]:
+    """What an editor should know about the pages that were or were not written."""
+    if not site.content.settings.get("base_url"):
+        return ["没有生成 sitemap.xml：在 content/site.yaml 中设置 base_url（网站的完整网址）后才会生成"
+                "（no sitemap.xml without base_url）"]
+    return []
 
 
 def all_pages(site: Site) -> list[Page]:
@@ -111,13 +147,15 @@ def render(site: Site, env: jinja2.Environment, pages: list[Page], search_versio
     """Render `pages`: output path → HTML. `search_version` names the search data the search page
     asks for, so a browser never mixes an old cached file with a new one."""
     common = {"site": site, "settings": site.content.settings, "search_version": search_version}
+    base_url = site.content.settings.get("base_url") or ""
     out: dict[str, bytes] = {}
     for page in pages:
         path = page.path
         url = linker(path, site.content.settings["base_path"] if page.kind.absolute_base else None)
+        canonical = (base_url + path.removesuffix("index.html")) if base_url else ""
         html = env.get_template(page.template).render(
-            page_path=path, url=url, **common, **page.kind.context(site, page.key))
-        out[path] = without_indentation(html).encode("utf-8")
+            page_path=path, url=url, canonical=canonical, **common, **page.kind.context(site, page.key))
+        out[path] = (without_indentation(html) if path.endswith(".html") else html).encode("utf-8")
     return out
 
 

@@ -26,6 +26,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["cn_date"] = cn_date
+    env.filters["digits"] = lambda text: "".join(char for char in str(text) if char.isascii() and char.isdigit())
     env.filters["lines"] = lambda text: [line for line in (text or "").split("\n") if line.strip()]
     return env
 

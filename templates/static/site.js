@@ -66,12 +66,40 @@
     panel.hidden = false;
   }
 
-  /* A printed plan should carry its editor's notes, which the screen keeps folded. */
+  /* A printed plan should carry its editor's notes, which the screen keeps folded; a printed
+     list of duties the full address of each link (the CSS prints data-print-href). */
   window.addEventListener("beforeprint", function () {
     each(document.querySelectorAll("details:not([open])"), function (details) {
       details.setAttribute("open", "");
       details.setAttribute("data-opened-for-print", "");
     });
+    each(document.querySelectorAll("main a[href]:not([href^='#'])"), function (link) {
+      link.setAttribute("data-print-href", link.href);
+    });
+  });
+
+  /* 本条链接: the link itself goes to the measure (and shows its address without JavaScript);
+     here it also copies the full address, and says so. */
+  function copied(message) {
+    var status = document.getElementById("copy-status");
+    if (!status) {
+      status = document.createElement("p");
+      status.id = "copy-status";
+      status.className = "visually-hidden";
+      status.setAttribute("role", "status");
+      document.body.appendChild(status);
+    }
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = message; }, 50);
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a.measure__link") : null;
+    if (!link || !navigator.clipboard) { return; }
+    var address = window.location.href.split("#")[0] + link.getAttribute("href");
+    navigator.clipboard.writeText(address).then(function () {
+      link.setAttribute("data-copied", "");
+      copied("已复制本条措施的链接：" + address);
+    }, function () { /* no clipboard: the address bar shows the link */ });
   });
   window.addEventListener("afterprint", function () {
     each(document.querySelectorAll("details[data-opened-for-print]"), function (details) {
