@@ -107,6 +107,8 @@ def measure_fields(measure: Measure) -> dict[str, str]:
     context = [measure.plan.title, measure.section.heading]
     if measure.point and (measure.point.label or measure.point.title):
         context.append(f"{measure.point.label}{measure.point.title}")
+    if measure.task:
+        context.append(measure.task.heading)
     return {
         "text": "\n".join(filter(None, [measure.requirement, measure.text, measure.remarks])),
         "status": measure.status.text if measure.status else "",
@@ -165,7 +167,10 @@ def _add_plan(batch: _Collector, plan: Plan, block: int) -> None:
             headings[measure.section] = measure.section.heading
         if measure.point not in headings:
             headings[measure.point] = _point_heading(measure.point)
-        document = {"a": measure.anchor, "h": [headings[measure.section], headings[measure.point]],
+        shown_headings = [headings[measure.section], headings[measure.point]]
+        if measure.task:
+            shown_headings.append(measure.task.heading)
+        document = {"a": measure.anchor, "h": shown_headings,
                     "l": measure.label, "text": text, "units": units, "leads": leads}
         if status:
             document["status"] = status
@@ -176,6 +181,8 @@ def _add_plan(batch: _Collector, plan: Plan, block: int) -> None:
     for section in plan.sections:
         contexts.append((headings.get(section, section.heading), section.all_measures))
         contexts += [(headings.get(point) or _point_heading(point), point.measures) for point in section.points]
+        for part in [section, *section.points]:
+            contexts += [(task.heading, covered) for task, covered in part.blocks if task]
     number = len(measures) + 1
     for text, covered in contexts:
         if text and covered:
