@@ -30,7 +30,7 @@ def index_inputs(site: site_stage.Site) -> dict[str, tuple]:
     """What each index page shows, in a comparable form: an index page whose inputs did not
     change is not rendered again (at 2,000 plans, the home page alone takes a quarter second)."""
     plans = tuple((p.id, p.title, p.year, p.issuer_name, p.kind, len(p.measures), p.draft,
-                   p.issuer.department.id) for p in site.plans)
+                   p.issuer.department.id, p.has_status, p.report_as_of) for p in site.plans)
     departments = tuple((v.unit.id, v.unit.name, len(v.plans), len(v.sections), tuple(v.names_used))
                         for v in site.departments.values())
     units = tuple((g.body.id, g.body.name, tuple((v.unit.id, v.unit.name, v.lead_count, v.support_count)
