@@ -107,7 +107,9 @@ def headings_from(columns: list[str]) -> Headings:
         others=units[1] if len(units) > 1 else defaults.others,
         single=len(units) == 1,
         deadline=found["deadline"][0] if found.get("deadline") else defaults.deadline,
-        status=found["status"][0] if found.get("status") else defaults.status,
+        # A report with a 完成情况 (state) column and a 落实情况 (text) column: the text's heading.
+        status=next((h for h in found.get("status", []) if "落实情况" in h), None) or (
+            found["status"][0] if found.get("status") else defaults.status),
         remarks=found["remarks"][0] if found.get("remarks") else defaults.remarks,
     )
 
