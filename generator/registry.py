@@ -124,11 +124,6 @@ class Registry:
                 labels.append(match)
         return labels
 
-    def in_scope(self, issuer: Unit) -> str:
-        """A short description of where names in this issuer's plans are looked up."""
-        bodies = [issuer.name] + [ancestor.name for ancestor in issuer.ancestors]
-        return "、".join(bodies)
-
     def find(self, name: str) -> Unit | None:
         """A unit by exact current or former name when it is unique (for the issuer field)."""
         found = self.by_name.get(name, [])
