@@ -318,6 +318,14 @@ class Measure:
         return found
 
     @property
+    def lead_assignments(self) -> list[Assignment]:
+        return [a for a in self.assignments if a.leads]
+
+    @property
+    def other_assignments(self) -> list[Assignment]:
+        return [a for a in self.assignments if not a.leads]
+
+    @property
     def state(self) -> State:
         """The document's state word where it gives one; else whether a report exists."""
         if self.status is None:
@@ -420,7 +428,7 @@ class Plan:
     def points(self) -> list[Point]:
         return [p for section in self.sections for p in section.points]
 
-    @property
+    @cached_property
     def has_status(self) -> bool:
         return any(m.status for m in self.measures)
 
