@@ -12,7 +12,7 @@ ranks; generator/postings.py writes the postings.
 
 Documents are numbered per block: a block is one plan (local 0 the plan itself, then its
 measures in document order, then its context documents), or a batch of units. A context
-document holds a heading (the plan's title, a section's or a point's) and covers the measures
+document holds a heading (the plan's title, a section's, a point's or a task's) and covers the measures
 under it, so a measure is found by the words of its headings without repeating them per measure.
 """
 
@@ -175,7 +175,7 @@ def _add_plan(batch: _Collector, plan: Plan, block: int) -> None:
         if status:
             document["status"] = status
         shown.append(document)
-    # Context documents: the plan's title, then each section's and point's heading.
+    # Context documents: the plan's title, then each section's, point's and task's heading.
     position = {id(measure): local for local, measure in enumerate(measures, start=1)}
     contexts = [(plan.title, measures)]
     for section in plan.sections:

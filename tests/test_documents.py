@@ -116,3 +116,12 @@ def test_one_units_column_names_each_role_where_the_cell_has_several(built_site)
     assert cell.get_text(" ", strip=True).startswith("产业政策与法制科 （牵头） 各业务科室 统称 （配合落实）")
     single = page.find(id="s1-p2-m1").find("td")
     assert single.get_text(strip=True) == "办公室"
+
+
+def test_a_task_heading_finds_its_measures_in_search(examples_site):
+    from test_search import expected_measures, measures_in, search
+
+    queries = ["提升政策解读质量", "涉企政策集中公开"]
+    for query, answer in zip(queries, search(examples_site.output, *queries)):
+        expected = expected_measures(examples_site.site, query)
+        assert len(expected) == 2 and measures_in(answer) == expected, query
