@@ -293,7 +293,7 @@ class Measure:
     anchor: str
     parts: list[Part]  # a measure with plain text has one part
     responsibility: Responsibility  # effective: own, else its group's, point's or section's
-    inherited_from: str = ""  # "" | group | point | section: where the responsibility was written
+    inherited_from: str = ""  # "" | group | task | point | section: where the responsibility was written
     requirement: str = ""
     deadline: Deadline | None = None
     status: Status | None = None
