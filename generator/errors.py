@@ -26,6 +26,13 @@ class ContentError(Exception):
     column: int
     field: str | None
     message: str
+    # What went wrong, for code that acts on errors (the overlay, the dedupe in schema.check):
+    # kind names the rule (unknown-field, required, type, enum, pattern, date, …; "" when only
+    # the message says), subject the field a rule is about (the missing one, the unknown one),
+    # suggestions what the editor may have meant.
+    kind: str = ""
+    subject: str = ""
+    suggestions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.message) > MESSAGE_LIMIT:
@@ -47,7 +54,8 @@ class ContentError(Exception):
 
     def __reduce__(self):
         """Errors cross process boundaries (the build reads files in worker processes)."""
-        return (type(self), (self.path, self.line, self.column, self.field, self.message))
+        return (type(self), (self.path, self.line, self.column, self.field, self.message,
+                             self.kind, self.subject, self.suggestions))
 
     def as_dict(self) -> dict:
         return {
@@ -56,6 +64,8 @@ class ContentError(Exception):
             "column": self.column,
             "field": self.field,
             "message": self.message,
+            "kind": self.kind,
+            "suggestions": list(self.suggestions),
         }
 
 

@@ -152,14 +152,6 @@ class Unit:
     def is_department(self) -> bool:
         return self.kind != "section"
 
-    def name_in(self, year: int | None) -> str:
-        """The name the unit went by in `year` (former names end with their `until` year)."""
-        if year is not None:
-            for former in sorted(self.former_names, key=lambda f: f.get("until", 0)):
-                if former.get("until") and year < former["until"]:
-                    return former["name"]
-        return self.name
-
     @property
     def display_name(self) -> str:
         """Section names repeat across bodies (办公室), so they carry their body's name."""
@@ -200,13 +192,6 @@ class Responsibility:
     as_written: str = ""
     assignments: list[Assignment] = field(default_factory=list)
     rule: str = ""  # the first-listed rule that gave `listed` names their roles, if one did
-
-    def units(self, *roles: str) -> list[Assignment]:
-        return [a for a in self.assignments if not roles or a.role in roles]
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.assignments and not self.as_written
 
     @property
     def mixed(self) -> bool:
@@ -331,12 +316,6 @@ class Measure:
         if self.status is None:
             return UNREPORTED
         return STATE_FOR_WORD[self.status.state] if self.status.state else REPORTED
-
-    @property
-    def path_labels(self) -> str:
-        """`二、(一) 3.`: how people cite a measure."""
-        bits = [self.section.label if self.section else "", self.point.label if self.point else "", self.label]
-        return " ".join(bit for bit in bits if bit)
 
 
 @dataclass(eq=False)

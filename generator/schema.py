@@ -46,11 +46,15 @@ FORMATS.checks("date")(is_real_date)
 FORMATS.checks("partial-date")(is_real_date)  # 2021 and 2021-03 pass; 2021-02-30 does not
 
 
+# The one draft both validators read; tests/test_schema_draft.py refuses keywords outside it.
+DRAFT = jsonschema.Draft7Validator
+
+
 @lru_cache(maxsize=None)
-def validator(name: str) -> jsonschema.Draft202012Validator:
+def validator(name: str) -> jsonschema.Draft7Validator:
     schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema, format_checker=FORMATS)
+    DRAFT.check_schema(schema)
+    return DRAFT(schema, format_checker=FORMATS)
 
 
 @lru_cache(maxsize=None)
@@ -58,12 +62,11 @@ def fast_validator(name: str):
     """The same schema compiled to Python by fastjsonschema: about fifty times faster.
 
     It answers only "valid or not"; when a file is not valid, jsonschema explains every error.
-    fastjsonschema knows drafts up to 7, which is all these schemas use apart from `$defs`
-    (reached through plain JSON pointers), so it is handed the schema as draft 7.
+    Both read the schema as it is (draft 7). fastjsonschema would write each `default` into the
+    data it checks; it is told not to, so checking never changes what the editor wrote.
     """
-    schema = dict(validator(name).schema)
-    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-    return fastjsonschema.compile(schema, formats={"date": is_real_date, "partial-date": is_real_date})
+    return fastjsonschema.compile(validator(name).schema, formats={"date": is_real_date, "partial-date": is_real_date},
+                                  use_default=False)
 
 
 def check(document: YamlFile, name: str) -> list[ContentError]:
@@ -82,20 +85,14 @@ def check(document: YamlFile, name: str) -> list[ContentError]:
 
 def _drop_explained_required(errors: list[ContentError]) -> list[ContentError]:
     """`titel:` makes `title` missing too; the misspelling, with its suggestion, says it all."""
-    suggested = set()
-    for error in errors:
-        match = re.search(r"您是否想写 (\S+?)？", error.message)
-        if match and error.field:
-            parent = re.sub(r"\.?[^.\[\]]+$", "", error.field)
-            for name in match.group(1).split("、"):
-                suggested.add((parent, name))
-    kept = []
-    for error in errors:
-        match = re.match(r"缺少必填字段“(.+?)”|措施缺少 (text)", error.message)
-        if match and ((error.field or ""), match.group(1) or match.group(2)) in suggested:
-            continue
-        kept.append(error)
-    return kept
+    suggested = {(_parent(error.field), name) for error in errors if error.kind == "unknown-field"
+                 for name in error.suggestions}
+    return [error for error in errors
+            if not (error.kind == "required" and (error.field or "", error.subject) in suggested)]
+
+
+def _parent(field: str | None) -> str:
+    return re.sub(r"\.?[^.\[\]]+$", "", field or "")
 
 
 def _explain(document: YamlFile, error, root_schema) -> list[ContentError]:
@@ -122,12 +119,28 @@ def _explain(document: YamlFile, error, root_schema) -> list[ContentError]:
                 hint = _role_word_hint(key, "lead" in allowed)
             found.append(ContentError(
                 document.path, line, column, dotted(path + (key,)),
-                f"未知字段“{key}”（unknown field）{hint}",
+                f"未知字段“{key}”（unknown field）{hint}", kind="unknown-field", subject=key,
+                suggestions=tuple(close),
             ))
         return found
     line, column = document.where(path)
     field = dotted(path) or None
-    return [ContentError(document.path, line, column, field, _message(error))]
+    kind, subject = _kind(error)
+    return [ContentError(document.path, line, column, field, _message(error), kind=kind, subject=subject)]
+
+
+def _kind(error) -> tuple[str, str]:
+    """The rule an error broke, and the field it is about (for `required`, the missing one)."""
+    if error.validator == "required":
+        missing = next((name for name in error.validator_value if name not in error.instance), "")
+        return "required", missing
+    if error.validator == "oneOf" and isinstance(error.instance, dict) and not {"text", "parts"} & set(error.instance):
+        return "required", "text"
+    if error.validator == "format" and error.validator_value in ("date", "partial-date"):
+        return "date", ""
+    if error.validator in ("minLength", "minItems"):
+        return "empty", ""
+    return error.validator, ""
 
 
 def _branch_of_the_right_shape(error) -> list:

@@ -27,7 +27,7 @@ def reference() -> str:
         schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
         lines += [f"## {heading}", "", schema.get("description", ""), ""]
         lines += _table(schema, schema)
-        for def_name, definition in schema.get("$defs", {}).items():
+        for def_name, definition in schema.get("definitions", {}).items():
             if "properties" in definition:
                 lines += [f"### `{def_name}`", "", definition.get("description", ""), ""]
                 lines += _table(definition, schema)
@@ -48,14 +48,14 @@ def _table(node: dict, root: dict) -> list[str]:
 def _resolve(spec: dict, root: dict) -> dict:
     while "$ref" in spec:
         name = spec["$ref"].split("/")[-1]
-        spec = {**root["$defs"][name], **{k: v for k, v in spec.items() if k != "$ref"}}
+        spec = {**root["definitions"][name], **{k: v for k, v in spec.items() if k != "$ref"}}
     return spec
 
 
 def _type(spec: dict, root: dict) -> str:
     if "$ref" in spec:
         name = spec["$ref"].split("/")[-1]
-        target = root["$defs"][name]
+        target = root["definitions"][name]
         if name == "url":
             return "URL (`https://…`, `http://…` or relative)"
         return f"`{name}`" if "properties" in target or "oneOf" in target else _type(target, root)

@@ -102,9 +102,66 @@ def test_every_content_file_declares_its_schema(path):
 @pytest.mark.parametrize("name", ["plan", "registry", "site"])
 def test_schemas_are_valid_and_documented(name):
     schema = json.loads((ROOT / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft7Validator.check_schema(schema)
     for key, spec in schema["properties"].items():
         assert "description" in spec or "$ref" in spec, f"{name}.{key} has no description"
+
+
+# Draft 7's keywords (validation, applicators, annotations) and the one of our own that editors'
+# tools ignore and our messages read. A keyword of a later draft (`$defs`, `prefixItems`,
+# `unevaluatedProperties` …) would be read by one validator and skipped by the other.
+DRAFT_7_KEYWORDS = {
+    "$schema", "$id", "$ref", "$comment", "title", "description", "default", "examples", "readOnly", "writeOnly",
+    "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
+    "maxLength", "minLength", "pattern", "items", "additionalItems", "maxItems", "minItems", "uniqueItems",
+    "contains", "maxProperties", "minProperties", "required", "properties", "patternProperties",
+    "additionalProperties", "dependencies", "propertyNames", "if", "then", "else", "allOf", "anyOf", "oneOf",
+    "not", "format", "contentMediaType", "contentEncoding", "definitions",
+}
+OUR_KEYWORDS = {"patternErrorMessage"}
+
+
+def _keywords(node, found: set) -> set:
+    """Every keyword used in a schema (names under properties/definitions are not keywords)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.add(key)
+            if key in ("properties", "patternProperties", "definitions"):
+                for inner in value.values():
+                    _keywords(inner, found)
+            elif key not in ("enum", "const", "default", "examples", "required"):
+                _keywords(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _keywords(item, found)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "schema").rglob("*.schema.json")))
+def test_schemas_use_draft_7_alone(path):
+    """Both validators read the schemas as they are, so they must be of the one draft both know."""
+    schema = json.loads((ROOT / path).read_text(encoding="utf-8"))
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert _keywords(schema, set()) - DRAFT_7_KEYWORDS - OUR_KEYWORDS == set()
+
+
+def test_the_keyword_check_catches_a_later_draft():
+    later = {"$defs": {}, "items": {"prefixItems": [{"type": "string"}]}, "unevaluatedProperties": False}
+    assert _keywords(later, set()) - DRAFT_7_KEYWORDS - OUR_KEYWORDS == {"$defs", "prefixItems", "unevaluatedProperties"}
+
+
+def test_checking_a_file_never_changes_its_data():
+    """fastjsonschema can write each schema `default` into what it checks; ours must not."""
+    import copy
+
+    from generator import schema, yamlfile
+
+    for path in sorted(CONTENT.rglob("*.yaml")) + sorted((ROOT / "docs" / "examples").rglob("*.yaml")):
+        name = {"plans": "plan", "registry": "registry"}.get(path.parent.name, "site")
+        document = yamlfile.load(path)
+        before = copy.deepcopy(document.data)
+        assert schema.check(document, name) == [], path
+        assert document.data == before, path
 
 
 def test_fast_and_full_validators_agree():

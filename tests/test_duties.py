@@ -113,7 +113,7 @@ def test_roles_have_one_source():
     from generator.render import TEMPLATES_DIR
     from generator.schema import SCHEMA_DIR
 
-    schema = json.loads((SCHEMA_DIR / "plan.schema.json").read_text(encoding="utf-8"))["$defs"]
+    schema = json.loads((SCHEMA_DIR / "plan.schema.json").read_text(encoding="utf-8"))["definitions"]
     keys = [role.key for role in ROLE_TABLE]
     assert [key for key in schema["responsibility"]["properties"] if key in keys] == keys
     assert set(schema["responsibility"]["properties"]) - set(keys) == {"as_written", "words", "listed"}

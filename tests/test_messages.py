@@ -64,3 +64,21 @@ def test_a_deadline_or_status_without_text_is_blamed_on_itself(tmp_path, field, 
 def test_a_misspelt_field_inside_a_deadline_is_blamed_on_it(tmp_path):
     report = errors_of(tmp_path, "sections:\n  - measures:\n      - text: 甲\n        deadline: {text: 年底前, dat: 2021}\n")
     assert "[sections[0].measures[0].deadline.dat] 未知字段“dat”（unknown field）；您是否想写 date" in report
+
+
+def test_errors_are_data_the_overlay_and_tools_can_act_on(tmp_path):
+    """A misspelt key is an `unknown-field` error with its suggestion as data (the message is only
+    its wording); the `required` error it causes is dropped by looking at that data, not the text."""
+    from generator import content as content_stage
+    from generator.errors import BuildFailed
+
+    root = make_content(tmp_path, "sections:\n  - measures:\n      - {txet: 甲}\n")
+    plan = root / "plans" / "test-plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("title: 测试计划", "titel: 测试计划"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        content_stage.load(root)
+    found = {(error.kind, error.field, error.subject, error.suggestions) for error in failed.value.errors}
+    assert ("unknown-field", "titel", "titel", ("title",)) in found
+    assert ("unknown-field", "sections[0].measures[0].txet", "txet", ("text",)) in found
+    assert not any(error.kind == "required" and error.subject in ("title", "text") for error in failed.value.errors)
+    assert failed.value.errors[0].as_dict()["suggestions"] in (["title"], ["text"])

@@ -86,7 +86,7 @@ def test_former_name_and_its_alias_resolve_to_today_s_unit(tmp_path):
         """, issuer="甲市科学技术局")
     assert plan.issuer.id == "tech" and plan.issuer_name == "甲市科学技术局"
     assert [a.unit.id for a in plan.measures[0].assignments] == ["tech", "tech"]
-    assert plan.issuer.name_in(2018) == "甲市科学技术局" and plan.issuer.name_in(2022) == "甲市科技和信息局"
+    assert plan.issuer.name == "甲市科技和信息局"
 
 
 def test_collective_is_not_a_unit(tmp_path):

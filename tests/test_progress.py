@@ -135,7 +135,7 @@ def test_filtered_plan_page_passes_axe(examples_url, page):
 def test_states_have_one_source():
     """model.STATES is the table: the schema offers its documented words, the CSS filters each tag."""
     schema = json.loads((SCHEMA_DIR / "plan.schema.json").read_text(encoding="utf-8"))
-    offered = schema["$defs"]["status_details"]["properties"]["state"]["enum"]
+    offered = schema["definitions"]["status_details"]["properties"]["state"]["enum"]
     assert offered == [state.word for state in STATES if state.documented]
     css = (TEMPLATES_DIR / "static" / "site.css").read_text(encoding="utf-8")
     filtered = set(re.findall(r'#state-([a-z]+):target ~ \* \[data-st\]:not\(\[data-st="\1"\]\)', css))

@@ -399,7 +399,7 @@ def _field_edits(content: Path) -> list:
 
     schemas = {name: json.loads((ROOT / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
                for name in ("plan", "registry", "site")}
-    plan_defs = schemas["plan"]["$defs"]
+    plan_defs = schemas["plan"]["definitions"]
     structural = {"id", "issuer", "sections", "points", "measures", "parts", "group", "responsibility", "children",
                   "parent", "units", "name"}
 
@@ -439,7 +439,7 @@ def _field_edits(content: Path) -> list:
     edits += edits_of("measure", plan, lambda data: data["sections"][0]["points"][0]["measures"][0],
                       plan_defs["measure"]["properties"])
     edits += edits_of("unit", Path("registry") / "zs-gxj.yaml", lambda data: data["units"][0],
-                      schemas["registry"]["$defs"]["unit"]["properties"])
+                      schemas["registry"]["definitions"]["unit"]["properties"])
     edits += edits_of("settings", Path("site.yaml"), lambda data: data, schemas["site"]["properties"])
     footer = schemas["site"]["properties"]["footer"]["properties"]
     edits += edits_of("settings.footer", Path("site.yaml"), lambda data: data.setdefault("footer", {}), footer)
