@@ -62,8 +62,8 @@ LAYOUTS = {
     "_default/single.csv": """{{- $plan := . -}}
 计划编号,计划名称,年度,部分,要点,序号,措施,单位编号,单位名称,职责,落实情况
 {{ range .Params.sections }}{{ $s := .heading }}{{ range .points }}{{ $p := .heading }}{{ range .measures }}{{ $m := . -}}
-{{ range .leads }}{{ $plan.File.ContentBaseName }},"{{ $plan.Title }}",{{ $plan.Params.year }},"{{ $s }}","{{ $p }}",{{ $m.label }},"{{ replace $m.text "\"" "\"\"" }}",{{ .id }},"{{ .name }}",lead,"{{ replace $m.status "\"" "\"\"" }}"
-{{ end }}{{ range .others }}{{ $plan.File.ContentBaseName }},"{{ $plan.Title }}",{{ $plan.Params.year }},"{{ $s }}","{{ $p }}",{{ $m.label }},"{{ replace $m.text "\"" "\"\"" }}",{{ .id }},"{{ .name }}",support,"{{ replace $m.status "\"" "\"\"" }}"
+{{ range .leads }}{{ $plan.File.ContentBaseName }},"{{ $plan.Title }}",{{ $plan.Params.year }},"{{ $s }}","{{ $p }}",{{ $m.label }},"{{ replace $m.text `"` `""` }}",{{ .id }},"{{ .name }}",lead,"{{ replace $m.status `"` `""` }}"
+{{ end }}{{ range .others }}{{ $plan.File.ContentBaseName }},"{{ $plan.Title }}",{{ $plan.Params.year }},"{{ $s }}","{{ $p }}",{{ $m.label }},"{{ replace $m.text `"` `""` }}",{{ .id }},"{{ .name }}",support,"{{ replace $m.status `"` `""` }}"
 {{ end }}{{ end }}{{ end }}{{ end }}
 """,
     "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.year }}年</li>{{ end }}</ul>{{ end }}
