@@ -1,0 +1,26 @@
+"""Read plain text: one paragraph per line, in UTF-8 (or GB18030, which Chinese Windows writes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .source import Document, Paragraph
+
+
+def read(path: Path, raw: bytes) -> Document:
+    text = _decode(raw)
+    result = Document(name=path.name)
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip().replace("\u3000", " ").strip()
+        if line:
+            result.blocks.append(Paragraph(line, f"第{number}行"))
+    return result
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")

@@ -1,0 +1,44 @@
+"""Read an .xlsx with openpyxl: each sheet a table, merged ranges kept as one cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from .source import Cell, Document, Row, Table, clean_lines
+
+
+def read(path: Path) -> Document:
+    workbook = openpyxl.load_workbook(str(path), read_only=False, data_only=True)
+    result = Document(name=path.name, title=(workbook.properties.title or "").strip())
+    for sheet in workbook.worksheets:
+        table = _sheet(sheet)
+        if table.rows:
+            result.blocks.append(table)
+    workbook.close()
+    return result
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_lines(str(value))
+
+
+def _sheet(sheet) -> Table:
+    """A merged range's value sits in its top-left cell; the others read as empty. Here every
+    position of the range holds the same Cell, as in a Word table."""
+    height, width = sheet.max_row, sheet.max_column
+    grid: list[list[Cell]] = [[Cell(_text(value)) for value in row]
+                              for row in sheet.iter_rows(min_row=1, max_row=height, max_col=width, values_only=True)]
+    for merged in sheet.merged_cells.ranges:
+        top = grid[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row - 1, min(merged.max_row, height)):
+            for c in range(merged.min_col - 1, min(merged.max_col, width)):
+                grid[r][c] = top
+    rows = [Row(cells, f"工作表“{sheet.title}”第{index + 1}行")
+            for index, cells in enumerate(grid) if any(cell.text for cell in cells)]
+    return Table(rows, f"工作表“{sheet.title}”")
