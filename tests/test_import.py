@@ -1,0 +1,416 @@
+"""`build.py import`: a plan from the .docx, .xlsx or .txt an editor receives.
+
+The round trip writes each shipped plan back out as the file it came as (a Word table, an Excel
+sheet, prose with inline markers), with the noise real files have, imports it, and compares the
+model the build makes of the draft with the model of the shipped plan, measure by measure.
+Further fixtures, each made with python-docx or openpyxl here, cover what the shipped plans do
+not: broken names, glued labels, page breaks inside merged cells, deadlines, status columns,
+role words, unknown units, rows that fit no pattern, and files that are not plans at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+import import_support as support
+from conftest import CONTENT, run_cli
+from generator import content as content_stage
+from generator.errors import CannotBuild
+from generator.importer import import_file
+from generator.importer.report import open_places, page
+from generator.importer.writer import REVIEW_MARK
+
+TABLE_PLANS = list(support.LAYOUTS)
+ALL_PLANS = TABLE_PLANS + ["cz-jxw-2018"]
+
+
+@pytest.fixture
+def empty_content(tmp_path) -> Path:
+    """A content folder with the shipped registry and settings and no plans."""
+    target = tmp_path / "content"
+    (target / "plans").mkdir(parents=True)
+    shutil.copytree(CONTENT / "registry", target / "registry")
+    shutil.copy(CONTENT / "site.yaml", target / "site.yaml")
+    return target
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    content = content_stage.load(CONTENT)
+    return {plan.id: plan for plan in content.plans}
+
+
+def write_source(plan_id: str, fmt: str, folder: Path) -> Path:
+    """The shipped plan as the file it came as, with page breaks every 9 rows and cells broken
+    across lines; the 2017 plan's table is split into one Word table per page."""
+    path = folder / f"{plan_id}-source.{fmt}"
+    if plan_id == "cz-jxw-2018":
+        title, lines = support.prose_lines(plan_id)
+        if fmt == "docx":
+            support.write_prose_docx(path, title, lines)
+        elif fmt == "xlsx":
+            support.write_prose_xlsx(path, title, lines)
+        else:
+            path.write_text("\n".join([title, *lines]) + "\n", encoding="utf-8")
+        return path
+    grid = support.table_grid(plan_id, page_rows=9, break_every=30)
+    if fmt == "docx":
+        support.write_docx(path, support.title_of(plan_id), grid, split_tables=plan_id == "zs-2017")
+    else:
+        support.write_xlsx(path, support.title_of(plan_id), grid)
+    return path
+
+
+def responsibility_of(responsibility) -> tuple | None:
+    if responsibility is None or responsibility.is_empty:
+        return None
+    return (responsibility.as_written, tuple(
+        (a.role, a.written, a.unit.id if a.unit else a.collective.name, getattr(a, "word", ""))
+        for a in responsibility.assignments))
+
+
+def measure_summary(measure) -> tuple:
+    """What must survive the round trip: where the measure stands, its label, its text and
+    parts, and every unit with its role (and the document's word for it)."""
+    return (
+        measure.section.label, measure.point.label if measure.point else None, measure.label,
+        measure.text, tuple(part.text for part in measure.parts),
+        responsibility_of(measure.responsibility),
+        tuple(responsibility_of(part.responsibility) for part in measure.parts),
+        (measure.status.text, measure.status.state) if measure.status else None,
+    )
+
+
+def imported_plan(content: Path, plan_id: str):
+    loaded = content_stage.load(content, include_drafts=True)
+    return next(plan for plan in loaded.plans if plan.id == plan_id)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+@pytest.mark.parametrize("plan_id", ALL_PLANS)
+def test_round_trip_gives_the_shipped_plan(plan_id, fmt, tmp_path, empty_content, shipped):
+    source = write_source(plan_id, fmt, tmp_path)
+    imported = import_file(source, empty_content, issuer=support.ISSUERS.get(plan_id), plan_id=plan_id)
+    plan = imported_plan(empty_content, plan_id)
+    expected = shipped[plan_id]
+    assert plan.draft and plan.title == expected.title and plan.issuer.id == expected.issuer.id and plan.issuer_name == expected.issuer_name
+    assert (plan.year, plan.kind) == (expected.year, expected.kind)
+    assert [(s.label, s.title) for s in plan.sections] == [(s.label, s.title) for s in expected.sections]
+    assert [(p.label, p.title) for p in plan.points] == [(p.label, p.title) for p in expected.points]
+    got = [measure_summary(m) for m in plan.measures]
+    want = [measure_summary(m) for m in expected.measures]
+    assert len(got) == len(want)
+    for mine, theirs in zip(got, want):
+        assert mine == theirs
+    if expected.columns:
+        assert plan.columns == expected.columns
+    assert imported.path == empty_content / "plans" / f"{plan_id}.yaml"
+
+
+def test_prose_from_plain_text_gives_the_shipped_parts(tmp_path, empty_content, shipped):
+    source = write_source("cz-jxw-2018", "txt", tmp_path)
+    import_file(source, empty_content)
+    plan = imported_plan(empty_content, "cz-jxw-2018")
+    assert [measure_summary(m) for m in plan.measures] == [measure_summary(m) for m in shipped["cz-jxw-2018"].measures]
+    assert plan.closing_html == shipped["cz-jxw-2018"].closing_html
+    assert [s.body_html for s in plan.sections] == [s.body_html for s in shipped["cz-jxw-2018"].sections]
+
+
+# -- the command ------------------------------------------------------------------------------
+
+def tree(folder: Path) -> dict[str, str]:
+    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_command_writes_a_draft_that_check_accepts(tmp_path, content_copy):
+    source = write_source("zs-gxj-2022", "docx", tmp_path)
+    before = tree(tmp_path)
+    result = run_cli("import", str(source), "--content", str(content_copy), "--id", "zs-gxj-2022-import")
+    assert result.returncode == 0, result.stderr
+    assert "已导入" in result.stdout and "22 项措施" in result.stdout
+    draft = content_copy / "plans" / "zs-gxj-2022-import.yaml"
+    text = draft.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/plan.schema.json\n")
+    assert "\ndraft: true\n" in text and "columns: [工作要求, 一级要点, 计划措施, 落实情况, 责任科室]" in text
+    after = tree(tmp_path)
+    assert set(after) - set(before) == {"content/plans/zs-gxj-2022-import.yaml"}
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing else touched
+    checked = run_cli("check", "--content", str(content_copy))
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_an_existing_file_is_never_overwritten(tmp_path, empty_content):
+    source = write_source("zs-jrj-2022", "xlsx", tmp_path)
+    first = run_cli("import", str(source), "--content", str(empty_content))
+    assert first.returncode == 0, first.stderr
+    draft = empty_content / "plans" / "zs-jrj-2022.yaml"
+    draft.write_text(draft.read_text(encoding="utf-8") + "# 编辑已改\n", encoding="utf-8")
+    edited = draft.read_bytes()
+    second = run_cli("import", str(source), "--content", str(empty_content))
+    assert second.returncode == 1
+    assert "已经存在" in second.stderr and "--id" in second.stderr and "Traceback" not in second.stderr
+    assert draft.read_bytes() == edited
+
+
+def test_same_file_gives_byte_identical_yaml(tmp_path):
+    outputs = []
+    source = write_source("zs-2017", "docx", tmp_path)
+    for name in ("one", "two"):
+        content = tmp_path / name
+        (content / "plans").mkdir(parents=True)
+        shutil.copytree(CONTENT / "registry", content / "registry")
+        outputs.append(import_file(source, content, issuer="中山市人民政府办公室").path.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_nothing_is_written_outside_the_content_folder(tmp_path, empty_content):
+    source = write_source("zs-jxj-2018", "docx", tmp_path)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    before = tree(tmp_path)
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, str(support.ROOT / "build.py"), "import", str(source),
+                             "--content", str(empty_content), "--id", "../../escape"],
+                            capture_output=True, text=True, cwd=work, timeout=60)
+    assert result.returncode == 1 and "--id" in result.stderr
+    assert tree(tmp_path) == before
+    result = subprocess.run([sys.executable, str(support.ROOT / "build.py"), "import", str(source),
+                             "--content", str(empty_content)], capture_output=True, text=True, cwd=work, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert set(tree(tmp_path)) - set(before) == {"content/plans/zs-gxj-2018.yaml"}
+
+
+# -- noise the editor meets -------------------------------------------------------------------
+
+def word_table(path: Path, rows: list[list[str]], merges=(), title: str = "中山市金融工作局2022年政务公开工作要点分工方案",
+               tables_at=()) -> None:
+    """A Word document: a title, then the rows as tables (a new table, after a page break, at
+    each index in `tables_at`); merges are (first row, col, last row, last col) in `rows`."""
+    document = docx.Document()
+    document.add_paragraph(title)
+    starts = [0, *tables_at]
+    ends = [*tables_at, len(rows)]
+    for number, (start, end) in enumerate(zip(starts, ends)):
+        if number:
+            document.add_paragraph().add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+        table = document.add_table(rows=end - start, cols=len(rows[0]))
+        for r in range(start, end):
+            for c, text in enumerate(rows[r]):
+                if text:
+                    support._set(table.cell(r - start, c), text)
+        for first, col, last, col_end in merges:
+            if start <= first and last < end:
+                top = table.cell(first - start, col)
+                text = top.text
+                support._set(top.merge(table.cell(last - start, col_end)), text)
+    document.save(str(path))
+
+
+HEADER = ["工作\n要求", "工作要点", "计划措施", "责任\n单位"]
+
+
+def test_noise_broken_names_glued_labels_repeated_headers_and_merges_across_a_page_break(tmp_path, empty_content):
+    rows = [
+        HEADER,
+        ["一、优化政务公开工作基础", "（一）深化规范性文件公开。", "1、规范行政法规使用，\n确保文本为最新版本。", "综合\n科"],
+        ["", "", "2.摸清规范性文件底数。", "金融发展\n科牵头，产业金融\n科配合"],
+        ["", "(二)持续推进标准化。", "3．结合权责清单动态更新目录。", "各科室按职能落实"],
+        ["", "", "4、规范使用依申请公开系统。", ""],
+        HEADER,  # the page break: header again, the merged cells start over, empty
+        ["", "", "5、规范编制年度报告。", ""],
+        ["二、推动政策解读", "（一）加大解读力度。", "6.做到应解读尽解读。", "综合科"],
+    ]
+    merges = [(1, 0, 4, 0), (1, 1, 2, 1), (3, 1, 4, 1), (3, 3, 4, 3), (6, 0, 6, 0)]
+    source = tmp_path / "noisy.docx"
+    word_table(source, rows, merges, tables_at=[5])
+    imported = import_file(source, empty_content)
+    plan = imported_plan(empty_content, "zs-jrj-2022")
+    assert plan.columns == ["工作要求", "工作要点", "计划措施", "责任单位"]
+    assert [(s.label, s.title) for s in plan.sections] == [("一、", "优化政务公开工作基础"), ("二、", "推动政策解读")]
+    assert [(p.label, p.title) for p in plan.points] == [
+        ("（一）", "深化规范性文件公开。"), ("(二)", "持续推进标准化。"), ("（一）", "加大解读力度。")]
+    got = [(m.label, m.text, [(a.role, a.written) for a in m.responsibility.assignments]) for m in plan.measures]
+    assert got == [
+        ("1、", "规范行政法规使用，确保文本为最新版本。", [("lead", "综合科")]),
+        ("2.", "摸清规范性文件底数。", [("lead", "金融发展科"), ("support", "产业金融科")]),
+        ("3．", "结合权责清单动态更新目录。", [("implement", "各科室")]),
+        ("4、", "规范使用依申请公开系统。", [("implement", "各科室")]),
+        ("5、", "规范编制年度报告。", [("implement", "各科室")]),
+        ("6.", "做到应解读尽解读。", [("lead", "综合科")]),
+    ]
+    assert plan.measures[1].responsibility.as_written == "金融发展科牵头，产业金融科配合"
+    # (二)'s cell over 3., 4. and, across the page break, 5.: the point's responsibility
+    assert plan.points[1].responsibility is not None and plan.points[1].measures[2].inherited_from == "point"
+    assert imported.report == []
+
+
+def test_unknown_unit_is_reported_at_its_line_with_suggestions(tmp_path, empty_content, capsys):
+    rows = [HEADER, ["一、优化", "（一）公开。", "1.规范使用。", "综合课牵头，财政科配合"]]
+    source = tmp_path / "unknown.docx"
+    word_table(source, rows)
+    result = run_cli("import", str(source), "--content", str(empty_content))
+    assert result.returncode == 0, result.stderr
+    draft = empty_content / "plans" / "zs-jrj-2022.yaml"
+    lines = draft.read_text(encoding="utf-8").split("\n")
+    reported = [line for line in result.stdout.split("\n") if "unknown unit" in line]
+    assert len(reported) == 2
+    assert "“综合课”" in reported[0] and "最接近的登记名称：综合科" in reported[0]
+    assert "原文表1第2行" in reported[0]
+    number = int(reported[0].split(":")[1])
+    assert lines[number - 1].strip() == "responsibility:"
+    assert lines[number - 2].strip().startswith(REVIEW_MARK) and lines[number - 3].strip().startswith(REVIEW_MARK)
+    assert "[sections[0].points[0].measures[0].responsibility]" in reported[0]
+    assert [place.line for place in open_places("\n".join(lines))] == [number, number]
+
+
+def test_role_words_and_roles_from_the_cell(tmp_path, empty_content):
+    rows = [["工作任务", "具体措施", "主办科室", "协办科室"],
+            ["一、加强解读", "1.解读政策。", "综合科", "金融发展科"],
+            ["", "2.回应关切。", "综合科、金融发展科分别牵头", ""],
+            ["", "3.公开信息。", "各科室参照落实", "综合科汇总"],
+            ["", "4.做好督办。", "综合科督办", ""]]
+    source = tmp_path / "roles.docx"
+    word_table(source, rows, [(1, 0, 4, 0)])
+    imported = import_file(source, empty_content)
+    plan = imported_plan(empty_content, "zs-jrj-2022")
+    roles = [[(a.role, a.written, getattr(a, "word", "")) for a in m.responsibility.assignments] for m in plan.measures]
+    assert roles[0] == [("lead", "综合科", "主办"), ("support", "金融发展科", "协办")]
+    assert [r[:2] for r in roles[1]] == [("each_lead", "综合科"), ("each_lead", "金融发展科")]
+    assert [r[:2] for r in roles[2]] == [("follow", "各科室"), ("compile", "综合科")]
+    assert [r[:2] for r in roles[3]] == [("lead", "综合科")]
+    assert plan.measures[3].responsibility.as_written == "综合科督办"
+    messages = "\n".join(imported.report)
+    assert "“督办”不是已知的角色用词" in messages and "measures[3]" in messages
+
+
+def test_deadlines_and_status_columns(tmp_path, empty_content):
+    rows = [["序号", "工作任务", "完成时限", "责任单位", "落实情况"],
+            ["1", "公开预算。", "年底前", "综合科", "已完成"],
+            ["2", "更新目录。", "2021年6月底前", "综合科", "截至11月30日，已更新12项。"],
+            ["3", "报送信息。", "每季度末", "综合科", ""],
+            ["4", "建设平台。", "2022年6月前完成选型，2022年10月底前上线", "综合科", ""],
+            ["5", "答复申请。", "收到申请之日起15个工作日内", "综合科", ""],
+            ["6", "总结评估。", "第三季度", "综合科", ""]]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["中山市金融工作局2022年政务公开工作要点落实情况台账"])
+    sheet.merge_cells("A1:E1")
+    for row in rows:
+        sheet.append(row)
+    source = tmp_path / "deadlines.xlsx"
+    workbook.save(str(source))
+    imported = import_file(source, empty_content)
+    plan = imported_plan(empty_content, "zs-jrj-2022")
+    assert plan.kind == "落实情况报告" and [m.label for m in plan.measures] == ["1", "2", "3", "4", "5", "6"]
+    deadlines = [m.deadline for m in plan.measures]
+    assert [d.text for d in deadlines] == [r[2] for r in rows[1:]]
+    text = imported.path.read_text(encoding="utf-8")
+    assert "text: 年底前\n" in text and 'date: "2022"' in text and "date: 2021-06" in text
+    assert "recurring: {every: quarter, by: end}" in text
+    assert "- {date: 2022-06, text: 完成选型}" in text
+    assert "after: {event: 收到申请之日, within: 15, unit: working_days}" in text
+    assert [(m.status.text, m.status.state) if m.status else None for m in plan.measures[:3]] == [
+        ("已完成", "已完成"), ("截至11月30日，已更新12项。", ""), None]
+    unparsed = [line for line in imported.report if "deadline not parsed" in line]
+    assert len(unparsed) == 1 and "第三季度" in unparsed[0] and ".deadline]" in unparsed[0]
+
+
+def test_a_row_that_fits_no_pattern_is_kept_and_reported(tmp_path, empty_content):
+    rows = [HEADER,
+            ["一、优化", "（一）公开。", "1.规范使用。", "综合科"],
+            ["注：本表由综合科负责解释。"] * 4]
+    source = tmp_path / "note.docx"
+    word_table(source, rows, [(2, 0, 2, 3)])
+    imported = import_file(source, empty_content)
+    plan = imported_plan(empty_content, "zs-jrj-2022")
+    assert plan.editor_notes == ["导入时未能归类的一行（表1第3行）：注：本表由综合科负责解释。"]
+    assert len(imported.report) == 1 and "fits no pattern" in imported.report[0] and "[editor_notes[0]]" in imported.report[0]
+
+
+def test_prose_markers_with_the_first_listed_rule(tmp_path, empty_content):
+    text = "\n".join([
+        "中山市金融工作局2022年政务公开工作实施方案",
+        "各科室：现将方案印发给你们。排在第一位的为牵头单位。",
+        "一、工作任务",
+        "（一）区政府出台的重要政策文件，同步发布解读材料。（责任单位：综合科、金融发展科）",
+        "（二）按季度公开金融数据。（牵头科室：产业金融科）按月报送信息。（牵头科室：综合科）",
+        "二、保障措施",
+        "（一）加强组织领导。各科室要高度重视。",
+        "（此件公开发布）",
+    ])
+    source = tmp_path / "prose.txt"
+    source.write_text(text, encoding="utf-8")
+    import_file(source, empty_content)
+    plan = imported_plan(empty_content, "zs-jrj-2022")
+    assert plan.kind == "实施方案" and plan.first_listed_leads == "排在第一位的为牵头单位"
+    first, second = plan.measures
+    assert [(a.role, a.written) for a in first.parts[0].responsibility.assignments] == [
+        ("lead", "综合科"), ("support", "金融发展科")]
+    assert [p.text for p in second.parts] == ["按季度公开金融数据。（牵头科室：产业金融科）", "按月报送信息。（牵头科室：综合科）"]
+    assert plan.sections[1].body_html and "加强组织领导" in plan.sections[1].body_html
+    assert "此件公开发布" in plan.closing_html
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("plan.doc", b"\xd0\xcf\x11\xe0", "另存为 .docx"),
+    ("broken.docx", b"not a zip at all", "不是有效的 Word 文件"),
+    ("broken.xlsx", b"PK\x03\x04 truncated", "不是有效的 Excel 文件"),
+    ("empty.txt", b"", "没有找到计划的内容"),
+])
+def test_files_that_are_not_plans_get_a_message(tmp_path, empty_content, name, data, message):
+    source = tmp_path / name
+    source.write_bytes(data)
+    result = run_cli("import", str(source), "--content", str(empty_content), "--issuer", "中山市金融工作局",
+                     "--year", "2022")
+    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+    assert list((empty_content / "plans").iterdir()) == []
+
+
+def test_issuer_and_year_must_be_known(tmp_path, empty_content):
+    source = tmp_path / "x.txt"
+    source.write_text("工作方案\n一、任务\n1.做好工作。（牵头科室：综合科）\n", encoding="utf-8")
+    result = run_cli("import", str(source), "--content", str(empty_content))
+    assert result.returncode == 1 and "--issuer" in result.stderr
+    result = run_cli("import", str(source), "--content", str(empty_content), "--issuer", "中山市金融局")
+    assert result.returncode == 1 and "最接近的登记名称" in result.stderr
+    result = run_cli("import", str(source), "--content", str(empty_content), "--issuer", "中山市金融工作局")
+    assert result.returncode == 1 and "--year" in result.stderr
+    with pytest.raises(CannotBuild):
+        import_file(source, empty_content, issuer="中山市金融工作局")
+
+
+def test_review_page_lists_the_places_left_in_drafts(tmp_path, empty_content):
+    rows = [HEADER, ["一、优化", "（一）公开。", "1.规范使用。", "综合课"]]
+    source = tmp_path / "unknown.docx"
+    word_table(source, rows)
+    import_file(source, empty_content)
+    shown = page(empty_content)
+    assert "plans/zs-jrj-2022.yaml" in shown and "1 处待核" in shown and "综合课" in shown
+    draft = empty_content / "plans" / "zs-jrj-2022.yaml"
+    draft.write_text("\n".join(line for line in draft.read_text(encoding="utf-8").split("\n")
+                               if not line.strip().startswith(REVIEW_MARK)), encoding="utf-8")
+    assert "没有待核的导入草稿" in page(empty_content)
+
+
+def test_serve_shows_the_review_page(tmp_path, small_content):
+    from test_serve import Serve, fetch, free_port
+
+    source = tmp_path / "unknown.docx"
+    word_table(source, [HEADER, ["一、优化", "（一）公开。", "1.规范使用。", "综合课"]])
+    import_file(source, small_content, plan_id="zs-jrj-2022-draft")
+    running = Serve(small_content, free_port())
+    try:
+        status, headers, body = fetch(running.url + "__serve__/imports")
+        assert status == 200 and "text/html" in headers["content-type"]
+        assert "plans/zs-jrj-2022-draft.yaml" in body.decode("utf-8")
+    finally:
+        running.stop()
