@@ -365,27 +365,41 @@ def test_prose_markers_with_the_first_listed_rule(tmp_path, empty_content):
     ("broken.docx", b"not a zip at all", "不是有效的 Word 文件"),
     ("broken.xlsx", b"PK\x03\x04 truncated", "不是有效的 Excel 文件"),
     ("empty.txt", b"", "没有找到计划的内容"),
+    ("folder.docx", None, "不是普通文件"),
+    ("missing.xlsx", ..., "No such file"),
 ])
 def test_files_that_are_not_plans_get_a_message(tmp_path, empty_content, name, data, message):
     source = tmp_path / name
-    source.write_bytes(data)
-    result = run_cli("import", str(source), "--content", str(empty_content), "--issuer", "中山市金融工作局",
-                     "--year", "2022")
-    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+    if data is None:
+        source.mkdir()
+    elif data is not ...:
+        source.write_bytes(data)
+    with pytest.raises(CannotBuild, match=message):
+        import_file(source, empty_content, issuer="中山市金融工作局", year=2022)
+    assert list((empty_content / "plans").iterdir()) == []
+
+
+def test_the_command_answers_a_broken_file_with_a_message(tmp_path, empty_content):
+    source = tmp_path / "broken.docx"
+    source.write_bytes(b"PK\x03\x04 not really")
+    result = run_cli("import", str(source), "--content", str(empty_content))
+    assert result.returncode == 1 and "不是有效的 Word 文件" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
     assert list((empty_content / "plans").iterdir()) == []
 
 
 def test_issuer_and_year_must_be_known(tmp_path, empty_content):
     source = tmp_path / "x.txt"
     source.write_text("工作方案\n一、任务\n1.做好工作。（牵头科室：综合科）\n", encoding="utf-8")
-    result = run_cli("import", str(source), "--content", str(empty_content))
-    assert result.returncode == 1 and "--issuer" in result.stderr
-    result = run_cli("import", str(source), "--content", str(empty_content), "--issuer", "中山市金融局")
-    assert result.returncode == 1 and "最接近的登记名称" in result.stderr
-    result = run_cli("import", str(source), "--content", str(empty_content), "--issuer", "中山市金融工作局")
-    assert result.returncode == 1 and "--year" in result.stderr
-    with pytest.raises(CannotBuild):
+    with pytest.raises(CannotBuild, match="--issuer"):
+        import_file(source, empty_content)
+    with pytest.raises(CannotBuild, match="最接近的登记名称"):
+        import_file(source, empty_content, issuer="中山市金融局")
+    with pytest.raises(CannotBuild, match="--year"):
         import_file(source, empty_content, issuer="中山市金融工作局")
+    imported = import_file(source, empty_content, issuer="中山市金融工作局", year=2022)
+    assert imported.path.name == "zs-jrj-2022.yaml"
+    assert "标题" in imported.report[0] and "kind" in "".join(imported.report)
 
 
 def test_review_page_lists_the_places_left_in_drafts(tmp_path, empty_content):
@@ -414,3 +428,39 @@ def test_serve_shows_the_review_page(tmp_path, small_content):
         assert "plans/zs-jrj-2022-draft.yaml" in body.decode("utf-8")
     finally:
         running.stop()
+
+
+def test_task_cells_heading_rows_and_numbering_column(tmp_path, empty_content):
+    """A 台账 with full-width section rows, an unnumbered 工作任务 column merged over its rows,
+    a 序号 column, a units cell over a task's rows, deadlines and 备注."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    rows = [["中山市金融工作局2023年政务公开重点工作任务台账"] + [""] * 5,
+            ["序号", "工作任务", "具体措施", "责任科室", "完成时限", "备注"],
+            ["一、政策发布解读"] + [""] * 5,
+            ["1", "做好涉企政策集中公开", "设立涉企政策专栏。", "综合科", "2023年3月底前", ""],
+            ["2", "", "逐件标注有效性。", "金融发展科、综合科", "持续推进", "与清理工作同步"],
+            ["3", "提升政策解读质量", "同步起草解读材料。", "产业金融科", "", ""],
+            ["4", "", "制作政策图解。", "", "", ""],
+            ["二、数据发布"] + [""] * 5,
+            ["5", "", "按月发布运行数据。", "金融发展科", "", ""],
+            ["6", "", "按季度发布分析。", "", "", ""]]
+    for row in rows:
+        sheet.append(row)
+    for merged in ("A1:F1", "A3:F3", "B4:B5", "B6:B7", "D6:D7", "A8:F8", "D9:D10"):
+        sheet.merge_cells(merged)
+    source = tmp_path / "tasks.xlsx"
+    workbook.save(str(source))
+    imported = import_file(source, empty_content)
+    plan = imported_plan(empty_content, "zs-jrj-2023")
+    assert plan.kind == "台账" and plan.columns == rows[1]
+    assert [(s.label, s.title) for s in plan.sections] == [("一、", "政策发布解读"), ("二、", "数据发布")]
+    assert [m.label for m in plan.measures] == ["1", "2", "3", "4", "5", "6"]
+    assert [m.task.title if m.task else None for m in plan.measures] == [
+        "做好涉企政策集中公开", "做好涉企政策集中公开", "提升政策解读质量", "提升政策解读质量", None, None]
+    assert [[a.written for a in m.responsibility.assignments] for m in plan.measures] == [
+        ["综合科"], ["金融发展科", "综合科"], ["产业金融科"], ["产业金融科"], ["金融发展科"], ["金融发展科"]]
+    assert [m.inherited_from for m in plan.measures] == ["", "", "task", "task", "section", "section"]
+    assert plan.measures[0].deadline.date == "2023-03" and plan.measures[1].deadline.text == "持续推进"
+    assert plan.measures[1].remarks == "与清理工作同步"
+    assert imported.report == []

@@ -20,13 +20,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docx.opc.exceptions import PackageNotFoundError
-from openpyxl.utils.exceptions import InvalidFileException
-
 from .. import schema, yamlfile
 from ..content import load_registry
 from ..errors import BuildFailed, CannotBuild, shorten
-from . import meta, read_docx, read_text, read_xlsx
+from . import meta, read_text
 from .context import Context
 from .draft import Finding, Plan, measures_of
 from .fit import Features, fit
@@ -113,13 +110,25 @@ def read_source(source: Path) -> Document:
         raise CannotBuild(f"{source} 不是普通文件（not a regular file）")
     if info.st_size > SOURCE_SIZE_LIMIT:
         raise CannotBuild(f"{source.name} 超过 {SOURCE_SIZE_LIMIT // 1024 // 1024} MB，不导入（file too large）")
+    # The Word and Excel libraries are loaded only for their own format: each costs a few
+    # tenths of a second that an import of the other format need not wait for.
     try:
         if suffix == ".txt":
             return read_text.read(source, source.read_bytes())
         if suffix == ".docx":
-            return read_docx.read(source)
-        return read_xlsx.read(source)
-    except (zipfile.BadZipFile, PackageNotFoundError, InvalidFileException, KeyError, ValueError) as error:
+            from docx.opc.exceptions import PackageNotFoundError as not_valid
+
+            from . import read_docx as reader
+        else:
+            from openpyxl.utils.exceptions import InvalidFileException as not_valid
+
+            from . import read_xlsx as reader
+    except ImportError as error:
+        raise CannotBuild(f"缺少读取 {suffix} 文件的程序库 {error.name}：请运行 .venv/bin/pip install -r requirements.txt"
+                          "（missing library）") from None
+    try:
+        return reader.read(source)
+    except (zipfile.BadZipFile, not_valid, KeyError, ValueError) as error:
         raise CannotBuild(f"无法读取 {source.name}：它不是有效的 {FORMATS[suffix]} 文件（{type(error).__name__}: "
                           f"{shorten(str(error), 80)}）（not a valid {suffix} file）") from None
     except UnicodeDecodeError:
@@ -141,8 +150,9 @@ def _title(document: Document) -> tuple[str, Finding | None]:
     title property, else the file name (reported)."""
     for block in document.blocks[:8]:
         candidates = [block.text] if isinstance(block, Paragraph) else [
-            cell.text.replace("\n", "") for row in block.rows[:3] for cell in dict.fromkeys(row.cells)
-            if len(set(map(id, row.cells))) == 1]
+            filled[0].text.replace("\n", "") for filled in (
+                [cell for cell in dict.fromkeys(row.cells) if cell.text] for row in block.rows[:3])
+            if len(filled) == 1]
         for text in candidates:
             if meta.looks_like_title(text.replace("\n", "")):
                 return text.replace("\n", ""), None

@@ -57,8 +57,8 @@ def role_of_heading(heading: str, first_listed: bool = False) -> ColumnRole:
     """The role a units column gives bare names: 配合单位 support, 主办科室 lead (word 主办)…"""
     for word, role in ROLE_WORDS:
         if word in heading and role != "implement":
-            return ColumnRole("listed" if first_listed and role == "lead" else role,
-                              "" if GENERIC_WORDS.get(role) == word else word)
+            own = "" if GENERIC_WORDS.get(role, "") in word else word  # 牵头落实单位: plain 牵头
+            return ColumnRole("listed" if first_listed and role == "lead" else role, own)
     return ColumnRole("listed" if first_listed else "lead")
 
 

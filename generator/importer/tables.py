@@ -144,16 +144,16 @@ def _kind_of_heading(heading: str) -> str:
 def _level_of(table: Table, start: int, index: int) -> str:
     """What an upper text column holds, by its cells: 一、 sections, （一） points, else tasks
     when its cells span several rows, else a requirement per measure."""
-    cells = list({id(row.cells[index]): row.cells[index] for row in table.rows[start:]
-                  if index < len(row.cells) and row.cells[index].text}.values())
+    rows = [row for row in table.rows[start:]  # full-width heading rows say nothing about a column
+            if index < len(row.cells) and row.cells[index].text and len(set(map(id, row.cells))) > 1]
+    cells = list({id(row.cells[index]): row.cells[index] for row in rows}.values())
     if not cells:
         return TASKS
     kinds = [split_label(join_lines(cell.text)).kind for cell in cells]
     for kind, level in ((SECTION, SECTIONS), (POINT, POINTS)):
         if kinds.count(kind) * 2 >= len(kinds):
             return level
-    rows = sum(1 for row in table.rows[start:] if index < len(row.cells) and row.cells[index].text)
-    return TASKS if rows > len(cells) else REQUIREMENT
+    return TASKS if len(rows) > len(cells) else REQUIREMENT
 
 
 def join_continued(tables: list[Table]) -> list[Table]:
@@ -362,6 +362,10 @@ class TableReader:
         """The units cells of this row, each keyed by the cell it continues: an empty cell right
         after a repeated header (or with no merge to explain it) continues the one above."""
         columns = self.layout.of(UNITS)
+        # An empty cell continues the one above when the whole responsibility is missing from the
+        # row (a merged cell whose merge was lost), or right after a page break; beside a filled
+        # cell (a 协办 column left empty) it is just empty.
+        lost = all(not cells[column.index].text for column in columns)
         key, chosen = [], []
         for position, column in enumerate(columns):
             cell = cells[column.index]
@@ -371,7 +375,7 @@ class TableReader:
                 chosen.append(before[1])
                 continue
             continued = before is not None and (
-                not cell.text or self.after_break and cell.text == before[1].text)
+                not cell.text and (lost or self.after_break) or self.after_break and cell.text == before[1].text)
             if continued:
                 self.continuing[id(cell)] = before
             if continued and not cell.text and not self.after_break:
