@@ -10,6 +10,7 @@ role words, unknown units, rows that fit no pattern, and files that are not plan
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import shutil
@@ -221,7 +222,7 @@ HEADER = ["工作\n要求", "工作要点", "计划措施", "责任\n单位"]
 def test_noise_broken_names_glued_labels_repeated_headers_and_merges_across_a_page_break(tmp_path, empty_content):
     rows = [
         HEADER,
-        ["一、优化政务公开工作基础", "（一）深化规范性文件公开。", "1、规范行政法规使用，\n确保文本为最新版本。", "综合\n科"],
+        ["一、优化政务公开工作基础", "（一）深化规范性文件公开。", "1、规范行政法规\u200b使用，\n确保文本为最新版本。", "综合\n科"],
         ["", "", "2.摸清规范性文件底数。", "金融发展\n科牵头，产业金融\n科配合"],
         ["", "(二)持续推进标准化。", "3．结合权责清单动态更新目录。", "各科室按职能落实"],
         ["", "", "4、规范使用依申请公开系统。", ""],
@@ -299,7 +300,8 @@ def test_deadlines_and_status_columns(tmp_path, empty_content):
             ["3", "报送信息。", "每季度末", "综合科", ""],
             ["4", "建设平台。", "2022年6月前完成选型，2022年10月底前上线", "综合科", ""],
             ["5", "答复申请。", "收到申请之日起15个工作日内", "综合科", ""],
-            ["6", "总结评估。", "第三季度", "综合科", ""]]
+            ["6", "总结评估。", "第三季度", "综合科", ""],
+            ["7", "报送年报。", datetime.datetime(2022, 3, 31), "综合科", ""]]
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["中山市金融工作局2022年政务公开工作要点落实情况台账"])
@@ -310,9 +312,10 @@ def test_deadlines_and_status_columns(tmp_path, empty_content):
     workbook.save(str(source))
     imported = import_file(source, empty_content)
     plan = imported_plan(empty_content, "zs-jrj-2022")
-    assert plan.kind == "落实情况报告" and [m.label for m in plan.measures] == ["1", "2", "3", "4", "5", "6"]
+    assert plan.kind == "落实情况报告" and [m.label for m in plan.measures] == ["1", "2", "3", "4", "5", "6", "7"]
     deadlines = [m.deadline for m in plan.measures]
-    assert [d.text for d in deadlines] == [r[2] for r in rows[1:]]
+    assert [d.text for d in deadlines] == [r[2] for r in rows[1:-1]] + ["2022-03-31"]
+    assert deadlines[-1].date == "2022-03-31"  # a date cell of the sheet
     text = imported.path.read_text(encoding="utf-8")
     assert "text: 年底前\n" in text and 'date: "2022"' in text and "date: 2021-06" in text
     assert "recurring: {every: quarter, by: end}" in text

@@ -18,6 +18,7 @@ _DATE = re.compile(
 )
 _DATED = re.compile(r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月(?:\d{1,2}日)?|年底|年末|年内)"
                     r"(?:年底|年末|底|末|中旬|上旬|下旬)?(?:之?前|内)?")
+_NUMERIC_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:日)?(?:之?前)?")
 _PERIODS = {"年": "year", "半年": "half_year", "季度": "quarter", "季": "quarter", "月": "month", "周": "week"}
 _RECURRING = re.compile(r"每(半年|季度|季|年|月|周)(?:(末|底)|(\d{1,2})日(?:之?前)?)?")
 _AFTER = re.compile(r"自?(?P<event>.+?)(?:后|起)(?P<count>\d+|□)?(?:个)?(?P<unit>工作日|日|天|个月|月)内")
@@ -39,6 +40,12 @@ def read_deadline(text: str, year: int) -> tuple[Deadline, bool]:
         deadline.after = Relative(after["event"].strip(), int(count) if count and count.isdigit() else None,
                                   _UNITS[after["unit"]])
         return deadline, True
+    numeric = _NUMERIC_DATE.fullmatch(plain)
+    if numeric:  # 2022-06-30, 2022/6/30, 2022.6.30 (a date cell of a sheet reads as the first)
+        date = _date_of(f"{numeric[1]}年{numeric[2]}月{numeric[3]}日", year)
+        if date:
+            deadline.date = date
+            return deadline, True
     dated = list(_DATED.finditer(plain))
     if len(dated) == 1 and dated[0].group(0) == plain:
         date = _date_of(plain, year)

@@ -37,7 +37,13 @@ def _table(table: DocxTable, number: int) -> Table:
         for cell in cells:
             key = id(cell._tc)
             if key not in made or made[key][0] is not cell._tc:
-                made[key] = (cell._tc, Cell(clean_lines(cell.text)))
+                made[key] = (cell._tc, Cell(clean_lines(_text(cell))))
             row_cells.append(made[key][1])
         rows.append(Row(row_cells, f"表{number}第{index + 1}行"))
     return Table(rows, f"表{number}")
+
+
+def _text(cell) -> str:
+    """The cell's paragraphs, then the cells of any table nested in it, one per line."""
+    nested = [inner.text for table in cell.tables for row in table.rows for inner in dict.fromkeys(row.cells)]
+    return "\n".join([cell.text, *nested])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import openpyxl
@@ -20,21 +21,39 @@ def read(path: Path) -> Document:
     return result
 
 
+EMPTY_ROWS_AFTER_TABLE = 200  # formatting can stretch a sheet to a million empty rows
+
+
 def _text(value) -> str:
+    """A cell as Excel shows it, as far as the value tells: whole numbers without .0, a date
+    as YYYY-MM-DD (its display format is not kept)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return clean_lines(str(value))
 
 
 def _sheet(sheet) -> Table:
     """A merged range's value sits in its top-left cell; the others read as empty. Here every
     position of the range holds the same Cell, as in a Word table."""
-    height, width = sheet.max_row, sheet.max_column
-    grid: list[list[Cell]] = [[Cell(_text(value)) for value in row]
-                              for row in sheet.iter_rows(min_row=1, max_row=height, max_col=width, values_only=True)]
+    width = sheet.max_column
+    grid: list[list[Cell]] = []
+    empty = 0
+    for row in sheet.iter_rows(min_row=1, max_col=width, values_only=True):
+        cells = [Cell(_text(value)) for value in row]
+        grid.append(cells)
+        empty = 0 if any(cell.text for cell in cells) else empty + 1
+        if empty > EMPTY_ROWS_AFTER_TABLE:
+            break
+    height = len(grid)
     for merged in sheet.merged_cells.ranges:
+        if merged.min_row > height:
+            continue
         top = grid[merged.min_row - 1][merged.min_col - 1]
         for r in range(merged.min_row - 1, min(merged.max_row, height)):
             for c in range(merged.min_col - 1, min(merged.max_col, width)):

@@ -9,6 +9,7 @@ table 2 row 7 of a document).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -59,7 +60,16 @@ class Document:
         return [block for block in self.blocks if isinstance(block, Paragraph)]
 
 
+# Characters nobody sees that the build refuses in content (generator/yamlfile.py): Word files
+# carry zero-width spaces and direction marks from copy and paste. Line separators, vertical
+# tabs and form feeds are line breaks as Word shows them.
+_BREAKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029\x85]")
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufffe\uffff]")
+
+
 def clean_lines(text: str) -> str:
-    """A cell's or paragraph's text with each line stripped and empty lines dropped."""
-    lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    """A cell's or paragraph's text with each line stripped, empty lines dropped, tabs made
+    spaces and invisible characters removed."""
+    text = _INVISIBLE.sub("", _BREAKS.sub("\n", text)).replace("\t", " ")
+    lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)

@@ -146,12 +146,11 @@ def write(plan: Plan, header: list[str]) -> Written:
 
 def _plan(w: _Writer, plan: Plan) -> None:
     placed_elsewhere = {"kind", "year"} | {f"editor_notes[{i}]" for i in range(len(plan.editor_notes))}
-    w.review([f for f in plan.findings if f.field not in placed_elsewhere], 0, "title")
     for key in ("id", "title", "issuer", "kind", "year"):
-        if key == "kind":
-            w.review([f for f in plan.findings if f.field == "kind"], 0, "kind")
-        if key == "year":
-            w.review([f for f in plan.findings if f.field == "year"], 0, "year")
+        if key == "title":  # the title line also carries what concerns the plan as a whole
+            w.review([f for f in plan.findings if f.field not in placed_elsewhere], 0, "title")
+        elif key in placed_elsewhere:
+            w.review([f for f in plan.findings if f.field == key], 0, key)
         w.field(0, key, getattr(plan, key))
     w.field(0, "draft", True)
     if plan.columns:
