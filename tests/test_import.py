@@ -467,3 +467,27 @@ def test_task_cells_heading_rows_and_numbering_column(tmp_path, empty_content):
     assert plan.measures[0].deadline.date == "2023-03" and plan.measures[1].deadline.text == "持续推进"
     assert plan.measures[1].remarks == "与清理工作同步"
     assert imported.report == []
+
+
+def test_two_level_header_bracketed_roles_and_a_state_column(tmp_path, empty_content):
+    """责任单位 over 牵头单位 | 配合单位, repeated at a page break; （牵头） after a name; a
+    完成情况 column of state words beside the 落实情况 text."""
+    top = ["序号", "工作任务", "责任单位", "责任单位", "落实情况", "完成情况"]
+    below = ["序号", "工作任务", "牵头单位", "配合单位", "落实情况", "完成情况"]
+    rows = [top, below,
+            ["1", "公开预算信息。", "综合科", "金融发展科", "已在网站公开。", "已完成"],
+            top, below,
+            ["2", "解读重要政策。", "产业金融科（牵头）、综合科", "", "正在起草解读。", "推进中"]]
+    source = tmp_path / "two-level.docx"
+    word_table(source, rows, [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 1, 4), (0, 5, 1, 5),
+                              (3, 0, 4, 0), (3, 1, 4, 1), (3, 2, 3, 3), (3, 4, 4, 4), (3, 5, 4, 5)])
+    imported = import_file(source, empty_content)
+    plan = imported_plan(empty_content, "zs-jrj-2022")
+    assert plan.columns == below
+    first, second = plan.measures
+    assert [(a.role, a.written) for a in first.responsibility.assignments] == [("lead", "综合科"), ("support", "金融发展科")]
+    assert [(a.role, a.written) for a in second.responsibility.assignments] == [("lead", "产业金融科"), ("lead", "综合科")]
+    assert second.responsibility.as_written == "产业金融科（牵头）、综合科"
+    assert [(m.status.text, m.status.state) for m in plan.measures] == [("已在网站公开。", "已完成"), ("正在起草解读。", "推进中")]
+    assert [(s.label, s.title) for s in plan.sections] == [("", "")]  # a flat 台账: one untitled section
+    assert len(imported.report) == 1 and "measures before any section" in imported.report[0]

@@ -35,6 +35,7 @@ ROLE_ORDER = ("listed", "lead", "each_lead", "support", "implement", "follow", "
 _CLAUSES = re.compile(r"[，,；;。\n]+")
 _NAME_SEPARATORS = re.compile(r"[、/／\s]+")
 _KEYED = re.compile(r"(.{1,8}?)[:：](.*)")
+_BRACKETED_ROLE = re.compile(r"(.+?)[（(]([^（）()]{1,8})[）)]")
 _KEY_NOUNS = re.compile(r"(单位|处室|科室|股室|部门|责任人)$")
 _TRAILING = "等"  # 各科室等: the names end before it
 
@@ -108,13 +109,27 @@ def read_cell(text: str, names: Names, column: ColumnRole, marker: bool = False)
         if names_text.endswith(_TRAILING):
             names_text, beyond_names = names_text[: -len(_TRAILING)], True
         for name in (n for n in _NAME_SEPARATORS.split(names_text) if n):
-            beyond_names |= _add_name(result, name, role, word, names)
+            own = _bracketed_role(name)
+            if own:  # 市发展改革局（牵头）: the role of this one name
+                name, name_role, name_word = own
+                beyond_names |= _add_name(result, name, name_role, name_word, names) or True
+            else:
+                beyond_names |= _add_name(result, name, role, word, names)
     if len(worded) > 1 and any(worded) and not all(worded):
         result.findings.append(Finding("", f"“{written}”中有的名称没有写明角色，按本栏的默认角色（{column.word or GENERIC_WORDS.get(column.role, '牵头')}）导入"
                                            "（ambiguous role: a name without a role word）"))
     if beyond_names and not marker:
         result.responsibility.as_written = written
     return result
+
+
+def _bracketed_role(name: str) -> tuple[str, str, str] | None:
+    found = _BRACKETED_ROLE.fullmatch(name)
+    if found:
+        for word, role in ROLE_WORDS:
+            if found[2] == word:
+                return found[1].strip(), role, word
+    return None
 
 
 def _clause_role(clause: str, column: ColumnRole) -> tuple[str, str | None, str, bool]:

@@ -49,6 +49,7 @@ class Layout:
     header_rows: int
     columns: list[Column]
     title_rows: list[str] = field(default_factory=list)
+    repeats: list[list[str]] = field(default_factory=list)  # each header row's texts, as repeated at page breaks
 
     def of(self, *kinds: str) -> list[Column]:
         return [column for column in self.columns if column.kind in kinds]
@@ -95,13 +96,15 @@ def find_layout(table: Table, first_listed: bool) -> Layout | None:
     for index, row in enumerate(table.rows[:6]):
         if is_heading_row(row):
             header = [heading_text(cell) for cell in row.cells]
+            repeats = [header]
             rows = 1
             if index + 1 < len(table.rows) and is_heading_row(table.rows[index + 1]):
-                below = table.rows[index + 1]
+                below = table.rows[index + 1]  # a two-level header: 责任单位 over 牵头单位 | 配合单位
                 header = [heading_text(low) if up is not low and low.text else heading_text(up)
                           for up, low in zip(row.cells, below.cells)]
+                repeats.append([heading_text(cell) for cell in below.cells])
                 rows = 2
-            return Layout(header, index + rows, _columns(table, index + rows, header, first_listed), titles)
+            return Layout(header, index + rows, _columns(table, index + rows, header, first_listed), titles, repeats)
         distinct = {heading_text(cell) for cell in row.cells if cell.text}
         titles.extend(sorted(distinct))
     return None
@@ -206,7 +209,7 @@ class TableReader:
         header = self.layout.header
         for row in self.table.rows[self.layout.header_rows:]:
             cells = row.cells + [_EMPTY] * (len(header) - len(row.cells))
-            if [heading_text(cell) for cell in cells] == header:
+            if [heading_text(cell) for cell in cells] in self.layout.repeats:
                 self.after_break = True  # a header repeated at the top of a page
                 continue
             self.read_row(cells, row.where)
@@ -346,12 +349,16 @@ class TableReader:
             if not understood:
                 measure.findings.append(Finding("deadline", f"完成时限“{measure.deadline.text}”没有读出日期，只保留了原文"
                                                             "（deadline not parsed; text kept）", where))
-        status = self.cell_of(STATUS, cells)
-        if status and status.text:
-            text = join_lines(status.text)
-            state = text if text in DONE_WORDS else ("已完成" if text.startswith("已完成") else "")
+        reports = [cells[column.index] for column in self.layout.of(STATUS) if cells[column.index].text]
+        words = [join_lines(cell.text) for cell in reports]
+        # A 完成情况 column of state words beside a 落实情况 column of text: the state of that text.
+        state = next((word for word in words if word in DONE_WORDS), "") if len(words) > 1 else ""
+        texts = [word for word in words if word != state] or words
+        if texts:
+            text = "\n".join(texts)
+            state = state or (text if text in DONE_WORDS else ("已完成" if text.startswith("已完成") else ""))
             measure.status = Status(text=text, state=state)
-            if self.rows_of.get(id(status), 1) > 1:
+            if any(self.rows_of.get(id(cell), 1) > 1 for cell in reports):
                 measure.findings.append(Finding("status", "落实情况是跨多行的合并单元格，每条措施都记了同样的文字"
                                                           "（one status cell over several measures）", where))
         remarks = self.cell_of(REMARKS, cells)
@@ -366,6 +373,10 @@ class TableReader:
         # row (a merged cell whose merge was lost), or right after a page break; beside a filled
         # cell (a 协办 column left empty) it is just empty.
         lost = all(not cells[column.index].text for column in columns)
+        same = self.after_break and all(
+            not cells[column.index].text or position < len(self.last_units)
+            and cells[column.index].text == self.last_units[position][1].text
+            for position, column in enumerate(columns))
         key, chosen = [], []
         for position, column in enumerate(columns):
             cell = cells[column.index]
@@ -374,8 +385,7 @@ class TableReader:
                 key.append(before)
                 chosen.append(before[1])
                 continue
-            continued = before is not None and (
-                not cell.text and (lost or self.after_break) or self.after_break and cell.text == before[1].text)
+            continued = before is not None and (lost or same)
             if continued:
                 self.continuing[id(cell)] = before
             if continued and not cell.text and not self.after_break:
