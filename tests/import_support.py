@@ -302,3 +302,104 @@ def write_prose_xlsx(path: Path, title: str, lines: list[str]) -> None:
 
 def title_of(plan_id: str) -> str:
     return TITLES.get(plan_id) or plan_data(plan_id)["title"]
+
+
+# -- the example plans of docs/editing.md, one per pattern --------------------------------------
+
+EXAMPLES = ROOT / "docs" / "examples"
+ROLE_WORDS_OF = {"lead": "牵头", "each_lead": "分别牵头", "support": "配合", "implement": "落实",
+                 "follow": "参照落实", "compile": "汇总"}
+
+
+def _names_of(value) -> list[str]:
+    return [n["name"] if isinstance(n, dict) else n for n in ([value] if isinstance(value, (str, dict)) else value or [])]
+
+
+def cell_for(responsibility: dict | None, role_words: dict) -> str:
+    """A units cell for an example: the words as written, the names alone when they all lead,
+    else each role's names followed by its word (办公室牵头，区财政局配合)."""
+    if not responsibility:
+        return ""
+    if responsibility.get("as_written"):
+        return responsibility["as_written"]
+    roles = [role for role in ROLE_WORDS_OF if role in responsibility]
+    if roles in (["lead"], []) or "listed" in responsibility:
+        return "、".join(_names_of(responsibility.get("listed")) + _names_of(responsibility.get("lead")))
+    words = {**ROLE_WORDS_OF, **role_words, **responsibility.get("words", {})}
+    return "，".join("、".join(_names_of(responsibility[role])) + words[role] for role in roles)
+
+
+def is_prose(data: dict) -> bool:
+    return any("parts" in m or "（责任单位" in m.get("text", "") for s in data["sections"] for m in s.get("measures", []))
+
+
+def example_rows(data: dict) -> tuple[list[str], list[list[str]], list[tuple[int, int, int, int]]]:
+    """An example plan as a table: its own columns (or 序号, 工作任务, 责任单位 and what it needs),
+    a full-width heading row per section, tasks and groups as merged cells."""
+    measures = [m for s in data["sections"] for item in s["measures"]
+                for m in (item["measures"] if "task" in item or "group" in item else [item])]
+    header = list(data.get("columns") or ["序号", "工作任务", "责任单位"]
+                  + (["完成时限"] if any("deadline" in m for m in measures) else [])
+                  + (["落实情况"] if any("status" in m for m in measures) else []))
+    kinds = [_column_kind(heading, header) for heading in header]
+    rows: list[list[str]] = []
+    merges: list[tuple[int, int, int, int]] = []
+    role_words = data.get("role_words", {})
+    for section in data["sections"]:
+        rows.append([section["label"] + section.get("title", "")] * len(header))
+        merges.append((len(rows) - 1, 0, len(rows) - 1, len(header) - 1))
+        for item in section["measures"]:
+            first = len(rows)
+            inner = item["measures"] if "task" in item or "group" in item else [item]
+            for measure in inner:
+                rows.append([_value(kind, measure, item, role_words) for kind in kinds])
+            if "task" in item and "task" in kinds:
+                merges.append((first, kinds.index("task"), len(rows) - 1, kinds.index("task")))
+            shared = item.get("group") or (item.get("responsibility") if "task" in item else None)
+            if shared and "units" in kinds:
+                free = [r for r, m in zip(range(first, len(rows)), inner) if not m.get("responsibility")]
+                rows[free[0]][kinds.index("units")] = cell_for(shared, role_words)
+                merges.append((free[0], kinds.index("units"), free[-1], kinds.index("units")))
+    return header, rows, merges
+
+
+def _column_kind(heading: str, header: list[str]) -> str:
+    if heading == "序号":
+        return "label"
+    if heading == "工作任务" and "具体措施" in header:
+        return "task"
+    if heading in ("工作任务", "具体措施"):
+        return "text"
+    if heading.startswith("协办"):
+        return "support"
+    if heading.startswith("主办"):
+        return "lead"
+    return {"完成时限": "deadline", "完成情况": "state", "落实情况": "status", "备注": "remarks"}.get(heading, "units")
+
+
+def _value(kind: str, measure: dict, item: dict, role_words: dict) -> str:
+    status = measure.get("status")
+    status = {"text": status} if isinstance(status, str) else status or {}
+    deadline = measure.get("deadline")
+    responsibility = measure.get("responsibility") or {}
+    return {
+        "label": measure.get("label", ""),
+        "task": item.get("task", ""),
+        "text": measure["text"],
+        "units": cell_for(measure.get("responsibility"), role_words),
+        "lead": "、".join(_names_of(responsibility.get("lead"))),
+        "support": "、".join(_names_of(responsibility.get("support"))),
+        "deadline": deadline if isinstance(deadline, str) else (deadline or {}).get("text", ""),
+        "state": status.get("state", ""),
+        "status": status.get("text", ""),
+        "remarks": measure.get("remarks", ""),
+    }[kind]
+
+
+def example_prose(data: dict) -> list[str]:
+    lines = [data["title"], *[p for p in data.get("preamble", "").split("\n\n") if p]]
+    for section in data["sections"]:
+        lines.append(section["label"] + section.get("title", ""))
+        for measure in section["measures"]:
+            lines.append(measure["label"] + (measure.get("text") or "".join(p["text"] for p in measure["parts"])))
+    return lines

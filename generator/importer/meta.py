@@ -13,8 +13,11 @@ import re
 from ..errors import CannotBuild
 from ..model import Unit
 
-KINDS = ("落实情况报告", "分工方案", "实施方案", "任务清单", "工作要点", "台账", "通知")
-TITLE_WORDS = ("方案", "要点", "清单", "台账", "通知", "计划", "报告", "安排")
+# The words of a title that name its kind, and the kind each names (the schema's enum).
+KIND_WORDS = {"分工方案": "分工方案", "分工表": "分工方案", "实施方案": "实施方案", "工作方案": "实施方案",
+              "任务清单": "任务清单", "工作要点": "工作要点", "台账": "台账", "通知": "通知",
+              "落实情况": "落实情况报告", "完成情况": "落实情况报告"}
+TITLE_WORDS = ("方案", "要点", "清单", "台账", "通知", "计划", "报告", "安排", "分工", "任务", "情况")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -25,10 +28,8 @@ def looks_like_title(text: str) -> bool:
 
 def kind_of(title: str) -> str:
     """The kind the title names, the last one written (…工作要点分工方案 is a 分工方案)."""
-    found = [(title.rfind(kind), kind) for kind in KINDS if kind in title]
-    if "落实情况" in title:
-        return "落实情况报告"
-    return max(found)[1] if found else ""
+    found = [(title.rfind(word), len(word), kind) for word, kind in KIND_WORDS.items() if word in title]
+    return max(found)[2] if found else ""
 
 
 def year_of(title: str) -> int | None:
