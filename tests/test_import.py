@@ -393,7 +393,7 @@ def test_the_command_answers_a_broken_file_with_a_message(tmp_path, empty_conten
 
 def test_issuer_and_year_must_be_known(tmp_path, empty_content):
     source = tmp_path / "x.txt"
-    source.write_text("工作方案\n一、任务\n1.做好工作。（牵头科室：综合科）\n", encoding="utf-8")
+    source.write_text("工作安排\n一、任务\n1.做好工作。（牵头科室：综合科）\n", encoding="utf-8")
     with pytest.raises(CannotBuild, match="--issuer"):
         import_file(source, empty_content)
     with pytest.raises(CannotBuild, match="最接近的登记名称"):

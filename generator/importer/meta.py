@@ -15,8 +15,7 @@ from ..model import Unit
 
 # The words of a title that name its kind, and the kind each names (the schema's enum).
 KIND_WORDS = {"分工方案": "分工方案", "分工表": "分工方案", "实施方案": "实施方案", "工作方案": "实施方案",
-              "任务清单": "任务清单", "工作要点": "工作要点", "台账": "台账", "通知": "通知",
-              "落实情况": "落实情况报告", "完成情况": "落实情况报告"}
+              "任务清单": "任务清单", "工作要点": "工作要点", "台账": "台账", "通知": "通知"}
 TITLE_WORDS = ("方案", "要点", "清单", "台账", "通知", "计划", "报告", "安排", "分工", "任务", "情况")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
@@ -28,6 +27,8 @@ def looks_like_title(text: str) -> bool:
 
 def kind_of(title: str) -> str:
     """The kind the title names, the last one written (…工作要点分工方案 is a 分工方案)."""
+    if "落实情况" in title or "完成情况" in title:  # …落实情况台账 too: a report on progress
+        return "落实情况报告"
     found = [(title.rfind(word), len(word), kind) for word, kind in KIND_WORDS.items() if word in title]
     return max(found)[2] if found else ""
 
