@@ -537,3 +537,20 @@ def test_each_pattern_of_the_editing_guide_imports_to_its_example(example, tmp_p
     assert [(m.status.text, m.status.state) if m.status else None for m in plan.measures] == [
         (m.status.text, m.status.state) if m.status else None for m in wanted.measures]
     assert plan.first_listed_leads == wanted.first_listed_leads
+
+
+def test_a_measure_without_a_marker_among_marked_ones_and_a_table_without_header(tmp_path, empty_content):
+    source = tmp_path / "mixed.docx"
+    document = docx.Document()
+    for line in ["中山市金融工作局2022年政务公开工作实施方案", "一、工作任务",
+                 "1、公开预算。（牵头科室：综合科）", "2、公开决算。"]:
+        document.add_paragraph(line)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "联系人：张三", "电话：12345"
+    document.save(str(source))
+    imported = import_file(source, empty_content)
+    plan = imported_plan(empty_content, "zs-jrj-2022")
+    assert [m.label for m in plan.measures] == ["1、", "2、"] and plan.measures[1].text == "公开决算。"
+    report = "\n".join(imported.report)
+    assert "no responsibility marker" in report and "[sections[0].measures[1]]" in report
+    assert "no header row found" in report

@@ -197,6 +197,9 @@ def _interpret(document: Document, plan: Plan, context: Context, title: str) -> 
         result = read_prose(paragraphs, context, issuer_names)
         plan.sections, plan.preamble, plan.closing = result.sections, result.preamble, result.closing
         notes = result.notes
+        if tables:
+            plan.findings.append(Finding("", f"{tables[0].where}没有可以识别的表头行（工作任务、责任单位……），"
+                                             "表格的各行按文字导入（no header row found: table read as prose）"))
     else:
         table, layout = chosen
         result = read_table(table, layout, context)

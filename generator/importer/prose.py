@@ -64,7 +64,19 @@ def read_prose(paragraphs: list[Paragraph], context: Context, issuer_names: set[
             result.sections.append(_task_section(block, context, result))
         else:
             result.sections.append(Section(label=block.label, title=block.title, body=_body(block.lines)))
+    _unmarked(result.sections)
     return result
+
+
+def _unmarked(sections: list[Section]) -> None:
+    """Where the document marks responsibilities inline, a measure without a marker is missing one."""
+    measures = [item for section in sections for items in [section.items, *[p.items for p in section.points]]
+                for item in items]
+    if any(measure.parts for measure in measures):
+        for measure in measures:
+            if not measure.parts:
+                measure.findings.append(Finding("", "这条措施没有（牵头处室：…）一类的责任标注，而本文其他措施有"
+                                                    "（no responsibility marker）"))
 
 
 def _is_measure_line(text: str) -> bool:

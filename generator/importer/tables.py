@@ -220,8 +220,7 @@ class TableReader:
         for column in self.layout.of(UNITS):
             if column.role.word and column.role.role != "listed":
                 role_words[column.role.role] = column.role.word
-        return TableResult(self.sections, [h for h in dict.fromkeys(header) if h] if _merged_header(header) else header,
-                           role_words, "".join(self.layout.title_rows[:1]), self.notes)
+        return TableResult(self.sections, _headings(header), role_words, "".join(self.layout.title_rows[:1]), self.notes)
 
     def read_row(self, cells: list[Cell], where: str) -> None:
         if len(set(map(id, cells))) == 1:  # one cell across the whole width: a heading or a note
@@ -485,8 +484,10 @@ def _at(findings: list[Finding], name: str) -> list[Finding]:
     return findings
 
 
-def _merged_header(header: list[str]) -> bool:
-    return any(header[index] == header[index - 1] for index in range(1, len(header)))
+def _headings(header: list[str]) -> list[str]:
+    """The headings as the document prints them: one heading spanning two columns once, no
+    empty heading."""
+    return [heading for index, heading in enumerate(header) if heading and (index == 0 or heading != header[index - 1])]
 
 
 def read_table(table: Table, layout: Layout, context: Context) -> TableResult:
