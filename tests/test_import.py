@@ -554,3 +554,16 @@ def test_a_measure_without_a_marker_among_marked_ones_and_a_table_without_header
     report = "\n".join(imported.report)
     assert "no responsibility marker" in report and "[sections[0].measures[1]]" in report
     assert "no header row found" in report
+
+
+def test_a_measure_cell_over_two_rows_with_a_second_units_cell_is_reported(tmp_path, empty_content):
+    rows = [HEADER,
+            ["一、优化", "（一）公开。", "1.规范使用。", "综合科"],
+            ["", "", "", "金融发展科"]]
+    source = tmp_path / "tall.docx"
+    word_table(source, rows, [(1, 0, 2, 0), (1, 1, 2, 1), (1, 2, 2, 2)])
+    imported = import_file(source, empty_content)
+    plan = imported_plan(empty_content, "zs-jrj-2022")
+    assert [[a.written for a in m.responsibility.assignments] for m in plan.measures] == [["综合科"]]
+    assert plan.editor_notes == ["导入时未能归类的一行（表1第3行）：金融发展科"]
+    assert len(imported.report) == 1

@@ -202,6 +202,7 @@ class TableReader:
         self.last_units: tuple = ()
         self.continuing: dict[int, tuple] = {}  # id(cell) -> the units entry an empty cell continues
         self.last_measure_cell: Cell | None = None
+        self.row_above: set[int] = set()  # ids of the cells of the last row that started a measure
 
     # -- the walk -------------------------------------------------------------------------
 
@@ -233,11 +234,15 @@ class TableReader:
         if not measure_column:
             return
         cell = cells[measure_column[0].index]
+        others = [c.text for c in dict.fromkeys(cells) if c.text and c is not cell and not self.is_level_cell(c, cells)
+                  and not self.covers_row_above(c)]
         if cell is self.last_measure_cell and cell.text:
-            return  # one measure over several rows: its first row gave everything
+            if others:  # one measure cell over rows that say more: units or a status of their own
+                self.unplaced(" ".join(others), where)
+            return
         self.last_measure_cell = cell
+        self.row_above = set(map(id, cells))
         text = join_lines(cell.text)
-        others = [c.text for c in dict.fromkeys(cells) if c.text and c is not cell and not self.is_level_cell(c, cells)]
         if not text:
             if others:
                 self.unplaced(" ".join(others), where)
@@ -246,6 +251,9 @@ class TableReader:
                 and self.heading_row(text, where):
             return  # a heading written in the measure column, alone in its row
         self.add_measures(text, cells, where)
+
+    def covers_row_above(self, cell: Cell) -> bool:
+        return id(cell) in self.row_above
 
     def heading_row(self, text: str, where: str) -> bool:
         """A row that is only a heading: 一、 starts a section, （一） a point."""
