@@ -567,3 +567,77 @@ def test_a_measure_cell_over_two_rows_with_a_second_units_cell_is_reported(tmp_p
     assert [[a.written for a in m.responsibility.assignments] for m in plan.measures] == [["综合科"]]
     assert plan.editor_notes == ["导入时未能归类的一行（表1第3行）：金融发展科"]
     assert len(imported.report) == 1
+
+
+# -- whatever the file, a draft or a message ----------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = ["一、", "二、", "（一）", "(二)", "1.", "2、", "3．", "（1）", "①", "\n", "，", "、", "；", "。", "：", " ",
+          "综合科", "综合", "科", "各科室", "金融发展科", "市财政局", "市委宣传部", "办公室（信息中心）", "牵头", "配合",
+          "主办", "协办", "分别牵头", "参照落实", "按职能落实", "汇总", "负责", "（牵头）", "（牵头科室：综合科）",
+          "（责任单位：", "）", "年底前", "2022年6月底前", "每季度末", "之日起7个工作日内", "2022年2月30日",
+          "工作要求", "工作要点", "计划措施", "责任单位", "完成时限", "落实情况", "已完成", "序号", "备注",
+          "排在第一位的为牵头单位", "\u200b", "\t", "\u2028", "“", "#", ": ", "- ", "[", "{", "|", "'", "\"", "%", "@", "`"]
+printable = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=3)  # what Word and Excel can hold
+cell_text = st.lists(st.one_of(st.sampled_from(PIECES), printable), max_size=6).map("".join)
+
+
+@st.composite
+def noisy_table(draw):
+    width = draw(st.integers(2, 6))
+    height = draw(st.integers(1, 9))
+    rows = [draw(st.lists(cell_text, min_size=width, max_size=width)) for _ in range(height)]
+    if draw(st.booleans()):
+        rows.insert(0, draw(st.permutations(["工作要求", "工作要点", "计划措施", "责任单位", "完成时限", "落实情况"]))[:width])
+    merges = []
+    for _ in range(draw(st.integers(0, 3))):
+        r, c = draw(st.integers(0, len(rows) - 1)), draw(st.integers(0, width - 1))
+        r2, c2 = draw(st.integers(r, len(rows) - 1)), draw(st.integers(c, width - 1))
+        if all(r2 < a or r > b or c2 < x or c > y for a, x, b, y in merges):
+            merges.append((r, c, r2, c2))
+    return rows, merges
+
+
+@settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table=noisy_table(), kind=st.sampled_from(["docx", "xlsx", "txt"]))
+def test_any_table_gives_a_valid_draft_or_a_message(table, kind):
+    """Tables (and, as .txt, their cells as lines of prose) of labels, names, role words, dates,
+    YAML's special characters and noise: a draft that passes the schema, with every reported
+    place on a real line, or a message; never an internal error."""
+    import tempfile
+
+    rows, merges = table
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        content = base / "content"
+        (content / "plans").mkdir(parents=True)
+        shutil.copytree(CONTENT / "registry", content / "registry")
+        if kind == "txt":
+            source = base / "noise.txt"
+            source.write_text("\n".join(text for row in rows for text in row), encoding="utf-8")
+        elif kind == "xlsx":
+            source = base / "noise.xlsx"
+            workbook = openpyxl.Workbook()
+            for row in rows:
+                workbook.active.append(row)
+            for r, c, r2, c2 in merges:
+                if (r, c) != (r2, c2):
+                    workbook.active.merge_cells(start_row=r + 1, start_column=c + 1, end_row=r2 + 1, end_column=c2 + 1)
+            workbook.save(str(source))
+        else:
+            source = base / "noise.docx"
+            word_table(source, rows, [m for m in merges if (m[0], m[1]) != (m[2], m[3])])
+        try:
+            imported = import_file(source, content, issuer="中山市金融工作局", year=2022)
+        except CannotBuild as error:
+            assert not str(error).startswith("内部错误"), str(error)
+            assert list((content / "plans").iterdir()) == []
+            return
+        document = support.yamlfile.load(imported.path, content)
+        from generator import schema
+        assert schema.check(document, "plan") == []
+        lines = imported.path.read_text(encoding="utf-8").split("\n")
+        for placed in imported.placed:
+            assert 1 <= placed.line <= len(lines) and not lines[placed.line - 1].lstrip().startswith("# 待核")

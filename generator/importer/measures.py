@@ -13,7 +13,7 @@ def measure_from(text: str, context: Context, label: str = "") -> Measure:
     """`1.规范……` → label 1., text 规范……; a text of several numbered lines stays whole."""
     if not label and "\n" not in text:
         labelled = split_label(text)
-        if labelled.kind and labelled.kind != SECTION:
+        if labelled.kind and labelled.kind != SECTION and labelled.text:  # a bare （一） is text, not a label
             label, text = labelled.label, labelled.text
     measure = Measure(label=label)
     if has_marker(text):

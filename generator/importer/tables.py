@@ -202,6 +202,7 @@ class TableReader:
         self.last_units: tuple = ()
         self.continuing: dict[int, tuple] = {}  # id(cell) -> the units entry an empty cell continues
         self.last_measure_cell: Cell | None = None
+        self.origin: dict[int, str] = {}  # id(point or task) -> the source row that started it
         self.row_above: set[int] = set()  # ids of the cells of the last row that started a measure
 
     # -- the walk -------------------------------------------------------------------------
@@ -263,7 +264,7 @@ class TableReader:
             self.previous = {}
             return True
         if labelled.kind == POINT and self.section is not None:
-            self.start_point(labelled.label, labelled.text)
+            self.start_point(labelled.label, labelled.text, where)
             return True
         return False
 
@@ -294,13 +295,14 @@ class TableReader:
         elif column.kind == POINTS:
             self.ensure_section(where)
             self.start_point(labelled.label if labelled.kind == POINT else "",
-                             labelled.text if labelled.kind == POINT else text)
+                             labelled.text if labelled.kind == POINT else text, where)
             for other in self.levels:
                 if other.kind == TASKS:
                     self.previous[other.index] = None
         elif column.kind == TASKS:
             self.ensure_section(where)
             self.task = Task(title=labelled.text, label=labelled.label)
+            self.origin[id(self.task)] = where
             (self.point.items if self.point else self.section.items).append(self.task)
 
     def start_section(self, label: str, title: str, where: str) -> None:
@@ -315,8 +317,9 @@ class TableReader:
             self.section.findings.append(Finding("", "表格开头的措施前没有“一、”一级的标题，放在一个无标题的部分中"
                                                      "（measures before any section）", where))
 
-    def start_point(self, label: str, title: str) -> None:
+    def start_point(self, label: str, title: str, where: str) -> None:
         self.point = Point(label=label, title=title)
+        self.origin[id(self.point)] = where
         self.section.points.append(self.point)
         self.task = None
         self.last_units = ()
@@ -407,7 +410,15 @@ class TableReader:
     # -- after the walk ---------------------------------------------------------------------
 
     def tidy_sections(self) -> None:
+        """What the schema cannot hold as read: a point or task cell with no measure beside it is
+        kept as a reported note; measures beside points go into an untitled point."""
         for section in self.sections:
+            section.items = self.without_empty(section.items)
+            for point in section.points:
+                point.items = self.without_empty(point.items)
+            for point in [p for p in section.points if not p.items]:
+                self.unplaced(f"{point.label}{point.title}", self.origin.get(id(point), ""))
+                section.points.remove(point)
             if section.items and section.points:
                 loose = Point(label="", title="", items=section.items)
                 loose.findings.append(Finding("", "这一部分既有直接列出的措施又有（一）级要点，直接列出的措施放进了一个无标题的要点"
@@ -415,8 +426,19 @@ class TableReader:
                 section.points.insert(0, loose)
                 section.items = []
             if not section.items and not section.points:
-                section.body = section.title
+                section.body = ""
                 section.findings.append(Finding("", "这一部分没有措施，只记下了标题（section without measures）"))
+
+    def without_empty(self, items: list) -> list:
+        kept = []
+        for item in items:
+            if isinstance(item, Task):
+                item.items = self.without_empty(item.items)
+                if not item.items:
+                    self.unplaced(f"{item.label}{item.title}", self.origin.get(id(item), ""))
+                    continue
+            kept.append(item)
+        return kept
 
     def place_responsibilities(self) -> None:
         spans: list[list[_Placed]] = []

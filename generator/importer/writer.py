@@ -115,14 +115,14 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _names(names: list, flow_ok: bool = True) -> str | None:
-    """One name as a scalar, several as [a, b]; None when one of them needs a block list."""
+def _names(names: list, in_flow: bool = False) -> str:
+    """One name as a scalar, several as [a, b] (`in_flow`: inside a {…} mapping already)."""
     shown = []
     for name in names:
         if isinstance(name, Qualified):
             shown.append(f"{{name: {scalar(name.name, True)}, unit: {scalar(name.unit, True)}}}")
         else:
-            shown.append(scalar(name, flow=len(names) > 1))
+            shown.append(scalar(name, flow=in_flow or len(names) > 1))
     return shown[0] if len(shown) == 1 and not isinstance(names[0], Qualified) else f"[{', '.join(shown)}]"
 
 
@@ -131,7 +131,7 @@ def _flow_responsibility(responsibility: Responsibility) -> str | None:
     if responsibility.as_written or responsibility.words or len(responsibility.roles) != 1:
         return None
     role, names = next(iter(responsibility.roles.items()))
-    return f"{{{role}: {_names(names)}}}"
+    return f"{{{role}: {_names(names, in_flow=True)}}}"
 
 
 def write(plan: Plan, header: list[str]) -> Written:
@@ -188,7 +188,7 @@ def _section(w: _Writer, section: Section, path: str) -> None:
         w.field(depth + 1, "title", section.title)
     _responsibility(w, section, depth + 1, path)
     _deadline(w, section, depth + 1, path)
-    if section.body:
+    if section.body or not (section.points or section.items):  # a section needs one of the three
         w.field(depth + 1, "body", section.body)
     if section.points:
         w.put(f"{INDENT * (depth + 1)}points:")
