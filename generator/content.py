@@ -5,6 +5,7 @@ Every problem in every file is collected, so one run tells an editor everything 
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +15,8 @@ from . import schema, yamlfile
 from .errors import BuildFailed, CannotBuild, ContentError, shorten
 from .markup import markdown_html
 from .model import (
-    ROLES, Assignment, Collective, Content, Deadline, Measure, Part, Plan, Point,
-    Responsibility, Section, Status, Unit,
+    ROLES, Assignment, Collective, Content, Deadline, Measure, Part, Plan, Point, Recurrence, Relative,
+    Responsibility, Section, Status, Task, Unit,
 )
 from .yamlfile import YamlFile, dotted
 
@@ -291,6 +292,8 @@ class _PlanBuilder:
         self.errors = errors
         self.issuer: Unit | None = None
         self.anchors: dict[str, tuple] = {}
+        self.rule = ""  # the first-listed rule in force (plan's, or the section's own)
+        self.role_words: dict = {}  # the plan's own words for roles
 
     def error(self, path, message: str, key: bool = False) -> None:
         line, column = self.document.where(path, key=key)
@@ -299,31 +302,56 @@ class _PlanBuilder:
     def responsibility(self, data: dict | None, path) -> Responsibility | None:
         if not data:
             return None
+        words = {**self.role_words, **data.get("words", {})}
         result = Responsibility(as_written=data.get("as_written", ""))
+        listed = _names_at(data, "listed", path)
+        for index, (item, here) in enumerate(listed):
+            role = "support" if self.rule and index > 0 else "lead"
+            result.assignments.append(self.assignment(role, item, here, words.get(role, "")))
+        if listed and self.rule:
+            result.rule = self.rule
         for role in ROLES:
-            names = data.get(role)
-            if names is None:
-                continue
-            names = [names] if isinstance(names, str) else names
-            for index, name in enumerate(names):
-                here = path + (role,) if isinstance(data.get(role), str) else path + (role, index)
-                result.assignments.append(self.assignment(role, name.strip(), here))
+            for item, here in _names_at(data, role, path):
+                result.assignments.append(self.assignment(role, item, here, words.get(role, "")))
         return result
 
-    def assignment(self, role: str, name: str, path) -> Assignment:
+    def assignment(self, role: str, item, path, word: str = "") -> Assignment:
+        if isinstance(item, dict):
+            return self.qualified(role, item, path, word)
+        name = item.strip()
         found = self.registry.resolve(name, self.issuer)
         if isinstance(found, Collective):
-            return Assignment(role, name, None, found)
+            return Assignment(role, name, None, found, word)
         if isinstance(found, Unit):
-            return Assignment(role, name, found)
-        if isinstance(found, list):
-            options = "、".join(f"{u.display_name}（{u.id}）" for u in found)
-            self.error(path, f"单位名称“{shorten(name)}”有歧义，可能是：{options}；请在登记册中为它们加上可区分的别名")
+            return Assignment(role, name, found, word=word)
+        if self.issuer is None and found is not None:
+            pass  # the issuer is unknown: whether the name exists is all that can be told
+        elif isinstance(found, registry_module.Ambiguous):
+            self.error(path, _ambiguous(name, found.units))
+        elif isinstance(found, registry_module.Elsewhere):
+            self.error(path, _elsewhere(name, found.units, self.issuer))
+        elif isinstance(found, registry_module.NoSubUnit):
+            self.error(path, f"单位名称“{shorten(name)}”：“{shorten(found.name)}”没有登记在"
+                             f"{found.parent.display_name}（{found.parent.id}）之下（unknown sub-unit）；"
+                             f"请在 content/registry/ 中把它加入 {found.parent.id} 的 children")
         else:
             close = self.registry.suggestions(name, self.issuer)
             hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
             self.error(path, f"单位名称“{shorten(name)}”在登记册（content/registry/）中找不到（unknown unit）{hint}")
-        return Assignment(role, name, None, Collective(name))
+        return Assignment(role, name, None, Collective(name), word)
+
+    def qualified(self, role: str, item: dict, path, word: str) -> Assignment:
+        """{name: 市委宣传部, unit: zs-swxcb}: a unit outside the issuer's scope, named as printed."""
+        name, unit = item["name"].strip(), self.registry.by_id.get(item["unit"])
+        if unit is None:
+            close = difflib.get_close_matches(item["unit"], list(self.registry.by_id), n=3, cutoff=0.5)
+            hint = f"；您是否想写 {'、'.join(close)}？" if close else ""
+            self.error(path + ("unit",), f"单位 id“{shorten(item['unit'])}”在登记册中不存在（unknown unit id）{hint}")
+            return Assignment(role, name, None, Collective(name), word)
+        if name not in registry_module.names_of(unit):
+            self.error(path + ("name",), f"“{shorten(name)}”不是{unit.display_name}（{unit.id}）的登记名称或别名"
+                                         f"（name does not match the unit）；如果文件这样称呼它，请在登记册中把它加入 aliases")
+        return Assignment(role, name, unit, word=word)
 
     def anchor(self, wanted: str | None, default: str, path) -> str:
         anchor = wanted or default
@@ -341,8 +369,9 @@ class _PlanBuilder:
             close = self.registry.suggestions(data["issuer"], None)
             hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
             self.error(("issuer",), f"发布机构“{shorten(data['issuer'])}”在登记册中找不到（unknown issuer）{hint}")
-            return None
         self.issuer = issuer
+        self.rule = data.get("first_listed_leads", "")
+        self.role_words = dict(data.get("role_words", {}))
         plan = Plan(
             id=data["id"], title=data["title"], issuer=issuer, issuer_name=data["issuer"],
             kind=data["kind"], year=data["year"], sections=[], source_path=self.document.path,
@@ -352,13 +381,17 @@ class _PlanBuilder:
             validity=data.get("validity", ""), recipients=data.get("recipients", ""),
             source=dict(data.get("source", {})), summary=data.get("summary", ""),
             columns=list(data.get("columns", [])), status_as_of=data.get("status_as_of", ""),
+            first_listed_leads=self.rule, role_words=dict(self.role_words),
             preamble_html=markdown_html(data.get("preamble", ""), top_level=3),
             closing_html=markdown_html(data.get("closing", ""), top_level=3),
             editor_notes=list(data.get("editor_notes", [])),
         )
         for index, section_data in enumerate(data["sections"]):
+            self.rule = section_data.get("first_listed_leads") or plan.first_listed_leads
             plan.sections.append(self.section(plan, section_data, ("sections", index), index + 1))
-        return plan
+        # With an unknown issuer the names were still checked (every error in one run), but
+        # without its scope the plan cannot be trusted.
+        return plan if issuer is not None else None
 
     def section(self, plan: Plan, data: dict, path, number: int) -> Section:
         section = Section(
@@ -367,10 +400,10 @@ class _PlanBuilder:
             responsibility=self.responsibility(data.get("responsibility"), path + ("responsibility",)),
             deadline=_deadline(data.get("deadline")), editor_note=data.get("editor_note", ""),
             body_html=markdown_html(data.get("body", ""), top_level=3),
+            first_listed_leads=data.get("first_listed_leads", ""),
         )
-        inherited = (section.responsibility, "section")
-        section.measures = self.measures(plan, section, None, data.get("measures", []),
-                                         path + ("measures",), section.anchor, inherited)
+        context = _Context(plan, section, None, None, (section.responsibility, "section"), section.deadline)
+        section.measures = self.measures(context, data.get("measures", []), path + ("measures",), section.anchor)
         for index, point_data in enumerate(data.get("points", [])):
             here = path + ("points", index)
             point = Point(
@@ -380,27 +413,37 @@ class _PlanBuilder:
                 responsibility=self.responsibility(point_data.get("responsibility"), here + ("responsibility",)),
                 editor_note=point_data.get("editor_note", ""),
             )
-            point_inherited = (point.responsibility, "point") if point.responsibility else inherited
-            point.measures = self.measures(plan, section, point, point_data["measures"],
-                                           here + ("measures",), point.anchor, point_inherited)
+            inherited = (point.responsibility, "point") if point.responsibility else context.inherited
+            point_context = _Context(plan, section, point, None, inherited, point.deadline or section.deadline)
+            point.measures = self.measures(point_context, point_data["measures"], here + ("measures",), point.anchor)
             section.points.append(point)
         return section
 
-    def measures(self, plan, section, point, items, path, prefix, inherited) -> list[Measure]:
-        """Measures in order; a group's responsibility covers the measures inside it."""
-        result: list[Measure] = []
+    def measures(self, context: _Context, items, path, prefix, result=None) -> list[Measure]:
+        """Measures in order; a group's responsibility covers the measures inside it, a task's
+        heading (and responsibility and deadline, when given) the measures under it."""
+        result = [] if result is None else result
         for index, item in enumerate(items):
             here = path + (index,)
-            if "group" in item:
-                group = (self.responsibility(item["group"], here + ("group",)), "group")
-                for inner, measure_data in enumerate(item["measures"]):
-                    result.append(self.measure(plan, section, point, measure_data, here + ("measures", inner),
-                                               f"{prefix}-m{len(result) + 1}", group))
+            if "task" in item:
+                task = Task(title=item["task"], label=item.get("label", ""), editor_note=item.get("editor_note", ""),
+                            anchor=self.anchor(item.get("anchor"), f"{prefix}-t{_task_number(result)}", here))
+                own = self.responsibility(item.get("responsibility"), here + ("responsibility",))
+                inner = _Context(context.plan, context.section, context.point, task,
+                                 (own, "task") if own else context.inherited,
+                                 _deadline(item.get("deadline")) or context.deadline)
+                self.measures(inner, item["measures"], here + ("measures",), prefix, result)
+            elif "group" in item:
+                group = _Context(context.plan, context.section, context.point, context.task,
+                                 (self.responsibility(item["group"], here + ("group",)), "group"), context.deadline)
+                for inner_index, measure_data in enumerate(item["measures"]):
+                    result.append(self.measure(group, measure_data, here + ("measures", inner_index),
+                                               f"{prefix}-m{len(result) + 1}"))
             else:
-                result.append(self.measure(plan, section, point, item, here, f"{prefix}-m{len(result) + 1}", inherited))
+                result.append(self.measure(context, item, here, f"{prefix}-m{len(result) + 1}"))
         return result
 
-    def measure(self, plan, section, point, data, path, default_anchor, inherited) -> Measure:
+    def measure(self, context: _Context, data, path, default_anchor) -> Measure:
         own = self.responsibility(data.get("responsibility"), path + ("responsibility",))
         if "parts" in data:
             parts = [
@@ -412,19 +455,65 @@ class _PlanBuilder:
             parts = [Part(text=data["text"])]
         if own is not None:
             responsibility, source = own, ""
-        elif inherited[0] is not None:
-            responsibility, source = inherited
+        elif context.inherited[0] is not None:
+            responsibility, source = context.inherited
         else:
             responsibility, source = Responsibility(), ""
-        status = _status(data.get("status"), plan.status_as_of)
         return Measure(
             label=data.get("label", ""), anchor=self.anchor(data.get("anchor"), default_anchor, path),
             parts=parts, responsibility=responsibility, inherited_from=source,
             requirement=data.get("requirement", ""),
-            deadline=_deadline(data.get("deadline")) or (point.deadline if point else None) or section.deadline,
-            status=status, remarks=data.get("remarks", ""), editor_note=data.get("editor_note", ""),
-            plan=plan, section=section, point=point,
+            deadline=_deadline(data.get("deadline")) or context.deadline,
+            status=_status(data.get("status"), context.plan.status_as_of), remarks=data.get("remarks", ""),
+            editor_note=data.get("editor_note", ""),
+            plan=context.plan, section=context.section, point=context.point, task=context.task,
         )
+
+
+@dataclass
+class _Context:
+    """Where measures sit while they are built: what they belong to and what they inherit."""
+
+    plan: Plan
+    section: Section
+    point: Point | None
+    task: Task | None
+    inherited: tuple  # (responsibility or None, where it was written)
+    deadline: Deadline | None
+
+
+def _task_number(measures: list[Measure]) -> int:
+    """1 for the first task of a section or point, 2 for the next, …"""
+    seen = []
+    for measure in measures:
+        if measure.task is not None and measure.task not in seen:
+            seen.append(measure.task)
+    return len(seen) + 1
+
+
+def _names_at(data: dict, key: str, path) -> list[tuple]:
+    """(name or qualified reference, its path) for each name written under `key`."""
+    value = data.get(key)
+    if value is None:
+        return []
+    if isinstance(value, (str, dict)):
+        return [(value, path + (key,))]
+    return [(item, path + (key, index)) for index, item in enumerate(value)]
+
+
+def _ambiguous(name: str, units) -> str:
+    options = "、".join(f"{u.name}（属{u.parent.name if u.parent else '登记册顶层'}，id {u.id}）" for u in units[:4])
+    return (f"单位名称“{shorten(name)}”有歧义（ambiguous unit），可能是：{options}；"
+            f"请写成 {{name: {shorten(name)}, unit: <id>}} 指明是哪一个")
+
+
+def _elsewhere(name: str, units, issuer: Unit) -> str:
+    found = "、".join(f"{u.display_name}（id {u.id}，registry/{u.source.name if u.source else ''}）" for u in units[:3])
+    pinned = units[0].id if len(units) == 1 else "<id>"
+    return (f"单位名称“{shorten(name)}”不在{issuer.name}的计划可直接称呼的范围内（not in the issuer's scope）；"
+            f"登记册中只在别处找到：{found}。如果它是{issuer.name}自己的单位，请在 content/registry/ 中"
+            f"把它登记在 {issuer.id} 之下（文件中写 parent: {issuer.id}）；如果确指上面的单位，"
+            f"请写成 {{name: {shorten(name)}, unit: {pinned}}}")
 
 
 def _build_plan(document: YamlFile, registry, errors: list[ContentError]) -> Plan | None:
@@ -436,7 +525,16 @@ def _deadline(data) -> Deadline | None:
         return None
     if isinstance(data, str):
         return Deadline(text=data)
-    return Deadline(text=data["text"], date=data.get("date", ""), milestones=list(data.get("milestones", [])))
+    recurring = after = None
+    if "recurring" in data:
+        by = data["recurring"].get("by")
+        recurring = Recurrence(every=data["recurring"]["every"], day=by if isinstance(by, int) else None,
+                               end=by == "end")
+    if "after" in data:
+        after = Relative(event=data["after"]["event"], within=data["after"].get("within"),
+                         unit=data["after"].get("unit", "days"))
+    return Deadline(text=data["text"], date=data.get("date", ""), milestones=list(data.get("milestones", [])),
+                    recurring=recurring, after=after)
 
 
 def _status(data, default_as_of: str) -> Status | None:

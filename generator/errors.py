@@ -66,6 +66,9 @@ class BuildFailed(Exception):
         self.errors = sorted(errors, key=lambda e: (str(e.path), e.line, e.column, e.message))
         super().__init__(f"{len(self.errors)} error(s) in content")
 
+    def __str__(self) -> str:  # so a failing test or a log shows what was wrong, not just how much
+        return self.report()
+
     def report(self) -> str:
         lines = [str(error) for error in self.errors]
         lines.append(f"构建失败：内容中有 {len(self.errors)} 处错误（build failed: {len(self.errors)} error(s)）")

@@ -6,16 +6,112 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-# Roles a unit can have on a measure, in the order pages list them.
-ROLES = {
-    "lead": "牵头",
-    "each_lead": "分别牵头",
-    "support": "配合",
-    "implement": "落实",
-    "follow": "参照落实",
-    "compile": "汇总",
-}
-LEADING_ROLES = ("lead", "each_lead")
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role a unit can have on a measure. `key` is what plan files write (lead, support …);
+    `word` is what pages show when the document gives no word of its own; `written` lists the
+    words documents use for it, so that an editor who writes one of them as a key is told the key."""
+
+    key: str
+    word: str
+    leads: bool  # counts as leading the work: the unit page lists it first
+    written: tuple[str, ...]
+
+
+# The one table of roles, in the order pages list them (the schema's keys are held to it by a test).
+ROLE_TABLE = (
+    Role("lead", "牵头", True, ("牵头", "主办", "负责", "牵头单位", "主办单位", "责任单位", "牵头落实", "牵头负责")),
+    Role("each_lead", "分别牵头", True, ("分别牵头", "分别负责", "分别主办")),
+    Role("support", "配合", False, ("配合", "协办", "协助", "配合单位", "协办单位", "配合落实", "参与")),
+    Role("implement", "落实", False, ("落实", "按职责落实", "按职能落实", "按要求落实", "负责落实")),
+    Role("follow", "参照落实", False, ("参照落实", "参照执行")),
+    Role("compile", "汇总", False, ("汇总", "汇总上报")),
+)
+ROLES = {role.key: role.word for role in ROLE_TABLE}
+LEADING_ROLES = tuple(role.key for role in ROLE_TABLE if role.leads)
+ROLE_FOR_WORD = {word: role.key for role in ROLE_TABLE for word in role.written}
+
+
+@dataclass(frozen=True)
+class State:
+    """How far a measure has got. A `documented` state is the document's own word, recorded by
+    the editor; the others are worked out by the site from whether a report exists, and pages
+    label them as such so that nobody reads them as the document's word."""
+
+    word: str
+    tag: str  # used in anchors (#state-done), data-state attributes and CSS
+    documented: bool
+
+
+# The one table of states, in the order summaries list them (schema and CSS are held to it by tests).
+STATES = (
+    State("已完成", "done", True),
+    State("持续推进", "ongoing", True),
+    State("推进中", "doing", True),
+    State("未启动", "todo", True),
+    State("已报告", "reported", False),
+    State("未报告", "none", False),
+)
+STATE_FOR_WORD = {state.word: state for state in STATES}
+REPORTED, UNREPORTED = STATE_FOR_WORD["已报告"], STATE_FOR_WORD["未报告"]
+
+
+def state_counts(measures) -> list[tuple[State, int]]:
+    """(state, count) for each state the measures are in, in STATES order."""
+    counts = dict.fromkeys(STATES, 0)
+    for measure in measures:
+        counts[measure.state] += 1
+    return [(state, count) for state, count in counts.items() if count]
+
+
+@dataclass(frozen=True)
+class Headings:
+    """The headings of a plan's measure table, in the document's own words where it gives them.
+
+    `single`: the document has one column for every unit named (责任处室), so the page does too.
+    """
+
+    measure: str = "措施"
+    lead: str = "牵头单位"
+    others: str = "配合及其他单位"
+    single: bool = False
+    deadline: str = "完成时限"
+    status: str = "落实情况"
+    remarks: str = "备注"
+
+
+# Words that tell what a document's column holds, checked in this order (落实情况 before 落实).
+_HEADING_KINDS = (
+    ("status", ("落实情况", "完成情况", "进展", "进度")),
+    ("deadline", ("时限", "时间", "期限", "时间节点")),
+    ("remarks", ("备注",)),
+    ("units", ("单位", "科室", "处室", "部门", "责任", "牵头", "主办", "协办", "配合")),
+)
+
+
+def headings_from(columns: list[str]) -> Headings:
+    """The table headings a plan's `columns` give: a heading holding 单位/科室/处室/责任 heads the
+    units (two such headings: lead and others), 时限/时间 the deadline, 落实情况 the status,
+    备注 the remarks; the last other heading heads the measures."""
+    found: dict[str, list[str]] = {}
+    for heading in columns:
+        kind = next((kind for kind, words in _HEADING_KINDS if any(w in heading for w in words)), "text")
+        found.setdefault(kind, []).append(heading)
+    defaults = Headings()
+    units = found.get("units", [])
+    return Headings(
+        measure=found["text"][-1] if found.get("text") else defaults.measure,
+        lead=units[0] if units else defaults.lead,
+        others=units[1] if len(units) > 1 else defaults.others,
+        single=len(units) == 1,
+        deadline=found["deadline"][0] if found.get("deadline") else defaults.deadline,
+        # A report with a 完成情况 (state) column and a 落实情况 (text) column: the text's heading.
+        status=next((h for h in found.get("status", []) if "落实情况" in h), None) or (
+            found["status"][0] if found.get("status") else defaults.status),
+        remarks=found["remarks"][0] if found.get("remarks") else defaults.remarks,
+    )
 
 
 @dataclass(eq=False, repr=False)
@@ -87,12 +183,23 @@ class Assignment:
     written: str  # the name as the plan prints it
     unit: Unit | None  # None for a collective
     collective: Collective | None = None
+    word: str = ""  # the document's own word for the role (主办, 协办 …), when it gives one
+
+    @property
+    def role_word(self) -> str:
+        """The role as a page shows it: the document's word, else the generic one."""
+        return self.word or ROLES[self.role]
+
+    @property
+    def leads(self) -> bool:
+        return self.role in LEADING_ROLES
 
 
 @dataclass
 class Responsibility:
     as_written: str = ""
     assignments: list[Assignment] = field(default_factory=list)
+    rule: str = ""  # the first-listed rule that gave `listed` names their roles, if one did
 
     def units(self, *roles: str) -> list[Assignment]:
         return [a for a in self.assignments if not roles or a.role in roles]
@@ -101,19 +208,76 @@ class Responsibility:
     def is_empty(self) -> bool:
         return not self.assignments and not self.as_written
 
+    @property
+    def mixed(self) -> bool:
+        """More than one role in the cell, or words of the document's own: a page names each role."""
+        return len({a.role for a in self.assignments}) > 1 or any(a.word for a in self.assignments)
+
+
+# How a recurring deadline's period reads (每季度末, 每月10日前).
+PERIODS = {"year": "年", "half_year": "半年", "quarter": "季度", "month": "月", "week": "周"}
+COUNT_UNITS = {"working_days": "个工作日", "days": "日", "months": "个月"}
+
+
+@dataclass
+class Recurrence:
+    """A deadline that comes back: every `every`, by day `day` of it or at its end."""
+
+    every: str  # a key of PERIODS
+    day: int | None = None
+    end: bool = False
+
+    @property
+    def words(self) -> str:
+        when = "末" if self.end else (f"{self.day}日前" if self.day else "")
+        return f"每{PERIODS[self.every]}{when}"
+
+
+@dataclass
+class Relative:
+    """A deadline counted from an event (作出决定之日起7个工作日内)."""
+
+    event: str
+    within: int | None = None  # None: the document's number was lost (□)
+    unit: str = "days"  # a key of COUNT_UNITS
+
+    @property
+    def words(self) -> str:
+        count = "□" if self.within is None else str(self.within)
+        return f"自{self.event}起{count}{COUNT_UNITS[self.unit]}内"
+
 
 @dataclass
 class Deadline:
+    """完成时限: the document's words, with the dates they give at their own precision
+    (2021, 2021-03 or 2021-03-31) and, for recurring or event-relative deadlines, their shape."""
+
     text: str
     date: str = ""
-    milestones: list[dict] = field(default_factory=list)
+    milestones: list[dict] = field(default_factory=list)  # {date, text}
+    recurring: Recurrence | None = None
+    after: Relative | None = None
 
 
 @dataclass
 class Status:
     text: str
     as_of: str = ""
-    state: str = ""
+    state: str = ""  # the document's own state word (a key of STATE_FOR_WORD), or ""
+
+
+@dataclass(eq=False)
+class Task:
+    """A task heading without its own number that several measures share (a merged 工作任务 cell)."""
+
+    title: str
+    anchor: str
+    label: str = ""
+    editor_note: str = ""
+
+    @property
+    def heading(self) -> str:
+        return f"{self.label}{self.title}"
 
 
 @dataclass
@@ -129,7 +293,7 @@ class Measure:
     anchor: str
     parts: list[Part]  # a measure with plain text has one part
     responsibility: Responsibility  # effective: own, else its group's, point's or section's
-    inherited_from: str = ""  # "" | group | point | section: where the responsibility was written
+    inherited_from: str = ""  # "" | group | task | point | section: where the responsibility was written
     requirement: str = ""
     deadline: Deadline | None = None
     status: Status | None = None
@@ -138,6 +302,7 @@ class Measure:
     plan: Plan | None = None
     section: Section | None = None
     point: Point | None = None
+    task: Task | None = None
 
     @property
     def text(self) -> str:
@@ -151,6 +316,21 @@ class Measure:
             if part.responsibility:
                 found.extend(part.responsibility.assignments)
         return found
+
+    @property
+    def lead_assignments(self) -> list[Assignment]:
+        return [a for a in self.assignments if a.leads]
+
+    @property
+    def other_assignments(self) -> list[Assignment]:
+        return [a for a in self.assignments if not a.leads]
+
+    @property
+    def state(self) -> State:
+        """The document's state word where it gives one; else whether a report exists."""
+        if self.status is None:
+            return UNREPORTED
+        return STATE_FOR_WORD[self.status.state] if self.status.state else REPORTED
 
     @property
     def path_labels(self) -> str:
@@ -169,6 +349,21 @@ class Point:
     deadline: Deadline | None = None
     editor_note: str = ""
 
+    @property
+    def blocks(self) -> list[tuple[Task | None, list[Measure]]]:
+        return blocks(self.measures)
+
+
+def blocks(measures: list[Measure]) -> list[tuple[Task | None, list[Measure]]]:
+    """Measures in runs that share a task heading (None: no task), so each run is one table."""
+    runs: list[tuple[Task | None, list[Measure]]] = []
+    for measure in measures:
+        if runs and runs[-1][0] is measure.task:
+            runs[-1][1].append(measure)
+        else:
+            runs.append((measure.task, [measure]))
+    return runs
+
 
 @dataclass(eq=False)
 class Section:
@@ -181,6 +376,11 @@ class Section:
     responsibility: Responsibility | None = None
     deadline: Deadline | None = None
     editor_note: str = ""
+    first_listed_leads: str = ""
+
+    @property
+    def blocks(self) -> list[tuple[Task | None, list[Measure]]]:
+        return blocks(self.measures)
 
     @property
     def all_measures(self) -> list[Measure]:
@@ -213,6 +413,8 @@ class Plan:
     summary: str = ""
     columns: list[str] = field(default_factory=list)
     status_as_of: str = ""
+    first_listed_leads: str = ""  # the document's sentence: the first unit listed leads
+    role_words: dict = field(default_factory=dict)  # role key -> the document's word, plan-wide
     preamble_html: str = ""
     closing_html: str = ""
     editor_notes: list[str] = field(default_factory=list)
@@ -226,19 +428,41 @@ class Plan:
     def points(self) -> list[Point]:
         return [p for section in self.sections for p in section.points]
 
-    @property
+    @cached_property
     def has_status(self) -> bool:
         return any(m.status for m in self.measures)
 
-    @property
+    @cached_property
+    def report_as_of(self) -> str:
+        """The date the plan's progress report speaks of (the latest, when statuses differ);
+        "" when it has no report or the report gives no date."""
+        dates = [m.status.as_of for m in self.measures if m.status and m.status.as_of]
+        return self.status_as_of or max(dates, key=date_order, default="")
+
+    @cached_property
+    def state_counts(self) -> list[tuple[State, int]]:
+        return state_counts(self.measures)
+
+    @cached_property
+    def headings(self) -> Headings:
+        return headings_from(self.columns)
+
+    @cached_property
     def table_columns(self) -> dict:
         """Which optional columns the plan's tables need: a column nobody uses is noise."""
         measures = self.measures
         return {
-            "others": any(a.role not in LEADING_ROLES for m in measures for a in m.assignments),
+            "others": not self.headings.single and any(
+                not a.leads for m in measures for a in m.assignments),
             "deadline": any(m.deadline for m in measures),
             "status": self.has_status,
+            "filter": len(self.state_counts) > 1,
         }
+
+
+def date_order(value: str) -> str:
+    """Dates of different precision compared by the last day they can mean: 2021-03 after 2021-03-30."""
+    return value + "-99" * (2 - value.count("-"))
 
 
 @dataclass

@@ -20,6 +20,7 @@ from typing import Callable
 
 import jinja2
 
+from . import opendata
 from .render import linker, without_indentation
 from .site import Site
 
@@ -30,12 +31,13 @@ SEARCH = "search data"
 @dataclass(frozen=True)
 class PageKind:
     name: str
-    template: str
+    template: str  # "" for a data file, which `produce` makes without a template
     keys: Callable[[Site], list[str]]  # one page per key; single pages have the key ""
     path: Callable[[str], str]  # key → where the page is written
     context: Callable[[Site, str], dict]  # key → the template's own variables
     depends: Callable[[Site, str], object]  # key → a tuple, EVERY_PLAN or SEARCH (see above)
     absolute_base: bool = False  # links from settings' base_path instead of relative ones (404)
+    produce: Callable[[Site, str], bytes] | None = None  # key → the file's bytes (data files)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,23 @@ def _feed(site: Site, key: str) -> dict:
                                  reverse=True)}
 
 
+def _plan_depends(site: Site, key: str) -> tuple:
+    return (site.plans_by_id[key],), ()
+
+
+def _nothing(site: Site, key: str) -> tuple:
+    """Shows nothing of any plan: only registry, settings or template changes render it again."""
+    return (), ()
+
+
+def _plan_ids(site: Site) -> list[str]:
+    return [plan.id for plan in site.plans]
+
+
+def _data_columns(site: Site, key: str) -> dict:
+    return {"columns": opendata.COLUMNS, "schemas": opendata.SCHEMAS}
+
+
 def _with_base_url(site: Site) -> list[str]:
     return [""] if site.content.settings.get("base_url") else []
 
@@ -107,9 +126,9 @@ def _with_base_url(site: Site) -> list[str]:
 KINDS: tuple[PageKind, ...] = (
     PageKind("home", "pages/home.html", _single, lambda key: "index.html", _no_context, _every_plan),
     PageKind("plans", "pages/plans.html", _single, lambda key: "plans/index.html", _no_context, _every_plan),
-    PageKind("plan", "pages/plan.html", lambda site: [plan.id for plan in site.plans],
+    PageKind("plan", "pages/plan.html", _plan_ids,
              lambda key: f"plans/{key}/index.html", lambda site, key: {"plan": site.plans_by_id[key]},
-             lambda site, key: ((site.plans_by_id[key],), ())),
+             _plan_depends),
     PageKind("units", "pages/units.html", _single, lambda key: "units/index.html", _no_context, _every_plan),
     PageKind("unit", "pages/unit.html", lambda site: list(site.units), lambda key: f"units/{key}/index.html",
              lambda site, key: {"view": site.units[key]}, _unit_depends),
@@ -120,13 +139,28 @@ KINDS: tuple[PageKind, ...] = (
              _department_depends),
     PageKind("search", "pages/search.html", _single, lambda key: "search/index.html", _no_context,
              lambda site, key: SEARCH),
-    PageKind("404", "pages/404.html", _single, lambda key: "404.html", _no_context, lambda site, key: ((), ()),
+    PageKind("404", "pages/404.html", _single, lambda key: "404.html", _no_context, _nothing,
              absolute_base=True),
     # Files for crawlers and feed readers. The sitemap needs absolute addresses: without
     # base_url it is not written (the build says so).
     PageKind("sitemap", "pages/sitemap.xml", _with_base_url, lambda key: "sitemap.xml", _addresses, _every_plan),
-    PageKind("robots", "pages/robots.txt", _single, lambda key: "robots.txt", _no_context, lambda site, key: ((), ())),
+    PageKind("robots", "pages/robots.txt", _single, lambda key: "robots.txt", _no_context, _nothing),
     PageKind("feed", "pages/feed.xml", _single, lambda key: "feed.xml", _feed, _every_plan),
+    # Open data (opendata.py): each plan as JSON and CSV, the catalogue, the units, the schemas
+    # and the description of the columns, as a page and as data/README.md.
+    PageKind("plan-json", "", _plan_ids, lambda key: opendata.plan_path(key, "json"), _no_context,
+             _plan_depends, produce=opendata.plan_json),
+    PageKind("plan-csv", "", _plan_ids, lambda key: opendata.plan_path(key, "csv"), _no_context,
+             _plan_depends, produce=opendata.plan_csv),
+    PageKind("catalogue", "", _single, lambda key: "data/plans.json", _no_context, _every_plan,
+             produce=opendata.catalogue),
+    PageKind("units-data", "", _single, lambda key: "data/units.json", _no_context, _every_plan,
+             produce=opendata.units),
+    PageKind("data-schema", "", lambda site: list(opendata.SCHEMAS), lambda key: f"data/{key}.schema.json",
+             _no_context, _nothing, produce=opendata.schema_file),
+    PageKind("data", "pages/data.html", _single, lambda key: "data/index.html", _data_columns, _nothing),
+    PageKind("data-readme", "pages/data-readme.md", _single, lambda key: "data/README.md", _data_columns,
+             _nothing),
 )
 
 
@@ -151,6 +185,9 @@ def render(site: Site, env: jinja2.Environment, pages: list[Page], search_versio
     out: dict[str, bytes] = {}
     for page in pages:
         path = page.path
+        if page.kind.produce is not None:
+            out[path] = page.kind.produce(site, page.key)
+            continue
         url = linker(path, site.content.settings["base_path"] if page.kind.absolute_base else None)
         canonical = (base_url + path.removesuffix("index.html")) if base_url else ""
         html = env.get_template(page.template).render(

@@ -108,8 +108,8 @@ class LiveBuild:
         if statics:
             files.update(static_assets())
         live = {page.path for page in pages.all_pages(site)}
-        gone = [path for path in self.output.files
-                if path.endswith(".html") and path not in live and not path.startswith(search.DATA_DIR + "/")]
+        # Pages (and data files) rendered before whose plan is gone; assets and search data are not pages.
+        gone = [path for path in pipeline.dependencies if path not in live]
         for path in gone:
             pipeline.dependencies.pop(path, None)
         pipeline.site = site

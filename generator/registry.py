@@ -1,9 +1,16 @@
 """The registry of bodies and units, and the lookup of names as plans print them.
 
 A plan names units the way its issuer speaks: 办公室 means the issuer's own office,
-市财政局 a sibling bureau. So a name is looked up nearest the issuer first: among the
-issuer and its units, then its parent's, and so on up the tree. Two matches at the same
-distance are ambiguous and reported, never guessed.
+市财政局 a bureau of the issuer's city. So a short name is looked up only where the issuer
+can mean it, nearest first:
+  1. the issuer itself, its own units (sections and their sub-units) and its direct members
+     (a government's bureaus);
+  2. each body on the issuer's chain of parents, nearest first, and that body's direct members
+     (in a bureau's plan: its city and the city's other bureaus).
+A unit anywhere else is named only by a qualified reference ({name: 法规处, unit: <id>}), so a
+section the editor forgot to register is reported, never credited to another body's section of
+the same name. Two matches at the same distance are ambiguous and reported, never guessed.
+A name written with a sub-unit in brackets, 办公室（信息中心）, means that sub-unit of the unit.
 """
 
 from __future__ import annotations
@@ -18,6 +25,33 @@ from .errors import ContentError, shorten
 from .model import Collective, Unit
 from .yamlfile import YamlFile, dotted
 
+_BRACKETED = re.compile(r"(.+?)[（(]([^（）()]+)[）)]")
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    """Several units at the same distance from the issuer answer to the name."""
+
+    units: tuple[Unit, ...]
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """The name is registered, but only for units outside the issuer's scope."""
+
+    units: tuple[Unit, ...]
+
+
+@dataclass(frozen=True)
+class NoSubUnit:
+    """办公室（信息中心）: the unit outside the brackets is known, the one inside is not under it."""
+
+    parent: Unit
+    name: str
+
+
+Lookup = Unit | Collective | Ambiguous | Elsewhere | NoSubUnit | None
+
 
 @dataclass
 class Registry:
@@ -27,31 +61,42 @@ class Registry:
     collectives: dict[str, Collective] = field(default_factory=dict)
     resolved: dict = field(default_factory=dict)  # (name, issuer id) → what resolve() answered
 
-    def resolve(self, name: str, issuer: Unit | None) -> Unit | Collective | list[Unit] | None:
-        """The unit or collective `name` means in a plan by `issuer`.
-
-        Returns a list of units when the name is ambiguous, None when nothing matches. A plan
-        names the same few units over and over, so each (name, issuer) is worked out once.
-        """
+    def resolve(self, name: str, issuer: Unit | None) -> Lookup:
+        """What `name` means in a plan by `issuer` (None: the issuer is unknown, so only whether
+        the name exists anywhere can be told). A plan names the same few units over and over,
+        so each (name, issuer) is worked out once."""
         key = (name, issuer.id if issuer else None)
         if key not in self.resolved:
             self.resolved[key] = self._resolve(name, issuer)
         return self.resolved[key]
 
-    def _resolve(self, name: str, issuer: Unit | None) -> Unit | Collective | list[Unit] | None:
+    def _resolve(self, name: str, issuer: Unit | None) -> Lookup:
         if name in self.collectives:
             return self.collectives[name]
         candidates = self.by_name.get(name, [])
         if not candidates:
-            return None
-        scopes = ([issuer] + issuer.ancestors if issuer else []) + [None]
-        for scope in scopes:
-            near = [c for c in candidates if scope is None or c is scope or scope in c.ancestors]
+            bracketed = _BRACKETED.fullmatch(name)
+            return self._sub_unit(bracketed[1], bracketed[2], issuer) if bracketed else None
+        if issuer is None:
+            return candidates[0] if len(candidates) == 1 else Ambiguous(tuple(candidates))
+        for in_scope in scopes(issuer):
+            near = [unit for unit in candidates if in_scope(unit)]
             if len(near) == 1:
                 return near[0]
             if near:
-                return near
-        return None  # pragma: no cover - the None scope matches every candidate
+                return Ambiguous(tuple(near))
+        return Elsewhere(tuple(candidates))
+
+    def _sub_unit(self, outer: str, inner: str, issuer: Unit | None) -> Lookup:
+        found = self.resolve(outer, issuer)
+        if not isinstance(found, Unit):
+            return found
+        if inner in names_of(found):
+            return found
+        below = [unit for unit in self.by_name.get(inner, []) if found in unit.ancestors]
+        if len(below) == 1:
+            return below[0]
+        return Ambiguous(tuple(below)) if below else NoSubUnit(found, inner)
 
     def suggestions(self, name: str, issuer: Unit | None, count: int = 3) -> list[str]:
         """Registered names close to `name`, those nearest the issuer first.
@@ -63,7 +108,7 @@ class Registry:
         near: dict[str, list[Unit]] = {collective: [] for collective in self.collectives}
         for unit in self.units:
             if not scope_units or any(s is unit or s in unit.ancestors for s in scope_units):
-                for known in _names(unit):
+                for known in names_of(unit):
                     near.setdefault(known, []).append(unit)
         pool = near
         matches = difflib.get_close_matches(name, list(pool), n=count, cutoff=0.3)
@@ -86,7 +131,19 @@ class Registry:
         return departments[0] if len(departments) == 1 else (found[0] if len(found) == 1 else None)
 
 
-def _names(unit: Unit) -> list[str]:
+def scopes(issuer: Unit):
+    """Tests for the units a plan of `issuer` may name by a short name, nearest first."""
+
+    def own(unit: Unit) -> bool:
+        return unit is issuer or unit.parent is issuer or (
+            issuer in unit.ancestors and unit.department is issuer.department)
+
+    yield own
+    for body in issuer.ancestors:
+        yield lambda unit, body=body: unit is body or unit.parent is body
+
+
+def names_of(unit: Unit) -> list[str]:
     names = [unit.name, *unit.aliases]
     for former in unit.former_names:
         names.append(former["name"])
@@ -133,7 +190,7 @@ def build(files: list[YamlFile]) -> tuple[Registry, list[ContentError]]:
                 parent.children.append(unit)
             registry.by_id[unit_id] = unit
             registry.units.append(unit)
-            for name in _names(unit):
+            for name in names_of(unit):
                 registry.by_name.setdefault(name, []).append(unit)
             add(document, item.get("children", []), unit, here + ("children",))
 

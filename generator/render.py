@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from .model import ROLES, STATE_FOR_WORD, STATES
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -28,15 +29,17 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["cn_date"] = cn_date
     env.filters["digits"] = lambda text: "".join(char for char in str(text) if char.isascii() and char.isdigit())
     env.filters["lines"] = lambda text: [line for line in (text or "").split("\n") if line.strip()]
+    # The domain tables, from their one source (model.py).
+    env.globals.update(ROLES=ROLES, STATES=STATES, STATE_FOR_WORD=STATE_FOR_WORD)
     return env
 
 
 def cn_date(value: str) -> str:
-    """2018-07-26 → 2018年7月26日, the form Chinese official documents use."""
+    """2018-07-26 → 2018年7月26日, the form Chinese official documents use, at the precision
+    given: 2021-03 → 2021年3月, 2021 → 2021年 (a month is never shown as its last day)."""
     if not value:
         return ""
-    year, month, day = value.split("-")
-    return f"{int(year)}年{int(month)}月{int(day)}日"
+    return "".join(f"{int(number)}{unit}" for number, unit in zip(value.split("-"), "年月日"))
 
 
 def linker(page: str, absolute_base: str | None = None):

@@ -19,6 +19,7 @@ import fastjsonschema
 import jsonschema
 
 from .errors import ContentError, shorten
+from .model import ROLE_FOR_WORD
 from .yamlfile import YamlFile, dotted
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
@@ -42,6 +43,7 @@ def is_real_date(value) -> bool:
 
 FORMATS = jsonschema.FormatChecker(formats=())
 FORMATS.checks("date")(is_real_date)
+FORMATS.checks("partial-date")(is_real_date)  # 2021 and 2021-03 pass; 2021-02-30 does not
 
 
 @lru_cache(maxsize=None)
@@ -61,7 +63,7 @@ def fast_validator(name: str):
     """
     schema = dict(validator(name).schema)
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-    return fastjsonschema.compile(schema, formats={"date": is_real_date})
+    return fastjsonschema.compile(schema, formats={"date": is_real_date, "partial-date": is_real_date})
 
 
 def check(document: YamlFile, name: str) -> list[ContentError]:
@@ -104,6 +106,9 @@ def _explain(document: YamlFile, error, root_schema) -> list[ContentError]:
         deepest = [e for e in error.context if tuple(e.absolute_path) == tuple(best.absolute_path)]
         if len(best.absolute_path) > len(path):
             return [x for e in deepest for x in _explain(document, e, root_schema)][:1]
+        shaped = _branch_of_the_right_shape(error)
+        if shaped:
+            return [x for e in shaped for x in _explain(document, e, root_schema)]
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         found = []
@@ -113,6 +118,8 @@ def _explain(document: YamlFile, error, root_schema) -> list[ContentError]:
             line, column = document.where(path + (key,), key=True)
             close = difflib.get_close_matches(key, allowed, n=3, cutoff=0.5)
             hint = f"；您是否想写 {'、'.join(close)}？" if close else f"；可用字段：{'、'.join(allowed)}"
+            if key in ROLE_FOR_WORD and ("lead" in allowed or "responsibility" in allowed):
+                hint = _role_word_hint(key, "lead" in allowed)
             found.append(ContentError(
                 document.path, line, column, dotted(path + (key,)),
                 f"未知字段“{key}”（unknown field）{hint}",
@@ -121,6 +128,28 @@ def _explain(document: YamlFile, error, root_schema) -> list[ContentError]:
     line, column = document.where(path)
     field = dotted(path) or None
     return [ContentError(document.path, line, column, field, _message(error))]
+
+
+def _branch_of_the_right_shape(error) -> list:
+    """Of a value that may be written in several forms (a deadline: text, or an object with
+    text), the errors of the one form whose type the value has: `deadline: {date: …}` lacks
+    its text, which is what the editor needs to hear, at the deadline, not at the measure."""
+    by_branch: dict = {}
+    for sub in error.context:
+        by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
+    fitting = [errors for errors in by_branch.values()
+               if not any(e.validator == "type" and e.absolute_path == error.absolute_path for e in errors)]
+    return fitting[0] if len(fitting) == 1 and len(by_branch) > 1 else []
+
+
+def _role_word_hint(word: str, in_responsibility: bool) -> str:
+    """`协办:` written as a key: the schema's key for that role, and how to keep the word."""
+    key = ROLE_FOR_WORD[word]
+    if in_responsibility:
+        return (f"；“{word}”是文件中的角色用词，字段名请写 {key}（role words are written as keys: {key}），"
+                f"并用 words: {{{key}: {word}}} 保留原文用词")
+    return (f"；“{word}”是角色用词，请写在 responsibility 中：responsibility: {{{key}: …, "
+            f"words: {{{key}: {word}}}}}（use responsibility.{key}）")
 
 
 def _depth(error) -> int:
@@ -143,7 +172,7 @@ def _message(error) -> str:
     if kind == "pattern":
         hint = error.schema.get("patternErrorMessage", "格式不对（does not match the pattern）")
         return f"“{shorten(error.instance)}”{hint}"
-    if kind == "format" and error.validator_value == "date":
+    if kind == "format" and error.validator_value in ("date", "partial-date"):
         return f"日期“{shorten(error.instance)}”不存在（no such date）"
     if kind in ("minLength", "minItems"):
         return "不能为空（must not be empty）"

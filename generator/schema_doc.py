@@ -31,6 +31,9 @@ def reference() -> str:
             if "properties" in definition:
                 lines += [f"### `{def_name}`", "", definition.get("description", ""), ""]
                 lines += _table(definition, schema)
+            elif "oneOf" in definition:  # a value written in more than one form: say which
+                lines += [f"### `{def_name}`", "", definition.get("description", ""), "",
+                          f"Written as: {_type(definition, schema)}.", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -58,6 +61,12 @@ def _type(spec: dict, root: dict) -> str:
         return f"`{name}`" if "properties" in target or "oneOf" in target else _type(target, root)
     if "oneOf" in spec:
         return " or ".join(_type(option, root) for option in spec["oneOf"])
+    if "if" in spec:  # a list item told apart by its keys (task, group, measure)
+        branches, node = [], spec
+        while "if" in node:
+            branches.append(_type(node["then"], root))
+            node = node["else"]
+        return " or ".join(branches + [_type(node, root)])
     kind = spec.get("type", "")
     if kind == "array":
         return f"list of {_type(spec.get('items', {}), root)}"
@@ -65,6 +74,8 @@ def _type(spec: dict, root: dict) -> str:
         return "one of " + ", ".join(f"`{value}`" for value in spec["enum"])
     if spec.get("format") == "date":
         return "date `YYYY-MM-DD`"
+    if spec.get("format") == "partial-date":
+        return "date `YYYY`, `YYYY-MM` or `YYYY-MM-DD`"
     return kind or "any"
 
 

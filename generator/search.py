@@ -12,7 +12,7 @@ ranks; generator/postings.py writes the postings.
 
 Documents are numbered per block: a block is one plan (local 0 the plan itself, then its
 measures in document order, then its context documents), or a batch of units. A context
-document holds a heading (the plan's title, a section's or a point's) and covers the measures
+document holds a heading (the plan's title, a section's, a point's or a task's) and covers the measures
 under it, so a measure is found by the words of its headings without repeating them per measure.
 """
 
@@ -107,6 +107,8 @@ def measure_fields(measure: Measure) -> dict[str, str]:
     context = [measure.plan.title, measure.section.heading]
     if measure.point and (measure.point.label or measure.point.title):
         context.append(f"{measure.point.label}{measure.point.title}")
+    if measure.task:
+        context.append(measure.task.heading)
     return {
         "text": "\n".join(filter(None, [measure.requirement, measure.text, measure.remarks])),
         "status": measure.status.text if measure.status else "",
@@ -165,17 +167,22 @@ def _add_plan(batch: _Collector, plan: Plan, block: int) -> None:
             headings[measure.section] = measure.section.heading
         if measure.point not in headings:
             headings[measure.point] = _point_heading(measure.point)
-        document = {"a": measure.anchor, "h": [headings[measure.section], headings[measure.point]],
+        shown_headings = [headings[measure.section], headings[measure.point]]
+        if measure.task:
+            shown_headings.append(measure.task.heading)
+        document = {"a": measure.anchor, "h": shown_headings,
                     "l": measure.label, "text": text, "units": units, "leads": leads}
         if status:
             document["status"] = status
         shown.append(document)
-    # Context documents: the plan's title, then each section's and point's heading.
+    # Context documents: the plan's title, then each section's, point's and task's heading.
     position = {id(measure): local for local, measure in enumerate(measures, start=1)}
     contexts = [(plan.title, measures)]
     for section in plan.sections:
         contexts.append((headings.get(section, section.heading), section.all_measures))
         contexts += [(headings.get(point) or _point_heading(point), point.measures) for point in section.points]
+        for part in [section, *section.points]:
+            contexts += [(task.heading, covered) for task, covered in part.blocks if task]
     number = len(measures) + 1
     for text, covered in contexts:
         if text and covered:

@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
-from .model import LEADING_ROLES, ROLES, Content, Measure, Plan, Unit
+from .model import LEADING_ROLES, ROLES, Assignment, Content, Measure, Part, Plan, State, Unit, state_counts
 
 
 @lru_cache(maxsize=None)
@@ -24,19 +24,42 @@ def pinyin_key(text: str) -> tuple:
 
 @dataclass
 class Duty:
-    """One measure a unit answers for, with the role(s) it has there."""
+    """One measure a unit answers for, with the role(s) it has there in the document's words."""
 
     measure: Measure
     roles: list[str]  # role keys, in ROLES order
     written: str  # the name as the plan prints it
+    assignments: list[Assignment] = field(default_factory=list)  # the unit's own, in the document
+    parts: list[int] | None = None  # of a split measure, the parts that name the unit; None: all of it
 
     @property
     def role_names(self) -> str:
-        return "、".join(ROLES[role] for role in self.roles)
+        """The unit's roles as the document words them (主办, 协办, 分别负责 …)."""
+        words = [a.role_word for a in sorted(self.assignments, key=lambda a: ROLE_ORDER[a.role])]
+        return "、".join(dict.fromkeys(words)) or "、".join(ROLES[role] for role in self.roles)
 
     @property
     def leads(self) -> bool:
         return any(role in LEADING_ROLES for role in self.roles)
+
+    @property
+    def own_parts(self) -> list[Part]:
+        parts = self.measure.parts
+        return parts if self.parts is None else [parts[i] for i in self.parts]
+
+    @property
+    def other_parts(self) -> list[Part]:
+        """The rest of a split measure, which others answer for: the unit page keeps it folded."""
+        if self.parts is None:
+            return []
+        return [part for i, part in enumerate(self.measure.parts) if i not in self.parts]
+
+    @property
+    def others_named(self) -> str:
+        """Who answers for the other parts: 办公室牵头、法规处牵头."""
+        named = [f"{a.written}{a.role_word}" for part in self.other_parts if part.responsibility
+                 for a in part.responsibility.assignments]
+        return "、".join(dict.fromkeys(named))
 
 
 @dataclass
@@ -59,6 +82,14 @@ class UnitView:
     def support_count(self) -> int:
         return sum(len(group.duties) for group in self.supports)
 
+    @property
+    def measures(self) -> list[Measure]:
+        return [duty.measure for group in self.leads + self.supports for duty in group.duties]
+
+    @property
+    def state_counts(self) -> list[tuple[State, int]]:
+        return state_counts(self.measures)
+
 
 @dataclass
 class DepartmentView:
@@ -66,6 +97,14 @@ class DepartmentView:
     plans: list[Plan]  # issued by the department, newest first
     sections: list[UnitView]  # its internal units that have duties, pinyin order
     upward: list[PlanDuties]  # its own duties in plans issued by other bodies (e.g. the city's)
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [measure for plan in self.plans for measure in plan.measures]
+
+    @property
+    def state_counts(self) -> list[tuple[State, int]]:
+        return state_counts(self.measures)
 
     @property
     def names_used(self) -> list[str]:
@@ -164,20 +203,38 @@ def _duties_in(plan: Plan) -> list[tuple[Unit, Duty]]:
     duties are worked out again.
     """
     if plan not in _plan_duties:
-        pairs: dict[tuple[int, int], tuple[Unit, Duty]] = {}
+        pairs: list[tuple[Unit, Duty]] = []
         for measure in plan.measures:
-            for assignment in measure.assignments:
-                if assignment.unit is None:
-                    continue
-                key = (id(assignment.unit), id(measure))
-                if key not in pairs:
-                    pairs[key] = (assignment.unit, Duty(measure, [], assignment.written))
-                duty = pairs[key][1]
-                if assignment.role not in duty.roles:
-                    duty.roles.append(assignment.role)
-                    duty.roles.sort(key=ROLE_ORDER.__getitem__)
-        _plan_duties[plan] = list(pairs.values())
+            pairs.extend(_measure_duties(measure))
+        _plan_duties[plan] = pairs
     return _plan_duties[plan]
+
+
+def _measure_duties(measure: Measure) -> list[tuple[Unit, Duty]]:
+    """Each unit named for a measure once, with all its roles there and, for a split measure,
+    the parts that name it (None when it answers for the whole measure)."""
+    named = [(a, None) for a in measure.responsibility.assignments]
+    named += [(a, index) for index, part in enumerate(measure.parts) if part.responsibility
+              for a in part.responsibility.assignments]
+    duties: dict[int, tuple[Unit, Duty]] = {}
+    for assignment, part in named:
+        if assignment.unit is None:
+            continue
+        if id(assignment.unit) not in duties:
+            duties[id(assignment.unit)] = (assignment.unit, Duty(measure, [], assignment.written, parts=[]))
+        duty = duties[id(assignment.unit)][1]
+        duty.assignments.append(assignment)
+        if part is None or duty.parts is None:
+            duty.parts = None
+        elif part not in duty.parts:
+            duty.parts.append(part)
+        if assignment.role not in duty.roles:
+            duty.roles.append(assignment.role)
+            duty.roles.sort(key=ROLE_ORDER.__getitem__)
+    for _, duty in duties.values():
+        if duty.parts is not None and len(duty.parts) == len(measure.parts):
+            duty.parts = None  # every part: the whole measure
+    return list(duties.values())
 
 
 def _collect_duties(plans: list[Plan]) -> dict[Unit, list[Duty]]:

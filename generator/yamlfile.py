@@ -80,6 +80,40 @@ class YamlFile:
         return self.positions.get((), (1, 1))
 
 
+# The parser's English, told in Chinese with what usually causes it: (words in its message,
+# what is wrong, what to do).
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", "这里不能出现“: ”（冒号加空格）",
+     "文字中有“: ”时，请把整段文字用双引号括起来"),
+    (" tab", "缩进里有 Tab 字符", "缩进只能用空格，请把 Tab 换成空格"),
+    ("could not find expected ':'", "找不到字段名后的“:”",
+     "检查上一行是否少了冒号；多行文字请用 |- 并比字段名多缩进两个空格"),
+    ("did not find expected key", "缩进不一致",
+     "同一层的字段和“- ”要对齐，缩进只用空格；以 [ { * & ! | > ' \" % @ ` 开头的文字请加引号"),
+    ("did not find expected '-' indicator", "列表项没有对齐", "同一列表的每个“- ”要在同一列"),
+    ("did not find expected ',' or", "方括号或花括号没有闭合",
+     "[ ] 和 { } 要成对；以 [ 或 { 开头的文字请用双引号括起来"),
+    ("expected <block end>", "缩进不一致", "同一层的字段要对齐，缩进只用空格"),
+    ("end of stream", "引号或括号没有闭合", "检查引号是否成对；文字里的双引号写成“”或用单引号括起整段"),
+    ("unknown escape", "双引号里的反斜杠写法不对", "改用单引号括起文字，或把 \\ 写成 \\\\"),
+    ("undefined alias", "引用了未定义的锚点（*名称）", "以 * 开头的文字请加引号"),
+    ("cannot start any token", "这个字符不能作为值的开头", "以 @ ` % 等符号开头的文字请用引号括起来"),
+)
+
+
+def syntax_message(problem: str, character: str = "") -> str:
+    """A YAML syntax error in Chinese with a hint; the parser's own words kept in brackets.
+    `character` is the one the parser stopped at (a Tab tells its own story)."""
+    lowered = problem.lower() + (" tab" if character == "\t" else "")
+    for words, what, hint in _SYNTAX_HINTS:
+        if words in lowered:
+            break
+    else:
+        what, hint = "无法解析", "含“: ”或“ #”的文字请加引号，缩进只用空格"
+    english = f"（{shorten(problem, 120)}）" if problem else ""
+    return f"YAML 语法错误：{what}{english}；提示：{hint}"
+
+
 def read_bytes(path: Path, root: Path | None = None, limit: int = SIZE_LIMIT) -> bytes:
     """The bytes of `path` if it is a regular file inside `root` and within `limit`.
 
@@ -242,10 +276,12 @@ class _Builder:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            problem = error.problem or error.context or "YAML 语法错误"
-            raise ContentError(self.path, line, column, None, f"YAML 语法错误：{problem}") from None
+            problem = error.problem or error.context or ""
+            lines = text.splitlines()
+            at = lines[line - 1][column - 1:column] if mark and line <= len(lines) else ""
+            raise ContentError(self.path, line, column, None, syntax_message(problem, at)) from None
         except yaml.YAMLError as error:
-            raise ContentError(self.path, 1, 1, None, f"YAML 语法错误：{shorten(str(error), 200)}") from None
+            raise ContentError(self.path, 1, 1, None, syntax_message(str(error))) from None
         finally:
             parser.dispose()
         result = YamlFile(path=self.path, data=self.root)

@@ -139,8 +139,11 @@ def test_phone_layout_stacks_rows_but_stays_a_table(site_url, page):
     table = page.locator("#s3-p1-table")
     assert table.evaluate("el => getComputedStyle(el.querySelector('tbody tr')).display") == "block"
     tree = table.aria_snapshot()
-    assert tree.startswith("- table ") and "columnheader \"牵头单位\"" in tree and "rowheader" in tree
-    assert page.get_by_text("牵头单位", exact=True).first.is_visible()  # the card's own label
+    assert tree.startswith("- table ") and "columnheader \"责任科室\"" in tree and "rowheader" in tree
+    cell = table.locator("tbody td").first
+    assert "责任科室" in cell.evaluate("el => getComputedStyle(el, '::before').content")  # the card's own label
+    assert cell.evaluate("el => getComputedStyle(el, '::before').display") == "block"
+    assert "责任科室" not in cell.aria_snapshot(), "the drawn label stays out of the accessibility tree"
 
 
 def test_print_shows_the_plan_without_navigation(site_url, page):

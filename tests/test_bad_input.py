@@ -89,12 +89,12 @@ def test_unknown_unit_suggests_registered_names(content_copy, previous_output):
 
 
 def test_ambiguous_unit_name_is_reported(content_copy, previous_output):
-    """办公室 written in the city's plan could be any bureau's office: say so, do not guess."""
-    plan = content_copy / "plans" / "zs-2017.yaml"
-    edit(plan, "lead: 市财政局", "lead: 综合科")
+    """Two city bureaus registered under one short name: say so with each one's body, never guess."""
+    edit(content_copy / "registry" / "zhongshan.yaml", "aliases: [市统计局]", "aliases: [市统计局, 市财政局]")
     stderr = build_fails(content_copy, previous_output)
-    assert "单位名称“综合科”有歧义" in stderr
-    assert "zs-gxj-zongheke" in stderr and "zs-jrj-zongheke" in stderr
+    assert "单位名称“市财政局”有歧义" in stderr
+    assert "中山市财政局（属中山市人民政府，id zs-czj）" in stderr and "中山市统计局（属中山市人民政府，id zs-tjj）" in stderr
+    assert "{name: 市财政局, unit: <id>}" in stderr and "别名" not in stderr
 
 
 def test_gbk_file_is_named_as_gbk(content_copy, previous_output):

@@ -60,6 +60,7 @@ GEOMETRY = """() => {
                     '") reaches ' + Math.round(box.left) + '…' + Math.round(box.right) + ' px');
     }
   }
+  const measure = document.createElement('canvas').getContext('2d');
   const withText = new Set();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
@@ -68,9 +69,13 @@ GEOMETRY = """() => {
   for (const el of withText) {
     if (['SCRIPT', 'STYLE', 'MARK'].includes(el.tagName) || !visible(el)) { continue; }
     const own = Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
-    const size = parseFloat(getComputedStyle(el).fontSize);
+    const style = getComputedStyle(el);
+    const size = parseFloat(style.fontSize);
     const width = el.getBoundingClientRect().width;
-    if (width < 3.5 * size) {
+    // Four characters of this text in this font (four Latin letters need less than four ideographs).
+    measure.font = style.font;
+    const need = Math.min(3.5 * size, measure.measureText(Array.from(own || el.textContent.trim()).slice(0, 4).join('')).width);
+    if (width + 0.5 < need) {
       problems.push(name(el) + ' ("' + own.slice(0, 12) + '") is ' + Math.round(width) + ' px wide, under four characters of ' + size + ' px');
     }
   }
@@ -90,7 +95,7 @@ def layout_pages(built_site) -> list[str]:
     plans = sorted(path.removesuffix("index.html") for path in built_site.files
                    if path.startswith("plans/") and path.count("/") == 2 and path.endswith("index.html"))
     return ["", "plans/", *plans, "units/", "units/zs-czj/", "units/zs-gxj-chanyezhengceyufazhike/",
-            "departments/", "departments/zs-gxj/", "search/?q=%E5%85%AC%E5%BC%80", "404.html"]
+            "departments/", "departments/zs-gxj/", "search/?q=%E5%85%AC%E5%BC%80", "404.html", "data/"]
 
 
 def test_every_page_fits_every_screen_at_every_reading_setting(built_site, site_url, browser):

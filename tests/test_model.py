@@ -67,13 +67,15 @@ def test_name_resolves_nearest_the_issuer(tmp_path):
     assert finance.unit.id == "fin" and finance.role == "support"
 
 
-def test_same_name_from_a_bureau_above_is_ambiguous(tmp_path):
+def test_a_bureau_s_section_is_not_in_the_city_s_scope(tmp_path):
+    """办公室 in the city's own plan is no bureau's office: reported with where it was found."""
     report = errors_of(tmp_path, """\
         sections:
           - measures:
               - {text: 甲, responsibility: {lead: 办公室}}
         """, issuer="甲市人民政府")
-    assert "单位名称“办公室”有歧义" in report and "fin-bangongshi" in report and "tech-bangongshi" in report
+    assert "单位名称“办公室”不在甲市人民政府的计划可直接称呼的范围内" in report
+    assert "fin-bangongshi" in report and "tech-bangongshi" in report
 
 
 def test_former_name_and_its_alias_resolve_to_today_s_unit(tmp_path):

@@ -28,7 +28,7 @@ def expected_duties(site, unit_id: str) -> tuple[set, set]:
 
 def linked_measures(section) -> set:
     pairs = set()
-    for link in section.select("ol.duty-list a.duty-list__link"):
+    for link in section.select("ol.duty-list > li > a:first-child"):
         href = link["href"]
         path, _, anchor = href.partition("#")
         pairs.add((path.rstrip("/").split("/")[-1], anchor))

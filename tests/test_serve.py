@@ -375,11 +375,13 @@ def _changed(value, schema: dict):
 
 SAMPLES = {  # a valid value for a field the shipped content leaves out
     "deadline": "年底前", "dates": {"written": "2022-01-05"},
-    "former_names": [{"name": "测试旧名", "until": 2020}], "draft": True,
+    "former_names": [{"name": "测试旧名", "until": 2020}], "draft": True, "role_words": {"support": "协办"},
 }
 
 
-def _sample(key: str, schema: dict):
+def _sample(key: str, schema: dict, target: dict):
+    if key == "base_url":  # must agree with the base_path an earlier edit may have changed
+        return "https://www.example.gov.cn" + target.get("base_path", "/")
     if key in SAMPLES:
         return SAMPLES[key]
     if "enum" in schema:
@@ -423,7 +425,7 @@ def _field_edits(content: Path) -> list:
                         return False
                     target[key] = new
                 else:
-                    target[key] = f"{label}-anchor" if key == "anchor" else _sample(key, schema)
+                    target[key] = f"{label}-anchor" if key == "anchor" else _sample(key, schema, target)
                 _write_yaml(content_dir / path, data)
                 return True
 

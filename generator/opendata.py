@@ -1,0 +1,272 @@
+"""Open data: each plan as JSON (the model, with unit ids) and as CSV (a row per measure and unit
+role, for Excel), and under data/ a catalogue of the plans, the registry's units, the JSON Schemas
+and a Chinese description of every column.
+
+The CSV columns are declared once, in COLUMNS: the writer, the data page and data/README.md all
+read that table, so a column cannot be added without its description. Every file here is a pure
+function of the site, written with a fixed key order, so the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from .model import ROLES, Assignment, Deadline, Measure, Plan, Responsibility, Unit
+from .site import Site
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema" / "data"
+SCHEMAS = ("plan", "catalogue", "units")  # data/<name>.schema.json
+FORMAT = 1  # the data's format version; raised when a field changes meaning or goes away
+
+
+def plan_path(plan_id: str, suffix: str) -> str:
+    return f"data/plans/{plan_id}.{suffix}"
+
+
+def _json(value) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+# -- one plan as JSON -----------------------------------------------------------------------------
+
+def _unit(unit: Unit | None) -> dict | None:
+    return None if unit is None else {"id": unit.id, "name": unit.display_name}
+
+
+def _assignment(assignment: Assignment) -> dict:
+    found = {"role": assignment.role, "role_word": assignment.role_word, "written": assignment.written,
+             "unit": _unit(assignment.unit)}
+    if assignment.collective is not None:
+        found["collective"] = True
+    return found
+
+
+def _responsibility(responsibility: Responsibility | None) -> dict | None:
+    if responsibility is None or (not responsibility.assignments and not responsibility.as_written):
+        return None
+    found = {"units": [_assignment(a) for a in responsibility.assignments]}
+    if responsibility.as_written:
+        found["as_written"] = responsibility.as_written
+    if responsibility.rule:
+        found["rule"] = responsibility.rule
+    return found
+
+
+def _deadline(deadline: Deadline | None) -> dict | None:
+    if deadline is None:
+        return None
+    found: dict = {"text": deadline.text}
+    if deadline.date:
+        found["date"] = deadline.date
+    if deadline.milestones:
+        found["milestones"] = [{"date": m["date"], **({"text": m["text"]} if m.get("text") else {})}
+                               for m in deadline.milestones]
+    if deadline.recurring:
+        found["recurring"] = {"every": deadline.recurring.every, "day": deadline.recurring.day,
+                              "end": deadline.recurring.end, "words": deadline.recurring.words}
+    if deadline.after:
+        found["after"] = {"event": deadline.after.event, "within": deadline.after.within,
+                          "unit": deadline.after.unit, "words": deadline.after.words}
+    return found
+
+
+def _measure(measure: Measure) -> dict:
+    state = measure.state
+    found: dict = {
+        "label": measure.label,
+        "anchor": measure.anchor,
+        "url": f"plans/{measure.plan.id}/#{measure.anchor}",
+        "text": measure.text,
+        "responsibility": _responsibility(measure.responsibility),
+        "state": {"word": state.word, "tag": state.tag, "documented": state.documented},
+    }
+    if measure.inherited_from:
+        found["responsibility_from"] = measure.inherited_from
+    if measure.task is not None:
+        found["task"] = {"label": measure.task.label, "title": measure.task.title, "anchor": measure.task.anchor}
+    if measure.requirement:
+        found["requirement"] = measure.requirement
+    if len(measure.parts) > 1 or any(part.responsibility for part in measure.parts):
+        found["parts"] = [{"text": part.text, "responsibility": _responsibility(part.responsibility)}
+                          for part in measure.parts]
+    if measure.deadline:
+        found["deadline"] = _deadline(measure.deadline)
+    if measure.status:
+        found["status"] = {"text": measure.status.text, "as_of": measure.status.as_of,
+                           "state": measure.status.state}
+    if measure.remarks:
+        found["remarks"] = measure.remarks
+    notes = [part.editor_note for part in measure.parts if part.editor_note] + (
+        [measure.editor_note] if measure.editor_note else [])
+    if notes:
+        found["editor_notes"] = notes
+    return found
+
+
+def _heading_level(thing) -> dict:
+    found = {"label": thing.label, "title": thing.title, "anchor": thing.anchor}
+    responsibility = _responsibility(thing.responsibility)
+    if responsibility:
+        found["responsibility"] = responsibility
+    if thing.deadline:
+        found["deadline"] = _deadline(thing.deadline)
+    if thing.editor_note:
+        found["editor_note"] = thing.editor_note
+    return found
+
+
+def plan_data(plan: Plan) -> dict:
+    """The plan as the site shows it: metadata, then sections → points → measures."""
+    found: dict = {
+        "format": FORMAT,
+        "id": plan.id,
+        "title": plan.title,
+        "year": plan.year,
+        "kind": plan.kind,
+        "issuer": {"id": plan.issuer.id, "name": plan.issuer.name, "written": plan.issuer_name},
+        "url": f"plans/{plan.id}/",
+        "draft": plan.draft,
+    }
+    for key in ("document_number", "index_number", "topic", "genre", "validity", "recipients", "summary"):
+        if getattr(plan, key):
+            found[key] = getattr(plan, key)
+    if plan.dates:
+        found["dates"] = {key: plan.dates[key] for key in sorted(plan.dates)}
+    if plan.source:
+        found["source"] = {key: plan.source[key] for key in sorted(plan.source)}
+    if plan.columns:
+        found["columns"] = list(plan.columns)
+    if plan.first_listed_leads:
+        found["first_listed_leads"] = plan.first_listed_leads
+    found["report_as_of"] = plan.report_as_of
+    found["state_counts"] = [{"word": state.word, "tag": state.tag, "count": count}
+                             for state, count in plan.state_counts]
+    if plan.editor_notes:
+        found["editor_notes"] = list(plan.editor_notes)
+    found["sections"] = [
+        {**_heading_level(section),
+         **({"first_listed_leads": section.first_listed_leads} if section.first_listed_leads else {}),
+         **({"body_html": section.body_html} if section.body_html else {}),
+         "measures": [_measure(m) for m in section.measures],
+         "points": [{**_heading_level(point), "measures": [_measure(m) for m in point.measures]}
+                    for point in section.points]}
+        for section in plan.sections
+    ]
+    return found
+
+
+def plan_json(site: Site, plan_id: str) -> bytes:
+    return _json(plan_data(site.plans_by_id[plan_id]))
+
+
+# -- one plan as CSV ------------------------------------------------------------------------------
+
+def _place(measure: Measure) -> str:
+    bits = [measure.section.label if measure.section else "", measure.point.label if measure.point else "",
+            measure.task.heading if measure.task else "", measure.label]
+    return " ".join(bit for bit in bits if bit)
+
+
+def _own_text(measure: Measure, assignment: Assignment) -> str:
+    """Of a measure split among units, the parts that name this unit ("" when it is not split)."""
+    if not any(part.responsibility for part in measure.parts):
+        return ""
+    return "".join(part.text for part in measure.parts
+                   if part.responsibility and any(a is assignment for a in part.responsibility.assignments))
+
+
+# (heading, what it holds, value from (plan, measure, assignment or None)). The one list of columns.
+COLUMNS = (
+    ("计划编号", "计划在本站的编号，也是网址 plans/<编号>/ 中的一段", lambda p, m, a: p.id),
+    ("计划名称", "文件标题", lambda p, m, a: p.title),
+    ("年度", "计划所属年度", lambda p, m, a: p.year),
+    ("发布机构", "文件上署名的发布机构（当年的名称）", lambda p, m, a: p.issuer_name),
+    ("位置", "措施在文件中的位置：部分、要点、任务和序号，如“二、 （一） 3.”", lambda p, m, a: _place(m)),
+    ("部分", "所在部分的标题", lambda p, m, a: m.section.heading if m.section else ""),
+    ("要点", "所在要点的标题（文件没有这一级时为空）",
+     lambda p, m, a: f"{m.point.label}{m.point.title}" if m.point else ""),
+    ("措施", "措施全文（一项措施分给几个单位时，每个单位一行，全文在每行重复）", lambda p, m, a: m.text),
+    ("单位编号", "单位在本站的编号，也是网址 units/<编号>/ 中的一段；“各科室”等统称为空",
+     lambda p, m, a: a.unit.id if a and a.unit else ""),
+    ("单位名称", "单位的现用全称", lambda p, m, a: a.unit.display_name if a and a.unit else ""),
+    ("文中名称", "文件中对这个单位的写法", lambda p, m, a: a.written if a else ""),
+    ("职责", "这个单位的职责：" + "、".join(f"{key}（{word}）" for key, word in ROLES.items()),
+     lambda p, m, a: a.role if a else ""),
+    ("职责用词", "文件自己的说法（主办、协办等），文件没有说法时为通用说法", lambda p, m, a: a.role_word if a else ""),
+    ("所负责部分", "措施按单位分段时，这个单位负责的那一段；不分段时为空",
+     lambda p, m, a: _own_text(m, a) if a else ""),
+    ("分工原文", "文件中分工的原话（有时才有）", lambda p, m, a: m.responsibility.as_written),
+    ("完成时限", "文件写的完成时限", lambda p, m, a: m.deadline.text if m.deadline else ""),
+    ("时限日期", "完成时限对应的日期，精度同原文：2021、2021-03 或 2021-03-31",
+     lambda p, m, a: m.deadline.date if m.deadline else ""),
+    ("落实状态", "已完成、持续推进、推进中、未启动为文件原话；已报告、未报告由本站按有无落实情况判断",
+     lambda p, m, a: m.state.word),
+    ("落实情况", "文件中的落实情况原文", lambda p, m, a: m.status.text if m.status else ""),
+    ("截至日期", "落实情况所说的日期", lambda p, m, a: (m.status.as_of if m.status else "") or p.report_as_of),
+    ("备注", "文件中的备注", lambda p, m, a: m.remarks),
+    ("网址", "措施在本站的位置（相对网站根地址）", lambda p, m, a: f"plans/{p.id}/#{m.anchor}"),
+)
+
+
+def _csv_text(value) -> str:
+    """Excel runs a cell that starts with = + - @ as a formula: such text gets a leading apostrophe
+    (Excel's own mark for text). Numbers stay numbers."""
+    text = str(value).replace("\r\n", "\n")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def plan_rows(plan: Plan) -> list[list]:
+    """A row per measure and unit role; a measure that names no unit still has its row."""
+    rows = []
+    for measure in plan.measures:
+        for assignment in measure.assignments or [None]:
+            rows.append([_csv_text(value(plan, measure, assignment)) for _, _, value in COLUMNS])
+    return rows
+
+
+def plan_csv(site: Site, plan_id: str) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel opens the Chinese text as it is."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([heading for heading, _, _ in COLUMNS])
+    writer.writerows(plan_rows(site.plans_by_id[plan_id]))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# -- the whole site -------------------------------------------------------------------------------
+
+def catalogue(site: Site, key: str = "") -> bytes:
+    """data/plans.json: every plan with its figures and where its files are."""
+    return _json({
+        "format": FORMAT,
+        "title": site.content.settings["title"],
+        "base_url": site.content.settings.get("base_url") or "",
+        "plans": [{
+            "id": plan.id, "title": plan.title, "year": plan.year, "kind": plan.kind,
+            "issuer": {"id": plan.issuer.id, "name": plan.issuer.name, "written": plan.issuer_name},
+            "measures": len(plan.measures), "has_status": plan.has_status, "report_as_of": plan.report_as_of,
+            "draft": plan.draft, "url": f"plans/{plan.id}/",
+            "json": plan_path(plan.id, "json"), "csv": plan_path(plan.id, "csv"),
+        } for plan in site.plans],
+    })
+
+
+def units(site: Site, key: str = "") -> bytes:
+    """data/units.json: the registry, so that unit ids in the plans can be looked up."""
+    return _json({
+        "format": FORMAT,
+        "units": [{
+            "id": unit.id, "name": unit.name, "full_name": unit.display_name, "kind": unit.kind,
+            "parent": unit.parent.id if unit.parent else None,
+            "aliases": list(unit.aliases),
+            "former_names": [{"name": f["name"], "until": f.get("until")} for f in unit.former_names],
+            "url": f"units/{unit.id}/" if unit.id in site.units else None,
+        } for unit in site.content.units],
+    })
+
+
+def schema_file(site: Site, name: str) -> bytes:
+    return (SCHEMA_DIR / f"{name}.schema.json").read_bytes()
