@@ -30,7 +30,7 @@ from .fit import Features, fit
 from .names import Names
 from .prose import read_prose
 from .report import terminal_lines
-from .source import Document, Paragraph, Table
+from .source import Document, Paragraph, Table, clean_title, has_invisible
 from .tables import find_layout, join_continued, read_table
 from .writer import Placed, write
 
@@ -106,6 +106,9 @@ def read_source(source: Path) -> Document:
         info = source.stat()
     except OSError as error:
         raise CannotBuild(f"无法读取 {source}：{error.strerror}（cannot read the file）") from None
+    if has_invisible(source.name):
+        raise CannotBuild(f"文件名“{shorten(source.name)}”中有看不见的字符或换行，草稿会记下文件名而无法通过检查："
+                          "请给文件改名后再导入（invisible character in the file name）")
     if not source.is_file():
         raise CannotBuild(f"{source} 不是普通文件（not a regular file）")
     if info.st_size > SOURCE_SIZE_LIMIT:
@@ -158,7 +161,7 @@ def _title(document: Document) -> tuple[str, Finding | None]:
                 return text.replace("\n", ""), None
     if document.title:
         return document.title, None
-    stem = Path(document.name).stem
+    stem = clean_title(Path(document.name).stem) or "未命名"
     return stem, Finding("title", f"文件中找不到标题，暂用文件名“{stem}”（title taken from the file name）")
 
 

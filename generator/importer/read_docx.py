@@ -7,12 +7,12 @@ from pathlib import Path
 import docx
 from docx.table import Table as DocxTable
 
-from .source import Cell, Document, Paragraph, Row, Table, clean_lines
+from .source import Cell, Document, Paragraph, Row, Table, clean_lines, clean_title
 
 
 def read(path: Path) -> Document:
     document = docx.Document(str(path))
-    result = Document(name=path.name, title=(document.core_properties.title or "").strip())
+    result = Document(name=path.name, title=clean_title(document.core_properties.title))
     paragraphs = tables = 0
     for block in document.iter_inner_content():
         if isinstance(block, DocxTable):

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .source import Document, Paragraph
+from .source import Document, Paragraph, clean_lines
 
 
 def read(path: Path, raw: bytes) -> Document:
+    """Each line cleaned as a Word paragraph is: text pasted from Word brings the same invisible
+    characters, which the build would refuse in the draft."""
     text = _decode(raw)
     result = Document(name=path.name)
     for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip().replace("\u3000", " ").strip()
+        line = clean_lines(line.replace("\u3000", " ")).replace("\n", "")
         if line:
             result.blocks.append(Paragraph(line, f"第{number}行"))
     return result

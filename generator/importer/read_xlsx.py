@@ -7,12 +7,12 @@ from pathlib import Path
 
 import openpyxl
 
-from .source import Cell, Document, Row, Table, clean_lines
+from .source import Cell, Document, Row, Table, clean_lines, clean_title
 
 
 def read(path: Path) -> Document:
     workbook = openpyxl.load_workbook(str(path), read_only=False, data_only=True)
-    result = Document(name=path.name, title=(workbook.properties.title or "").strip())
+    result = Document(name=path.name, title=clean_title(workbook.properties.title))
     for sheet in workbook.worksheets:
         table = _sheet(sheet)
         if table.rows:

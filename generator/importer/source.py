@@ -73,3 +73,13 @@ def clean_lines(text: str) -> str:
     text = _INVISIBLE.sub("", _BREAKS.sub("\n", text)).replace("\t", " ")
     lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def clean_title(text: str | None) -> str:
+    """A title the file records (document properties, the file name) as one clean line."""
+    return clean_lines(text or "").replace("\n", "")
+
+
+def has_invisible(text: str) -> bool:
+    """Whether `text` holds a character nobody sees or a line break (a file name may)."""
+    return bool(_INVISIBLE.search(text) or _BREAKS.search(text) or "\n" in text)
