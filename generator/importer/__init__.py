@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import schema, yamlfile
 from ..content import load_registry
-from ..errors import BuildFailed, CannotBuild, shorten
+from ..errors import BuildFailed, CannotBuild, ContentError, shorten
 from . import meta, read_text
 from .context import Context
 from .draft import Finding, Plan, measures_of
@@ -251,9 +251,14 @@ def _target(content_dir: Path, plan_id: str) -> Path:
 
 def _self_check(text: str, target: Path) -> None:
     """The draft must be a plan file the build can read: a schema error here is the importer's
-    own mistake, reported as such, and nothing is written."""
-    document = yamlfile.parse(text, target)
-    problems = schema.check(document, "plan")
+    own mistake, reported as such, and nothing is written. It is read as the build reads the
+    file, invisible characters and all, so a draft that passes here also loads."""
+    try:
+        document = yamlfile.parse(yamlfile.decode(target, text.encode("utf-8")), target)
+    except ContentError as error:
+        problems = [error]
+    else:
+        problems = schema.check(document, "plan")
     if problems:
         raise CannotBuild("内部错误（internal error）：导入生成的草稿不符合计划格式，没有写入；请把原文件报告给维护者：\n"
                           + "\n".join(str(problem) for problem in problems[:10]))
