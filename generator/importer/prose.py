@@ -19,6 +19,7 @@ from .lines import glue
 from .markers import has_marker
 from .measures import measure_from
 from .source import Paragraph
+from .tidy import tidy_sections
 
 _SIGN_OFF = re.compile(r"[（(]此件.{1,12}[）)]|\d{4}年\d{1,2}月\d{1,2}日|[（(]?联系人.*")
 _SENTENCE_END = ("。", "；", "！", "？", "：", ":", ";", "）", ")")
@@ -59,13 +60,22 @@ def read_prose(paragraphs: list[Paragraph], context: Context, issuer_names: set[
         while lines and (_SIGN_OFF.fullmatch(lines[-1].text) or lines[-1].text in issuer_names):
             closing.insert(0, lines.pop().text)
     result = ProseResult([], "\n\n".join(preamble), "\n\n".join(closing))
+    origin: dict[int, str] = {}  # id(point) -> the line that started it
     for block in blocks:
         if any(_is_measure_line(line.text) for line in block.lines):
-            result.sections.append(_task_section(block, context, result))
+            result.sections.append(_task_section(block, context, result, origin))
         else:
             result.sections.append(Section(label=block.label, title=block.title, body=_body(block.lines)))
+    tidy_sections(result.sections, lambda node: _unplaced(result, f"{node.label}{node.title}", origin.get(id(node), "")))
     _unmarked(result.sections)
     return result
+
+
+def _unplaced(result: ProseResult, text: str, where: str) -> None:
+    """A line the draft has no place for, kept word for word in the editor's notes."""
+    result.notes.append((f"导入时未能归类的一段（{where}）：{text}",
+                         Finding("", "这一段不是标题、要点或措施，原文记在编者说明中，请核对它属于哪里"
+                                     "（a paragraph that fits no pattern）", where)))
 
 
 def _unmarked(sections: list[Section]) -> None:
@@ -83,7 +93,7 @@ def _is_measure_line(text: str) -> bool:
     return split_label(text).kind in (MEASURE, ITEM) or has_marker(text)
 
 
-def _task_section(block: _Block, context: Context, result: ProseResult) -> Section:
+def _task_section(block: _Block, context: Context, result: ProseResult, origin: dict[int, str]) -> Section:
     section = Section(label=block.label, title=block.title)
     point: Point | None = None
     open_measure = None
@@ -92,6 +102,7 @@ def _task_section(block: _Block, context: Context, result: ProseResult) -> Secti
         if labelled.kind == POINT and not has_marker(line.text):
             point = Point(label=labelled.label, title=labelled.text)
             section.points.append(point)
+            origin[id(point)] = line.where
             open_measure = None
         elif _is_measure_line(line.text):
             open_measure = measure_from(line.text, context)
@@ -102,13 +113,7 @@ def _task_section(block: _Block, context: Context, result: ProseResult) -> Secti
             before = open_measure.text
             open_measure.text = before + "\n" + line.text if before.endswith(_SENTENCE_END) else glue(before, line.text)
         else:
-            result.notes.append((f"导入时未能归类的一段（{line.where}）：{line.text}",
-                                 Finding("", "这一段不是标题、要点或措施，原文记在编者说明中，请核对它属于哪里"
-                                             "（a paragraph that fits no pattern）", line.where)))
-    if section.items and section.points:
-        loose = Point(label="", title="", items=section.items)
-        section.points.insert(0, loose)
-        section.items = []
+            _unplaced(result, line.text, line.where)
     return section
 
 

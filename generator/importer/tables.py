@@ -23,6 +23,7 @@ from .lines import join_lines, numbered_lines
 from .measures import measure_from
 from .roles import ColumnRole, ReadCell, read_cell, role_of_heading
 from .source import Cell, Row, Table
+from .tidy import tidy_sections
 
 HEADING_HINTS = ("序号", "编号", "工作", "任务", "要求", "要点", "措施", "内容", "事项", "单位", "科室", "处室",
                  "股室", "部门", "责任", "牵头", "主办", "协办", "配合", "时限", "时间", "期限", "情况", "进展",
@@ -216,7 +217,7 @@ class TableReader:
                 continue
             self.read_row(cells, row.where)
             self.after_break = False
-        self.tidy_sections()
+        tidy_sections(self.sections, self.unplaced_heading)
         self.place_responsibilities()
         role_words = {}
         for column in self.layout.of(UNITS):
@@ -409,36 +410,9 @@ class TableReader:
 
     # -- after the walk ---------------------------------------------------------------------
 
-    def tidy_sections(self) -> None:
-        """What the schema cannot hold as read: a point or task cell with no measure beside it is
-        kept as a reported note; measures beside points go into an untitled point."""
-        for section in self.sections:
-            section.items = self.without_empty(section.items)
-            for point in section.points:
-                point.items = self.without_empty(point.items)
-            for point in [p for p in section.points if not p.items]:
-                self.unplaced(f"{point.label}{point.title}", self.origin.get(id(point), ""))
-                section.points.remove(point)
-            if section.items and section.points:
-                loose = Point(label="", title="", items=section.items)
-                loose.findings.append(Finding("", "这一部分既有直接列出的措施又有（一）级要点，直接列出的措施放进了一个无标题的要点"
-                                                  "（measures beside points put in an untitled point）"))
-                section.points.insert(0, loose)
-                section.items = []
-            if not section.items and not section.points:
-                section.body = ""
-                section.findings.append(Finding("", "这一部分没有措施，只记下了标题（section without measures）"))
-
-    def without_empty(self, items: list) -> list:
-        kept = []
-        for item in items:
-            if isinstance(item, Task):
-                item.items = self.without_empty(item.items)
-                if not item.items:
-                    self.unplaced(f"{item.label}{item.title}", self.origin.get(id(item), ""))
-                    continue
-            kept.append(item)
-        return kept
+    def unplaced_heading(self, node: Point | Task) -> None:
+        """A point or task cell with no measure beside it, kept as a reported note."""
+        self.unplaced(f"{node.label}{node.title}", self.origin.get(id(node), ""))
 
     def place_responsibilities(self) -> None:
         spans: list[list[_Placed]] = []
