@@ -580,7 +580,8 @@ PIECES = ["一、", "二、", "（一）", "(二)", "1.", "2、", "3．", "（1�
           "（责任单位：", "）", "年底前", "2022年6月底前", "每季度末", "之日起7个工作日内", "2022年2月30日",
           "工作要求", "工作要点", "计划措施", "责任单位", "完成时限", "落实情况", "已完成", "序号", "备注",
           "排在第一位的为牵头单位", "\u200b", "\t", "\u2028", "“", "#", ": ", "- ", "[", "{", "|", "'", "\"", "%", "@", "`"]
-printable = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=3)  # what Word and Excel can hold
+# What Word and Excel can hold: XML has no surrogates, controls or the noncharacters U+FFFE and U+FFFF.
+printable = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"), max_size=3)
 cell_text = st.lists(st.one_of(st.sampled_from(PIECES), printable), max_size=6).map("".join)
 
 
