@@ -601,7 +601,7 @@ def noisy_table(draw):
     return rows, merges
 
 
-@settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=noisy_table(), kind=st.sampled_from(["docx", "xlsx", "txt"]))
 def test_any_table_gives_a_valid_draft_or_a_message(table, kind):
     """Tables (and, as .txt, their cells as lines of prose) of labels, names, role words, dates,
