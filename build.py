@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Command line for the site generator: build, check, serve, schema-doc."""
+"""Command line for the site generator: build, check, serve, import, schema-doc."""
 
 from __future__ import annotations
 
@@ -45,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只有本机可访问）")
     serve_cmd.add_argument("--port", type=port_number, default=8000, help="端口 1–65535（默认 8000）")
     commands.add_parser("schema-doc", help="打印内容字段参考（docs/schema.md 由它生成）")
+    import_cmd = commands.add_parser("import", help="从 .docx、.xlsx 或 .txt 导入一份计划草稿到 content/plans/")
+    import_cmd.add_argument("file", type=Path, help="要导入的文件（.docx、.xlsx 或 .txt）")
+    import_cmd.add_argument("--issuer", help="发布机构在登记册中的名称（默认从标题中识别）")
+    import_cmd.add_argument("--year", type=positive_number, help="计划的年份（默认从标题中识别）")
+    import_cmd.add_argument("--id", dest="plan_id", help="计划 id（默认为发布机构的登记 id 加年份，如 zs-jrj-2022）")
+    import_cmd.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
     for command in (build_cmd, check_cmd):
         command.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
     build_cmd.add_argument("--output", type=Path, default=ROOT / "output", help="输出目录（默认 output/）")
@@ -73,6 +79,18 @@ def run(args) -> int:
         from generator.serve import serve
 
         return serve(args.content, args.host, args.port)
+    if args.command == "import":
+        from generator.importer import import_file
+
+        imported = import_file(args.file, args.content, issuer=args.issuer, year=args.year, plan_id=args.plan_id)
+        print(f"已导入 {imported.path}：{len(imported.plan.sections)} 个部分，{imported.measures} 项措施，"
+              f"草稿 draft: true（{imported.seconds:.2f} 秒）（import OK）")
+        if imported.report:
+            print(f"需要核对 {len(imported.report)} 处（review）；也可在 build.py serve 的 /__serve__/imports 页查看：")
+            print("\n".join(imported.report))
+        else:
+            print("没有发现需要特别核对的地方；请仍然逐条对照原文核对。")
+        return 0
     if args.command == "schema-doc":
         from generator.schema_doc import reference
 

@@ -543,3 +543,18 @@ def _status(data, default_as_of: str) -> Status | None:
     if isinstance(data, str):
         return Status(text=data, as_of=default_as_of)
     return Status(text=data["text"], as_of=data.get("as_of", default_as_of), state=data.get("state", ""))
+
+
+def load_registry(content_dir: Path):
+    """The registry alone, for `build.py import`: a broken registry is reported as the build
+    reports it (BuildFailed), since names cannot be matched against it."""
+    require_folder(content_dir)
+    errors: list[ContentError] = []
+    paths = _yaml_files(content_dir / "registry", errors)
+    files = [document for document in (_read(path, "registry", errors, content_dir) for path in paths)
+             if document is not None]
+    registry, built_errors = registry_module.build(files)
+    errors.extend(built_errors)
+    if errors:
+        raise BuildFailed(errors)
+    return registry

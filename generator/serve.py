@@ -109,6 +109,23 @@ class _ErrorsHandler(web.RequestHandler):
     head = get  # tornado sends HEAD the same headers and no body
 
 
+class _ImportsHandler(web.RequestHandler):
+    """/__serve__/imports: drafts made by `build.py import` and the places still to review,
+    read from the drafts at each request (generator/importer/report.py)."""
+
+    def initialize(self, content_dir: Path):
+        self.content_dir = content_dir
+
+    def get(self):
+        from .importer.report import page
+
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(page(self.content_dir))
+
+    head = get
+
+
 class _OverlayHandler(web.RequestHandler):
     def get(self):
         self.set_header("Content-Type", "application/javascript; charset=utf-8")
@@ -289,6 +306,7 @@ class PreviewServer:
                 (r"/livereload.js", _LiveReloadJS),
                 (r"/__serve__/errors.json", _ErrorsHandler, {"server": self}),
                 (r"/__serve__/overlay.js", _OverlayHandler),
+                (r"/__serve__/imports/?", _ImportsHandler, {"content_dir": self.content_dir}),
                 (r"/(.*)", _SiteHandler, {"path": str(self.serve_dir), "default_filename": "index.html",
                                           "script": script}),
             ],

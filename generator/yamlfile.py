@@ -220,6 +220,12 @@ def load(path: Path, root: Path | None = None, positions: bool = True) -> YamlFi
     return document
 
 
+def parse(text: str, path: Path) -> YamlFile:
+    """YAML text not yet on disk (a draft `build.py import` is about to write), read as `load`
+    reads a file, so it can be checked before it is written."""
+    return _Builder(path, record=True).build(text)
+
+
 class _Frame:
     """A list or mapping being filled, with what its anchor needs when it closes."""
 

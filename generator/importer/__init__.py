@@ -1,0 +1,280 @@
+"""`build.py import FILE`: start a plan from the file the editor received (.docx, .xlsx, .txt).
+
+The stages, one module each: a reader per format (read_docx, read_xlsx, read_text) gives the
+document as paragraphs and tables (source); the table interpreter (tables) or the prose
+interpreter (prose) makes the draft plan (draft), reading labels (labels), unit cells (roles,
+names), deadlines (deadlines) and inline markers (markers) on the way; fit adapts the draft to
+the plan schema in force; writer writes it as YAML with a `# 待核` comment above each place that
+needs the editor's eye; report lists those places in the terminal and in `serve`.
+
+The draft goes to content/plans/<id>.yaml as `draft: true`, checked against the schema before
+it is written, and never over an existing file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import schema, yamlfile
+from ..content import load_registry
+from ..errors import BuildFailed, CannotBuild, ContentError, shorten
+from . import meta, read_text
+from .context import Context
+from .draft import Finding, Plan, measures_of
+from .fit import Features, fit
+from .names import Names
+from .prose import read_prose
+from .report import terminal_lines
+from .source import Document, Paragraph, Table, clean_title, has_invisible
+from .tables import find_layout, join_continued, read_table
+from .writer import Placed, write
+
+SOURCE_SIZE_LIMIT = 50 * 1024 * 1024
+FORMATS = {".docx": "Word", ".xlsx": "Excel", ".txt": "text"}
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_FIRST_LISTED = re.compile(r"[^。；;，,]*(?:排在?第一位|排在首位|排名第一|列第一位|第一个)[^。；;]*?牵头[^。；;，,）)]*")
+_PAGE_CHROME = re.compile(r"[-—－\s]*(?:第\s*\d+\s*页.*|\d+)[-—－\s]*")
+
+
+@dataclass
+class Imported:
+    path: Path
+    plan: Plan
+    placed: list[Placed]
+    seconds: float
+    report: list[str] = field(default_factory=list)
+
+    @property
+    def measures(self) -> int:
+        return len(measures_of(self.plan))
+
+
+def import_file(source: Path, content_dir: Path, issuer: str | None = None, year: int | None = None,
+                plan_id: str | None = None) -> Imported:
+    started = time.perf_counter()
+    document = read_source(source)
+    registry = _registry(content_dir)
+    title, title_finding = _title(document)
+    issuer_unit = meta.issuer_named(issuer, registry) if issuer else meta.issuer_in(title, registry)
+    if issuer_unit is None:
+        raise CannotBuild(f"无法从标题“{shorten(title)}”看出发布机构：请用 --issuer 指定登记册中的名称（issuer not found; use --issuer）")
+    year = year or meta.year_of(title) or meta.year_of(source.stem)
+    if year is None:
+        raise CannotBuild(f"无法从标题“{shorten(title)}”看出年份：请用 --year 指定（year not found; use --year）")
+    if not 1990 <= year <= 2100:
+        raise CannotBuild(f"--year 应在 1990–2100 之间，实际是 {year}（year out of range）")
+    plan_id = plan_id or meta.plan_id(issuer_unit, year)
+    if not _ID.fullmatch(plan_id):
+        raise CannotBuild(f"--id“{shorten(plan_id)}”不合格式：应为小写英文字母、数字和连字符（ASCII id）")
+    target = _target(content_dir, plan_id)
+
+    kind = meta.kind_of(title)
+    plan = Plan(id=plan_id, title=title, issuer=issuer if issuer else _issuer_name(title, issuer_unit),
+                kind=kind or "分工方案", year=year, source_file=source.name)
+    if title_finding:
+        plan.findings.append(title_finding)
+    if not kind:
+        plan.findings.append(Finding("kind", "标题中没有写明文件类型（分工方案、实施方案……），暂记为分工方案"
+                                             "（kind not in the title）"))
+    rule = _first_listed_rule(document)
+    plan.first_listed_leads = rule
+    context = Context(Names(registry, issuer_unit), year, first_listed=bool(rule))
+    _interpret(document, plan, context, title)
+    fit(plan, Features.of_schema())
+
+    header = _header(plan, source)
+    written = write(plan, header)
+    _self_check(written.text, target)
+    _write_new(target, written.text)
+    seconds = time.perf_counter() - started
+    shown = _shown(target)
+    return Imported(target, plan, written.placed, seconds, terminal_lines(shown, written.placed))
+
+
+def read_source(source: Path) -> Document:
+    """The file as a Document; any file that is not what its name says is a message."""
+    suffix = source.suffix.lower()
+    if suffix not in FORMATS:
+        raise CannotBuild(f"只能导入 .docx、.xlsx 或 .txt 文件，{source.name} 不是（unsupported file type）；"
+                          ".doc 和 .xls 请先在 Word 或 Excel 中另存为 .docx 或 .xlsx")
+    try:
+        info = source.stat()
+    except OSError as error:
+        raise CannotBuild(f"无法读取 {source}：{error.strerror}（cannot read the file）") from None
+    if has_invisible(source.name):
+        raise CannotBuild(f"文件名“{shorten(source.name)}”中有看不见的字符或换行，草稿会记下文件名而无法通过检查："
+                          "请给文件改名后再导入（invisible character in the file name）")
+    if not source.is_file():
+        raise CannotBuild(f"{source} 不是普通文件（not a regular file）")
+    if info.st_size > SOURCE_SIZE_LIMIT:
+        raise CannotBuild(f"{source.name} 超过 {SOURCE_SIZE_LIMIT // 1024 // 1024} MB，不导入（file too large）")
+    # The Word and Excel libraries are loaded only for their own format: each costs a few
+    # tenths of a second that an import of the other format need not wait for.
+    try:
+        if suffix == ".txt":
+            return read_text.read(source, source.read_bytes())
+        if suffix == ".docx":
+            from docx.opc.exceptions import PackageNotFoundError as not_valid
+
+            from . import read_docx as reader
+        else:
+            from openpyxl.utils.exceptions import InvalidFileException as not_valid
+
+            from . import read_xlsx as reader
+    except ImportError as error:
+        raise CannotBuild(f"缺少读取 {suffix} 文件的程序库 {error.name}：请运行 .venv/bin/pip install -r requirements.txt"
+                          "（missing library）") from None
+    try:
+        return reader.read(source)
+    except (zipfile.BadZipFile, not_valid, KeyError, ValueError) as error:
+        raise CannotBuild(f"无法读取 {source.name}：它不是有效的 {FORMATS[suffix]} 文件（{type(error).__name__}: "
+                          f"{shorten(str(error), 80)}）（not a valid {suffix} file）") from None
+    except UnicodeDecodeError:
+        raise CannotBuild(f"无法读取 {source.name}：文本既不是 UTF-8 也不是 GB18030 编码（unknown text encoding）") from None
+    except OSError as error:
+        raise CannotBuild(f"无法读取 {source}：{error.strerror or error}（cannot read the file）") from None
+
+
+def _registry(content_dir: Path):
+    try:
+        return load_registry(content_dir)
+    except BuildFailed as failure:
+        raise CannotBuild("登记册有错误，无法匹配单位名称（the registry has errors）：\n"
+                          + "\n".join(str(error) for error in failure.errors)) from None
+
+
+def _title(document: Document) -> tuple[str, Finding | None]:
+    """The document's title: a title-like paragraph or table row before the plan, the file's
+    title property, else the file name (reported)."""
+    for block in document.blocks[:8]:
+        candidates = [block.text] if isinstance(block, Paragraph) else [
+            filled[0].text.replace("\n", "") for filled in (
+                [cell for cell in dict.fromkeys(row.cells) if cell.text] for row in block.rows[:3])
+            if len(filled) == 1]
+        for text in candidates:
+            if meta.looks_like_title(text.replace("\n", "")):
+                return text.replace("\n", ""), None
+    if document.title:
+        return document.title, None
+    stem = clean_title(Path(document.name).stem) or "未命名"
+    return stem, Finding("title", f"文件中找不到标题，暂用文件名“{stem}”（title taken from the file name）")
+
+
+def _issuer_name(title: str, unit) -> str:
+    """The issuer as the title names it (a former name in an old plan), else its registry name."""
+    names = [unit.name, *unit.aliases] + [n for f in unit.former_names for n in [f["name"], *f.get("aliases", [])]]
+    starting = [name for name in names if title.startswith(name)]
+    full = [name for name in starting if name == unit.name or any(name == f["name"] for f in unit.former_names)]
+    return (full or [unit.name])[0]
+
+
+def _first_listed_rule(document: Document) -> str:
+    texts = [block.text for block in document.blocks if isinstance(block, Paragraph)]
+    for table in document.tables:
+        texts += [cell.text for row in table.rows for cell in dict.fromkeys(row.cells)]
+    for text in texts:
+        found = _FIRST_LISTED.search(text.replace("\n", ""))
+        if found:
+            return found.group(0).strip("（()）")
+    return ""
+
+
+def _interpret(document: Document, plan: Plan, context: Context, title: str) -> None:
+    blocks = [block for block in document.blocks
+              if not (isinstance(block, Paragraph) and _PAGE_CHROME.fullmatch(block.text))]
+    tables = join_continued([block for block in blocks if isinstance(block, Table)])
+    laid_out = [(table, find_layout(table, context.first_listed)) for table in tables]
+    chosen = max(((t, layout) for t, layout in laid_out if layout), key=lambda pair: len(pair[0].rows), default=None)
+    notes: list = []
+    if chosen is None:
+        paragraphs = [block for block in blocks if isinstance(block, Paragraph)]
+        for table in tables:  # a sheet without a header row: its rows as lines of prose
+            paragraphs += [Paragraph("".join(c.text for c in dict.fromkeys(row.cells)), row.where) for row in table.rows]
+        paragraphs = [p for p in paragraphs if p.text.replace("\n", "") != title]
+        issuer_names = {plan.issuer}
+        result = read_prose(paragraphs, context, issuer_names)
+        plan.sections, plan.preamble, plan.closing = result.sections, result.preamble, result.closing
+        notes = result.notes
+        if tables:
+            plan.findings.append(Finding("", f"{tables[0].where}没有可以识别的表头行（工作任务、责任单位……），"
+                                             "表格的各行按文字导入（no header row found: table read as prose）"))
+    else:
+        table, layout = chosen
+        result = read_table(table, layout, context)
+        plan.sections, plan.columns, plan.role_words = result.sections, result.columns, result.role_words
+        position = blocks.index(next(b for b in blocks if isinstance(b, Table)))
+        before = [b.text for b in blocks[:position] if isinstance(b, Paragraph) and b.text.replace("\n", "") != title]
+        after = [b.text for b in blocks[position:] if isinstance(b, Paragraph)]
+        plan.preamble, plan.closing = "\n\n".join(before), "\n\n".join(after)
+        notes = result.notes
+        for other, _ in laid_out:
+            if other is not table and len(other.rows) > 1:
+                plan.findings.append(Finding("", f"{other.where}没有导入：只导入了最大的一张计划表（{table.where}）"
+                                                 "（another table not imported）"))
+    for note, finding in notes:
+        finding.field = f"editor_notes[{len(plan.editor_notes)}]"
+        plan.editor_notes.append(note)
+        plan.findings.append(finding)
+    if not plan.sections:
+        raise CannotBuild("文件中没有找到计划的内容：既没有带表头的表格，也没有“一、”一级的标题"
+                          "（no plan table and no numbered sections found）")
+
+
+def _header(plan: Plan, source: Path) -> list[str]:
+    count = plan.all_findings()
+    lines = ["yaml-language-server: $schema=../../schema/plan.schema.json"]
+    lines[0] = lines[0]
+    review = (f"导入检查：{count} 处待核，每处在所指的行上方以“待核”注释标出；核对后删去该注释。"
+              if count else "导入检查：没有发现需要特别核对的地方。")
+    return [lines[0], f"由 build.py import 从 {source.name} 导入的草稿（draft）：请逐条对照原文核对，完成后删去 draft: true。",
+            review + "见 docs/importing.md。"]
+
+
+def _target(content_dir: Path, plan_id: str) -> Path:
+    plans = content_dir / "plans"
+    target = plans / f"{plan_id}.yaml"
+    if os.path.lexists(target):
+        raise CannotBuild(f"{target} 已经存在，导入不会覆盖任何文件（file exists; never overwritten）："
+                          "请用 --id 另取一个 id，或先移走这个文件")
+    if plans.is_symlink() or (plans.exists() and not plans.is_dir()):
+        raise CannotBuild(f"{plans} 不是普通目录，导入不写入（content/plans must be a plain folder）")
+    resolved = plans.resolve()
+    if content_dir.resolve() not in resolved.parents and resolved != content_dir.resolve() / "plans":
+        raise CannotBuild(f"{plans} 在内容目录之外，导入不写入（outside the content folder）")
+    return target
+
+
+def _self_check(text: str, target: Path) -> None:
+    """The draft must be a plan file the build can read: a schema error here is the importer's
+    own mistake, reported as such, and nothing is written. It is read as the build reads the
+    file, invisible characters and all, so a draft that passes here also loads."""
+    try:
+        document = yamlfile.parse(yamlfile.decode(target, text.encode("utf-8")), target)
+    except ContentError as error:
+        problems = [error]
+    else:
+        problems = schema.check(document, "plan")
+    if problems:
+        raise CannotBuild("内部错误（internal error）：导入生成的草稿不符合计划格式，没有写入；请把原文件报告给维护者：\n"
+                          + "\n".join(str(problem) for problem in problems[:10]))
+
+
+def _write_new(target: Path, text: str) -> None:
+    target.parent.mkdir(exist_ok=True)
+    try:
+        with open(target, "x", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+    except FileExistsError:
+        raise CannotBuild(f"{target} 已经存在，导入不会覆盖任何文件（file exists; never overwritten）") from None
+
+
+def _shown(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path

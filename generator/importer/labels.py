@@ -1,0 +1,63 @@
+"""Numbering as plans print it: 一、 （一） (一) 1. 1、 1． (1) ①, glued to the text or not.
+
+The label is kept exactly as printed (the schema's rule); the text after it starts at its first
+character that is not a space.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CHINESE_NUMBERS = "一二三四五六七八九十百零〇"
+SECTION, POINT, MEASURE, ITEM = "section", "point", "measure", "item"
+
+_PATTERNS = (
+    (SECTION, re.compile(rf"([{CHINESE_NUMBERS}]+[、．.])\s*")),
+    (POINT, re.compile(rf"([（(][{CHINESE_NUMBERS}]+[）)][、．.]?)\s*")),
+    # 1. 1、 1． but not 1.5亿 or 2022年: the mark must not be followed by a digit.
+    (MEASURE, re.compile(r"([0-9０-９]{1,3}[.．、](?![0-9０-９]))\s*")),
+    (ITEM, re.compile(r"([（(][0-9０-９]{1,3}[）)]|[①-⑳]|[⑴-⒇])\s*")),
+)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    kind: str  # SECTION, POINT, MEASURE, ITEM, or "" when the text has no label
+    label: str
+    text: str
+
+
+def split_label(text: str) -> Labelled:
+    """The label at the start of `text`, if any, and the text after it."""
+    for kind, pattern in _PATTERNS:
+        found = pattern.match(text)
+        # A bare 1. is a number, not a label; a bare 二、 is a section without a title.
+        if found and (text[found.end():].strip() or kind in (SECTION, POINT)):
+            return Labelled(kind, found.group(1), text[found.end():].strip())
+    return Labelled("", "", text.strip())
+
+
+def starts_with_label(line: str) -> bool:
+    return split_label(line).kind != ""
+
+
+def number_of(label: str) -> int | None:
+    """1 for 1. / （一） / 一、: used to tell a run of numbered items from a stray number."""
+    digits = re.sub(r"[^0-9０-９]", "", label)
+    if digits:
+        return int(digits.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    core = re.sub(rf"[^{CHINESE_NUMBERS}]", "", label)
+    return chinese_number(core) if core else None
+
+
+def chinese_number(text: str) -> int | None:
+    values = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "零": 0, "〇": 0}
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (values.get(tens, 1) if tens else 1) * 10 + (values.get(ones, 0) if ones else 0)
+    if len(text) == 1 and text in values:
+        return values[text]
+    return None

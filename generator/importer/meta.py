@@ -1,0 +1,64 @@
+"""The plan's title, kind, issuer, year and id, from the document and the command line.
+
+The title is the document's own (a line before the table, or the file's title property); the
+issuer is the registry name the title starts with, unless --issuer says otherwise; the year is
+the first 20xx年 of the title, unless --year says otherwise. What cannot be told is a message
+asking for the option, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import CannotBuild
+from ..model import Unit
+
+# The words of a title that name its kind, and the kind each names (the schema's enum).
+KIND_WORDS = {"分工方案": "分工方案", "分工表": "分工方案", "实施方案": "实施方案", "工作方案": "实施方案",
+              "任务清单": "任务清单", "工作要点": "工作要点", "台账": "台账", "通知": "通知"}
+TITLE_WORDS = ("方案", "要点", "清单", "台账", "通知", "计划", "报告", "安排", "分工", "任务", "情况")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def looks_like_title(text: str) -> bool:
+    return (len(text) <= 80 and "\n" not in text and any(word in text for word in TITLE_WORDS)
+            and not text.endswith(("。", "；", "：", ":")))
+
+
+def kind_of(title: str) -> str:
+    """The kind the title names, the last one written (…工作要点分工方案 is a 分工方案)."""
+    if "落实情况" in title or "完成情况" in title:  # …落实情况台账 too: a report on progress
+        return "落实情况报告"
+    found = [(title.rfind(word), len(word), kind) for word, kind in KIND_WORDS.items() if word in title]
+    return max(found)[2] if found else ""
+
+
+def year_of(title: str) -> int | None:
+    found = _YEAR.search(title)
+    return int(found[1]) if found else None
+
+
+def issuer_in(title: str, registry) -> Unit | None:
+    """The body whose name (or alias, or former name) the title starts with, the longest first."""
+    best: tuple[int, Unit] | None = None
+    for name, units in registry.by_name.items():
+        departments = [unit for unit in units if unit.is_department]
+        if title.startswith(name) and len(departments) == 1 and (best is None or len(name) > best[0]):
+            best = (len(name), departments[0])
+    return best[1] if best else None
+
+
+def issuer_named(name: str, registry) -> Unit:
+    unit = registry.find(name)
+    if unit is None:
+        close = registry.suggestions(name, None)
+        hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
+        raise CannotBuild(f"--issuer“{name}”在登记册（content/registry/）中找不到（unknown issuer）{hint}；"
+                          "请先在登记册中登记发布机构")
+    return unit
+
+
+def plan_id(issuer: Unit, year: int) -> str:
+    """zs-jrj-2022: the issuer's registry id and the year (ids are ASCII, see the schema)."""
+    base = re.sub(r"[^a-z0-9]+", "-", issuer.id.lower()).strip("-") or "plan"
+    return f"{base}-{year}"

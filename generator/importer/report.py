@@ -1,0 +1,83 @@
+"""The review report: every place in a new draft that needs the editor's eye, with its line.
+
+The draft itself carries the report: each place has a `# 待核（review）：…` comment right above
+its line. The terminal lists them once after the import; `build.py serve` lists them again, read
+from the drafts as they are now, at /__serve__/imports, so an editor who has dealt with a place
+deletes its comment and the page forgets it. Nothing is kept beside the draft to go stale.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from .writer import REVIEW_MARK, Placed
+
+
+@dataclass
+class OpenPlace:
+    """A 待核 comment still in a draft: the line it is about and what it says."""
+
+    line: int
+    message: str
+    text: str  # the line it is about, as it reads now
+
+
+def terminal_lines(draft: Path, placed: list[Placed]) -> list[str]:
+    lines = []
+    for item in sorted(placed, key=lambda p: p.line):
+        source = f"（原文{item.finding.source}）" if item.finding.source else ""
+        lines.append(f"{draft}:{item.line}: [{item.path}] {item.finding.message}{source}")
+    return lines
+
+
+def open_places(text: str) -> list[OpenPlace]:
+    """The 待核 comments in a draft's text, each with the next line that is not a comment."""
+    lines = text.split("\n")
+    found = []
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped.startswith(REVIEW_MARK):
+            continue
+        target = next((number for number in range(index + 1, len(lines))
+                       if not lines[number].strip().startswith(REVIEW_MARK)), index)
+        found.append(OpenPlace(target + 1, stripped[len(REVIEW_MARK):], lines[target].strip()))
+    return found
+
+
+def drafts_with_places(content_dir: Path) -> list[tuple[Path, list[OpenPlace]]]:
+    folder = content_dir / "plans"
+    result = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if REVIEW_MARK in text:
+            result.append((path, open_places(text)))
+    return result
+
+
+def page(content_dir: Path) -> str:
+    """/__serve__/imports in the preview: every draft with places left to review."""
+    drafts = drafts_with_places(content_dir)
+    parts = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             "<title>导入待核</title><style>body{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;"
+             "line-height:1.6}code{background:#f3f3f3;padding:0 .2em}li{margin:.4rem 0}</style></head><body><main>",
+             "<h1>导入待核（imports to review）</h1>"]
+    if not drafts:
+        parts.append("<p>没有待核的导入草稿。用 <code>build.py import 文件</code> 导入的草稿中，"
+                     "每处需要核对的地方都有一行“# 待核”注释；删去注释即表示已核对。</p>")
+    for path, places in drafts:
+        name = html.escape(f"plans/{path.name}")
+        parts.append(f"<section><h2><code>{name}</code>：{len(places)} 处待核</h2><ol>")
+        for place in places:
+            parts.append(f"<li><strong>第 {place.line} 行</strong>："
+                         f"{html.escape(place.message)}<br><code>{html.escape(place.text[:120])}</code></li>")
+        parts.append("</ol></section>")
+    parts.append("</main></body></html>")
+    return "\n".join(parts)

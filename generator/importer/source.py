@@ -1,0 +1,85 @@
+"""What a reader hands the interpreters: the document as paragraphs and tables, format aside.
+
+A .docx, an .xlsx and a .txt differ in how they store a plan, not in what an editor sees: lines
+of prose and grids of cells, some cells spanning several rows or columns. Readers turn each
+format into these few classes, so the table and prose interpreters never see python-docx or
+openpyxl, and a message can still say where in the source a row stood (row 12 of a sheet,
+table 2 row 7 of a document).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(eq=False)
+class Cell:
+    """One cell as the reader found it. A merged cell is one Cell object at every grid position
+    it covers, so `grid[r][c] is grid[r + 1][c]` says the two rows share it."""
+
+    text: str  # the cell's lines joined by "\n", each stripped; "" for an empty cell
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    where: str  # how a message names the row in the source: 表2第7行, 第12行
+
+
+@dataclass
+class Table:
+    rows: list[Row]
+    where: str  # 表2, 工作表“Sheet1”
+
+    @property
+    def width(self) -> int:
+        return max((len(row.cells) for row in self.rows), default=0)
+
+
+@dataclass
+class Paragraph:
+    text: str
+    where: str  # 第3段, 第3行
+
+
+@dataclass
+class Document:
+    """The source file's content in reading order: paragraphs and tables."""
+
+    name: str  # the file name, as source.file records it
+    blocks: list[Paragraph | Table] = field(default_factory=list)
+    title: str = ""  # a title the file itself records (document properties), if any
+
+    @property
+    def tables(self) -> list[Table]:
+        return [block for block in self.blocks if isinstance(block, Table)]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [block for block in self.blocks if isinstance(block, Paragraph)]
+
+
+# Characters nobody sees that the build refuses in content (generator/yamlfile.py): Word files
+# carry zero-width spaces and direction marks from copy and paste. Line separators, vertical
+# tabs and form feeds are line breaks as Word shows them.
+_BREAKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029\x85]")
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufffe\uffff]")
+
+
+def clean_lines(text: str) -> str:
+    """A cell's or paragraph's text with each line stripped, empty lines dropped, tabs made
+    spaces and invisible characters removed."""
+    text = _INVISIBLE.sub("", _BREAKS.sub("\n", text)).replace("\t", " ")
+    lines = (line.strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def clean_title(text: str | None) -> str:
+    """A title the file records (document properties, the file name) as one clean line."""
+    return clean_lines(text or "").replace("\n", "")
+
+
+def has_invisible(text: str) -> bool:
+    """Whether `text` holds a character nobody sees or a line break (a file name may)."""
+    return bool(_INVISIBLE.search(text) or _BREAKS.search(text) or "\n" in text)

@@ -1,0 +1,405 @@
+"""Shipped plans written back out as the files editors receive, for the importer's round trip.
+
+Each plan is laid out as its source was: a Word table or an Excel sheet with a header row,
+section and point cells merged down their rows, a units cell merged over the measures it
+covers (a group, a point, a section), cells broken across lines, the header repeated at page
+breaks with the merged cells split there, and prose with inline (牵头处室:X) markers. The files
+are made with python-docx and openpyxl, as Word and Excel would store them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+import openpyxl
+from docx.enum.text import WD_BREAK
+
+from generator import yamlfile
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = ROOT / "content" / "plans"
+
+# What each column of a shipped plan's table holds, left to right (its `columns` give the words).
+LAYOUTS = {
+    "zs-2017": ("section", "measure", "units"),
+    "zs-jxj-2018": ("section", "point", "measure_cell", "units"),
+    "zs-jrj-2022": ("section", "point", "measure", "units"),
+    "zs-gxj-2022": ("section", "point", "measure", "status", "units"),
+}
+TITLES = {"zs-jxj-2018": "中山市经济和信息化局2018年政务公开工作要点分工方案"}
+ISSUERS = {"zs-2017": "中山市人民政府办公室"}  # its title does not start with the issuer's name
+
+
+@dataclass
+class Grid:
+    """A table as rows of cell texts; `merges` are (first row, first col, last row, last col)."""
+
+    header: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    header_rows: list[int] = field(default_factory=list)  # data rows after which the header repeats
+
+
+def plan_data(plan_id: str) -> dict:
+    return yamlfile.load(PLANS / f"{plan_id}.yaml").data
+
+
+def units_text(responsibility: dict | None) -> str:
+    """The cell as the document printed it: the words as written, else the names with 、."""
+    if not responsibility:
+        return ""
+    if responsibility.get("as_written"):
+        return responsibility["as_written"]
+    names = []
+    for role in ("listed", "lead", "each_lead", "support", "implement", "follow", "compile"):
+        value = responsibility.get(role)
+        for name in [value] if isinstance(value, (str, dict)) else value or []:
+            names.append(name["name"] if isinstance(name, dict) else name)
+    return "、".join(names)
+
+
+def broken(text: str, every: int) -> str:
+    """A line break inside the text every `every` characters, only between two Chinese
+    characters and never before something that reads as a label (1. 2、 （一）)."""
+    if every <= 0 or len(text) <= every:
+        return text
+    out, count = [], 0
+    for index, character in enumerate(text):
+        out.append(character)
+        count += 1
+        following = text[index + 1:index + 4]
+        if (count >= every and index + 1 < len(text) and _cjk(character) and _cjk(text[index + 1])
+                and not re.match(r"[0-9一二三四五六七八九十（(]", following)):
+            out.append("\n")
+            count = 0
+    return "".join(out)
+
+
+def _cjk(character: str) -> bool:
+    return "\u4e00" <= character <= "\u9fff"
+
+
+def table_grid(plan_id: str, page_rows: int = 0, break_every: int = 0) -> Grid:
+    data = plan_data(plan_id)
+    layout = LAYOUTS[plan_id]
+    grid = Grid(header=[broken(h, 2) if len(h) == 4 else h for h in data["columns"]])
+    col = {kind: layout.index(kind) for kind in layout}
+    measure_col = col.get("measure", col.get("measure_cell"))
+    for section in data["sections"]:
+        section_first = len(grid.rows)
+        section_cell = section["label"] + section.get("title", "")
+        if "points" in section:
+            for point in section["points"]:
+                point_first = len(grid.rows)
+                point_cell = point.get("label", "") + point.get("title", "")
+                _measure_rows(grid, layout, point["measures"], plan_id, break_every)
+                if "point" in col:
+                    for row in grid.rows[point_first:]:
+                        row[col["point"]] = point_cell
+                    _merge_down(grid, point_first, col["point"])
+                _units_over(grid, point_first, col, point.get("responsibility") or section.get("responsibility"))
+        else:
+            _measure_rows(grid, layout, section["measures"], plan_id, break_every)
+            if "point" in col:  # no points: the section cell spans the point column too
+                for row in grid.rows[section_first:]:
+                    row[col["point"]] = section_cell
+            _units_over(grid, section_first, col, section.get("responsibility"))
+        for row in grid.rows[section_first:]:
+            row[col["section"]] = section_cell
+        _merge_down(grid, section_first, col["section"], width=2 if "point" in col and "points" not in section else 1)
+    if page_rows:
+        grid.header_rows = list(range(page_rows, len(grid.rows), page_rows))
+    return grid
+
+
+def _measure_rows(grid: Grid, layout, items: list, plan_id: str, break_every: int) -> None:
+    width = len(layout)
+    col = {kind: layout.index(kind) for kind in layout}
+    if "measure_cell" in col:  # zs-jxj: one row per point, its numbered measures in one cell
+        measures = [m for item in items for m in (item["measures"] if "group" in item else [item])]
+        text = "\n".join(m.get("label", "") + m["text"] for m in measures)
+        row = [""] * width
+        row[col["measure_cell"]] = text
+        grid.rows.append(row)
+        return
+    for item in items:
+        first = len(grid.rows)
+        for measure in item["measures"] if "group" in item else [item]:
+            row = [""] * width
+            text = measure.get("text") or "".join(part["text"] for part in measure["parts"])
+            row[col["measure"]] = broken(measure.get("label", "") + text, break_every) if "\n" not in text else (
+                measure.get("label", "") + text)
+            if "status" in col and measure.get("status"):
+                status = measure["status"]
+                row[col["status"]] = status if isinstance(status, str) else status["text"]
+            if measure.get("responsibility"):
+                row[col["units"]] = broken(units_text(measure["responsibility"]), 7)
+                grid.merges.append((len(grid.rows), col["units"], len(grid.rows), col["units"]))
+            grid.rows.append(row)
+        if "group" in item:
+            grid.rows[first][col["units"]] = broken(units_text(item["group"]), 7)
+            grid.merges.append((first, col["units"], len(grid.rows) - 1, col["units"]))
+
+
+def _units_over(grid: Grid, first: int, col: dict, responsibility: dict | None) -> None:
+    """A point's or section's responsibility: one units cell merged over its rows without one."""
+    if not responsibility:
+        return
+    free = [r for r in range(first, len(grid.rows)) if not any(
+        m[0] <= r <= m[2] and m[1] == col["units"] for m in grid.merges)]
+    if free:
+        grid.rows[free[0]][col["units"]] = broken(units_text(responsibility), 7)
+        grid.merges.append((free[0], col["units"], free[-1], col["units"]))
+
+
+def _merge_down(grid: Grid, first: int, column: int, width: int = 1) -> None:
+    grid.merges.append((first, column, len(grid.rows) - 1, column + width - 1))
+
+
+def _pieces(grid: Grid) -> list[tuple[int, int]]:
+    """Data rows split at page breaks: (first, last) of each page."""
+    starts = [0] + grid.header_rows
+    ends = grid.header_rows + [len(grid.rows)]
+    return [(a, b - 1) for a, b in zip(starts, ends) if b > a]
+
+
+def _split_merges(grid: Grid) -> list[tuple[int, int, int, int]]:
+    """Merged cells cut at each page break, as a document converted from print has them."""
+    out = []
+    for first, col, last, col_end in grid.merges:
+        for page_first, page_last in _pieces(grid):
+            a, b = max(first, page_first), min(last, page_last)
+            if a <= b:
+                out.append((a, col, b, col_end))
+    return out
+
+
+def write_docx(path: Path, title: str, grid: Grid, split_tables: bool = False,
+               before: list[str] = (), after: list[str] = ()) -> None:
+    """The table in Word: a title paragraph, the header, rows with merged cells; at each page
+    break the header again, either as a row of the same table or (split_tables) as the first
+    row of a new table after a page-break paragraph, as a document converted from PDF has it."""
+    document = docx.Document()
+    document.add_paragraph(title)
+    for text in before:
+        document.add_paragraph(text)
+    merges = _split_merges(grid)
+    pages = _pieces(grid)
+    tables = [pages] if not split_tables else [[page] for page in pages]
+    for number, table_pages in enumerate(tables):
+        if number:
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        rows_in = sum(last - first + 2 for first, last in table_pages)
+        table = document.add_table(rows=rows_in, cols=len(grid.header))
+        table.style = "Table Grid"
+        at = 0
+        where: dict[int, int] = {}
+        for first, last in table_pages:
+            _fill(table.rows[at].cells, grid.header)
+            at += 1
+            for r in range(first, last + 1):
+                where[r] = at
+                at += 1
+        for r, at in where.items():
+            _fill(table.rows[at].cells, grid.rows[r], skip={c for m in merges for c in range(m[1], m[3] + 1)
+                                                            if m[0] < r <= m[2] or (m[0] == r and c > m[1])})
+        for first, col, last, col_end in merges:
+            if first in where and last in where and (last > first or col_end > col):
+                top = table.cell(where[first], col)
+                text = top.text
+                merged = top.merge(table.cell(where[last], col_end))
+                _set(merged, text)
+    for text in after:
+        document.add_paragraph(text)
+    document.core_properties.title = ""
+    document.save(str(path))
+
+
+def _fill(cells, texts: list[str], skip: set[int] = frozenset()) -> None:
+    for index, text in enumerate(texts):
+        if index not in skip and text:
+            _set(cells[index], text)
+
+
+def _set(cell, text: str) -> None:
+    """Lines of a cell as Word stores them: the first as the paragraph, the next after breaks."""
+    for paragraph in cell.paragraphs[1:]:
+        paragraph._p.getparent().remove(paragraph._p)
+    paragraph = cell.paragraphs[0]
+    for run in list(paragraph.runs):
+        run._r.getparent().remove(run._r)
+    lines = text.split("\n")
+    run = paragraph.add_run(lines[0])
+    for line in lines[1:]:
+        run.add_break()
+        run = paragraph.add_run(line)
+
+
+def write_xlsx(path: Path, title: str, grid: Grid) -> None:
+    """The table as a 台账 sheet: a title row merged across, the header, merged ranges, line
+    breaks inside cells (wrap text), the header repeated at page breaks."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "分工方案"
+    width = len(grid.header)
+    sheet.cell(row=1, column=1, value=title)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    row_of: dict[int, int] = {}
+    at = 2
+    for first, last in _pieces(grid):
+        for index, text in enumerate(grid.header):
+            sheet.cell(row=at, column=index + 1, value=text)
+        at += 1
+        for r in range(first, last + 1):
+            row_of[r] = at
+            for index, text in enumerate(grid.rows[r]):
+                if text:
+                    sheet.cell(row=at, column=index + 1, value=text)
+            at += 1
+    for first, col, last, col_end in _split_merges(grid):
+        if last > first or col_end > col:
+            sheet.merge_cells(start_row=row_of[first], start_column=col + 1, end_row=row_of[last], end_column=col_end + 1)
+    workbook.save(str(path))
+
+
+def prose_lines(plan_id: str) -> tuple[str, list[str]]:
+    """A prose plan (cz-jxw-2018) as its paragraphs: title, preamble, sections, measures with
+    their markers, closing."""
+    data = plan_data(plan_id)
+    lines = [p for p in data.get("preamble", "").split("\n\n") if p]
+    for section in data["sections"]:
+        lines.append(section["label"] + section.get("title", ""))
+        if section.get("body"):
+            lines += [p.removeprefix("### ") for p in section["body"].split("\n\n") if p]
+        for point in section.get("points", []):
+            lines.append(point["label"] + point.get("title", ""))
+            for measure in point["measures"]:
+                text = measure.get("text") or "".join(part["text"] for part in measure["parts"])
+                lines.append(measure["label"] + text)
+    if data.get("closing"):
+        lines.append(data["closing"])
+    return data["title"], lines
+
+
+def write_prose_docx(path: Path, title: str, lines: list[str]) -> None:
+    document = docx.Document()
+    document.add_paragraph(title)
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(str(path))
+
+
+def write_prose_xlsx(path: Path, title: str, lines: list[str]) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for index, line in enumerate([title, *lines], start=1):
+        sheet.cell(row=index, column=1, value=line)
+    workbook.save(str(path))
+
+
+def title_of(plan_id: str) -> str:
+    return TITLES.get(plan_id) or plan_data(plan_id)["title"]
+
+
+# -- the example plans of docs/editing.md, one per pattern --------------------------------------
+
+EXAMPLES = ROOT / "docs" / "examples"
+ROLE_WORDS_OF = {"lead": "牵头", "each_lead": "分别牵头", "support": "配合", "implement": "落实",
+                 "follow": "参照落实", "compile": "汇总"}
+
+
+def _names_of(value) -> list[str]:
+    return [n["name"] if isinstance(n, dict) else n for n in ([value] if isinstance(value, (str, dict)) else value or [])]
+
+
+def cell_for(responsibility: dict | None, role_words: dict) -> str:
+    """A units cell for an example: the words as written, the names alone when they all lead,
+    else each role's names followed by its word (办公室牵头，区财政局配合)."""
+    if not responsibility:
+        return ""
+    if responsibility.get("as_written"):
+        return responsibility["as_written"]
+    roles = [role for role in ROLE_WORDS_OF if role in responsibility]
+    if roles in (["lead"], []) or "listed" in responsibility:
+        return "、".join(_names_of(responsibility.get("listed")) + _names_of(responsibility.get("lead")))
+    words = {**ROLE_WORDS_OF, **role_words, **responsibility.get("words", {})}
+    return "，".join("、".join(_names_of(responsibility[role])) + words[role] for role in roles)
+
+
+def is_prose(data: dict) -> bool:
+    return any("parts" in m or "（责任单位" in m.get("text", "") for s in data["sections"] for m in s.get("measures", []))
+
+
+def example_rows(data: dict) -> tuple[list[str], list[list[str]], list[tuple[int, int, int, int]]]:
+    """An example plan as a table: its own columns (or 序号, 工作任务, 责任单位 and what it needs),
+    a full-width heading row per section, tasks and groups as merged cells."""
+    measures = [m for s in data["sections"] for item in s["measures"]
+                for m in (item["measures"] if "task" in item or "group" in item else [item])]
+    header = list(data.get("columns") or ["序号", "工作任务", "责任单位"]
+                  + (["完成时限"] if any("deadline" in m for m in measures) else [])
+                  + (["落实情况"] if any("status" in m for m in measures) else []))
+    kinds = [_column_kind(heading, header) for heading in header]
+    rows: list[list[str]] = []
+    merges: list[tuple[int, int, int, int]] = []
+    role_words = data.get("role_words", {})
+    for section in data["sections"]:
+        rows.append([section["label"] + section.get("title", "")] * len(header))
+        merges.append((len(rows) - 1, 0, len(rows) - 1, len(header) - 1))
+        for item in section["measures"]:
+            first = len(rows)
+            inner = item["measures"] if "task" in item or "group" in item else [item]
+            for measure in inner:
+                rows.append([_value(kind, measure, item, role_words) for kind in kinds])
+            if "task" in item and "task" in kinds:
+                merges.append((first, kinds.index("task"), len(rows) - 1, kinds.index("task")))
+            shared = item.get("group") or (item.get("responsibility") if "task" in item else None)
+            if shared and "units" in kinds:
+                free = [r for r, m in zip(range(first, len(rows)), inner) if not m.get("responsibility")]
+                rows[free[0]][kinds.index("units")] = cell_for(shared, role_words)
+                merges.append((free[0], kinds.index("units"), free[-1], kinds.index("units")))
+    return header, rows, merges
+
+
+def _column_kind(heading: str, header: list[str]) -> str:
+    if heading == "序号":
+        return "label"
+    if heading == "工作任务" and "具体措施" in header:
+        return "task"
+    if heading in ("工作任务", "具体措施"):
+        return "text"
+    if heading.startswith("协办"):
+        return "support"
+    if heading.startswith("主办"):
+        return "lead"
+    return {"完成时限": "deadline", "完成情况": "state", "落实情况": "status", "备注": "remarks"}.get(heading, "units")
+
+
+def _value(kind: str, measure: dict, item: dict, role_words: dict) -> str:
+    status = measure.get("status")
+    status = {"text": status} if isinstance(status, str) else status or {}
+    deadline = measure.get("deadline")
+    responsibility = measure.get("responsibility") or {}
+    return {
+        "label": measure.get("label", ""),
+        "task": item.get("task", ""),
+        "text": measure["text"],
+        "units": cell_for(measure.get("responsibility"), role_words),
+        "lead": "、".join(_names_of(responsibility.get("lead"))),
+        "support": "、".join(_names_of(responsibility.get("support"))),
+        "deadline": deadline if isinstance(deadline, str) else (deadline or {}).get("text", ""),
+        "state": status.get("state", ""),
+        "status": status.get("text", ""),
+        "remarks": measure.get("remarks", ""),
+    }[kind]
+
+
+def example_prose(data: dict) -> list[str]:
+    lines = [data["title"], *[p for p in data.get("preamble", "").split("\n\n") if p]]
+    for section in data["sections"]:
+        lines.append(section["label"] + section.get("title", ""))
+        for measure in section["measures"]:
+            lines.append(measure["label"] + (measure.get("text") or "".join(p["text"] for p in measure["parts"])))
+    return lines
