@@ -179,15 +179,14 @@ def _own_text(measure: Measure, assignment: Assignment) -> str:
 
 
 # (heading, what it holds, value from (plan, measure, assignment or None)). The one list of columns.
+# What is the same on every row of a file (the plan's title and issuer) or long and found in the
+# JSON (a point's title) is left out: a row is repeated for each unit of a measure.
 COLUMNS = (
-    ("计划编号", "计划在本站的编号，也是网址 plans/<编号>/ 中的一段", lambda p, m, a: p.id),
-    ("计划名称", "文件标题", lambda p, m, a: p.title),
+    ("计划编号", "计划在本站的编号，也是网址 plans/<编号>/ 中的一段；计划名称、发布机构等见 plans.json",
+     lambda p, m, a: p.id),
     ("年度", "计划所属年度", lambda p, m, a: p.year),
-    ("发布机构", "文件上署名的发布机构（当年的名称）", lambda p, m, a: p.issuer_name),
     ("位置", "措施在文件中的位置：部分、要点、任务和序号，如“二、 （一） 3.”", lambda p, m, a: _place(m)),
     ("部分", "所在部分的标题", lambda p, m, a: m.section.heading if m.section else ""),
-    ("要点", "所在要点的标题（文件没有这一级时为空）",
-     lambda p, m, a: f"{m.point.label}{m.point.title}" if m.point else ""),
     ("措施", "措施全文（一项措施分给几个单位时，每个单位一行，全文在每行重复）", lambda p, m, a: m.text),
     ("单位编号", "单位在本站的编号，也是网址 units/<编号>/ 中的一段；“各科室”等统称为空",
      lambda p, m, a: a.unit.id if a and a.unit else ""),
