@@ -70,7 +70,7 @@ def write_source(plan_id: str, fmt: str, folder: Path) -> Path:
 
 
 def responsibility_of(responsibility) -> tuple | None:
-    if responsibility is None or responsibility.is_empty:
+    if responsibility is None or not (responsibility.assignments or responsibility.as_written):
         return None
     return (responsibility.as_written, tuple(
         (a.role, a.written, a.unit.id if a.unit else a.collective.name, getattr(a, "word", ""))

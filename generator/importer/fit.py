@@ -33,7 +33,7 @@ class Features:
     @classmethod
     def of_schema(cls) -> Features:
         schema = json.loads((SCHEMA_DIR / "plan.schema.json").read_text(encoding="utf-8"))
-        defs = schema.get("$defs", {})
+        defs = schema.get("definitions", {})
         responsibility = defs.get("responsibility", {}).get("properties", {})
         deadline = defs.get("deadline_details", defs.get("deadline", {})).get("properties", {})
         if not deadline:
