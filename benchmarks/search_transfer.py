@@ -187,7 +187,7 @@ def main() -> None:
     parser.add_argument("--plans", type=int, nargs="+", default=[200, 2000])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    from browser_support import CHROMIUM, CHROMIUM_FLAGS
+    from support.browser import CHROMIUM, CHROMIUM_FLAGS
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from browser_support import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
-from test_serve import Serve, free_port  # noqa: E402
+from support.browser import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from support.serving import Serve, free_port  # noqa: E402
 
 
 def main() -> None:

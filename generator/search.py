@@ -22,7 +22,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from . import postings, tokenize
 from .model import LEADING_ROLES, Measure, Plan

@@ -15,6 +15,9 @@ from generator import content as content_stage
 from generator import site as site_stage
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Fixtures of the example site (docs/examples), for any test that asks for them.
+pytest_plugins = ["support.examples"]
 CONTENT = ROOT / "content"
 
 
@@ -89,7 +92,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, driven by Playwright; never a downloaded browser."""
-    from browser_support import CHROMIUM, CHROMIUM_FLAGS, require_chromium
+    from support.browser import CHROMIUM, CHROMIUM_FLAGS, require_chromium
 
     require_chromium()
     from playwright.sync_api import sync_playwright
@@ -103,7 +106,7 @@ def browser():
 @pytest.fixture(scope="session")
 def site_url(built_site):
     """The shipped site served over HTTP on 127.0.0.1, as a web server would serve it."""
-    from browser_support import StaticServer
+    from support.browser import StaticServer
 
     server = StaticServer(built_site.output)
     yield server.url

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from browser_support import ARTIFACTS, AXE, describe, require, run_axe
+from support.browser import ARTIFACTS, AXE, describe, require, run_axe
 
 REFLOW_PAGES = ["index.html", "plans/zs-2017/", "plans/zs-gxj-2022/", "plans/cz-jxw-2018/",
                 "units/", "units/zs-gxj-chanyezhengceyufazhike/", "departments/zs-gxj/", "404.html"]

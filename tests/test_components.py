@@ -6,12 +6,11 @@ what each macro takes, and this test proves every one of them works and is acces
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import yaml
 
-from browser_support import AXE, StaticServer, describe, require, run_axe
+from support.browser import AXE, StaticServer, describe, require, run_axe
 from generator.build import static_assets
 from generator.render import TEMPLATES_DIR, environment, linker
 

@@ -5,7 +5,6 @@ to each measure, and a unit's duties printed as a list to hand out."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
-from urllib.parse import quote
 
 import yaml
 

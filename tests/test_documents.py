@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from examples_support import examples_site  # noqa: F401 - fixture
 from generator.model import Recurrence, Relative
 from generator.search import measure_fields
 from test_model import errors_of, load_plan

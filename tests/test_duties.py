@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from examples_support import examples_site, examples_url  # noqa: F401 - fixtures
 
 
 def duties(soup) -> dict:
@@ -96,7 +95,7 @@ def test_the_folded_part_opens_by_keyboard(site_url, page):
 
 
 def test_unit_page_passes_axe_with_every_new_piece(examples_url, page):
-    from browser_support import AXE, describe, require, run_axe
+    from support.browser import AXE, describe, require, run_axe
 
     require(AXE.exists(), "axe-core (npm)", "npm ci --ignore-scripts")
     for path in ["units/ex-gxt-faguichu/", "units/ex-gxt-xinxihuatuijinchu/", "units/ex-qu-zsj-bangongshi/"]:

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from conftest import ROOT, run_cli
-from examples_support import EXAMPLES, examples_site, examples_url  # noqa: F401 - fixtures
+from support.examples import EXAMPLES
 
 GUIDE = ROOT / "docs" / "editing.md"
 
@@ -60,7 +60,7 @@ def test_the_examples_build_and_check_clean():
 def test_every_example_plan_page_passes_axe(examples_site, examples_url, page):
     """Each pattern's plan page, and the lists and department page that sum them (unit pages:
     test_duties and test_progress)."""
-    from browser_support import AXE, describe, require, run_axe
+    from support.browser import AXE, describe, require, run_axe
 
     require(AXE.exists(), "axe-core (npm)", "npm ci --ignore-scripts")
     problems = {}
@@ -75,7 +75,7 @@ def test_every_example_plan_page_passes_axe(examples_site, examples_url, page):
 
 
 def test_example_pages_are_valid_html(examples_site):
-    from browser_support import require
+    from support.browser import require
     from test_html_validity import VNU, run_vnu
     import shutil
 

@@ -6,7 +6,7 @@ import json
 import shutil
 import subprocess
 
-from browser_support import VNU, require
+from support.browser import VNU, require
 
 
 def run_vnu(paths) -> list[dict]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import docx
 import openpyxl
 import pytest
 
-import import_support as support
+from support import importing as support
 from conftest import CONTENT, run_cli
 from generator import content as content_stage
 from generator.errors import CannotBuild
@@ -419,7 +418,7 @@ def test_review_page_lists_the_places_left_in_drafts(tmp_path, empty_content):
 
 
 def test_serve_shows_the_review_page(tmp_path, small_content):
-    from test_serve import Serve, fetch, free_port
+    from support.serving import Serve, fetch, free_port
 
     source = tmp_path / "unknown.docx"
     word_table(source, [HEADER, ["一、优化", "（一）公开。", "1.规范使用。", "综合课"]])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import ARTIFACTS
+from support.browser import ARTIFACTS
 
 WIDTHS = [320, 360, 375, 768, 1280]
 SETTINGS = [("normal", False), ("large", False), ("x-large", False), ("normal", True), ("x-large", True)]

@@ -33,7 +33,7 @@ def test_yaml_syntax_errors_are_told_in_chinese_with_a_hint(tmp_path, line, what
     assert result.returncode == 1
     message = next(row for row in result.stderr.splitlines() if "YAML 语法错误" in row)
     assert re.match(r".*test-plan\.yaml:\d+:\d+: YAML 语法错误：", message), message
-    assert what in message and f"提示：" in message and hint in message, message
+    assert what in message and "提示：" in message and hint in message, message
     assert re.search(rf"（[^（）]*{re.escape(english)}[^（）]*）", message), message
 
 

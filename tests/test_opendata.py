@@ -12,7 +12,6 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
-from examples_support import examples_site  # noqa: F401  (a fixture)
 from generator import build as pipeline
 from generator import model, opendata
 
@@ -38,7 +37,7 @@ def _csv_rows(files: dict, path: str) -> list[dict]:
 
 
 @pytest.fixture(params=["shipped", "examples"])
-def built(request, built_site, examples_site):  # noqa: F811
+def built(request, built_site, examples_site):
     return built_site if request.param == "shipped" else examples_site
 
 
@@ -89,7 +88,7 @@ def test_plan_json_carries_every_measure_with_unit_ids_roles_deadline_and_status
         assert {c["word"]: c["count"] for c in data["state_counts"]} == {s.word: n for s, n in plan.state_counts}
 
 
-def test_structured_deadlines_keep_their_shape(examples_site):  # noqa: F811
+def test_structured_deadlines_keep_their_shape(examples_site):
     data = _json(examples_site.files, "data/plans/deadlines.json")
     deadlines = [m["deadline"] for section in data["sections"]
                  for m in section["measures"] + [m for p in section["points"] for m in p["measures"]] if "deadline" in m]
@@ -114,7 +113,7 @@ def test_csv_opens_with_a_row_per_measure_and_unit_role(built):
             assert row["落实状态"] in model.STATE_FOR_WORD
 
 
-def test_a_split_measure_gives_each_unit_its_own_part_in_the_csv(examples_site):  # noqa: F811
+def test_a_split_measure_gives_each_unit_its_own_part_in_the_csv(examples_site):
     plan = examples_site.plan("inline-markers")
     split = next(m for m in plan.measures if any(part.responsibility for part in m.parts))
     rows = [row for row in _csv_rows(examples_site.files, "data/plans/inline-markers.csv")

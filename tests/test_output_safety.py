@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import require
+from support.browser import require
 from conftest import ROOT, SMALL_PLAN
 from generator import build as pipeline
 from generator import output

@@ -10,7 +10,6 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from examples_support import examples_site, examples_url  # noqa: F401 - fixtures
 from generator.model import STATES
 from generator.schema import SCHEMA_DIR
 from generator.render import TEMPLATES_DIR
@@ -123,7 +122,7 @@ def test_state_filter_works_with_javascript_off(browser, examples_url, path, sta
 
 
 def test_filtered_plan_page_passes_axe(examples_url, page):
-    from browser_support import AXE, describe, require, run_axe
+    from support.browser import AXE, describe, require, run_axe
 
     require(AXE.exists(), "axe-core (npm)", "npm ci --ignore-scripts")
     for path in ["plans/progress-report/", "plans/progress-report/#state-doing", "units/ex-qu-zsj-bangongshi/#state-none"]:

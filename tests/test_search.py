@@ -14,9 +14,8 @@ import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 
-from browser_support import require
+from support.browser import require
 from conftest import ROOT, run_cli
 from generator import build as pipeline
 from generator import content as content_stage
@@ -377,7 +376,7 @@ def test_search_results_are_text_not_html(tmp_path, content_copy, browser):
     plan.write_text(text, encoding="utf-8")
     output = tmp_path / "output"
     assert run_cli("build", "--content", str(content_copy), "--output", str(output)).returncode == 0
-    from browser_support import StaticServer
+    from support.browser import StaticServer
 
     server = StaticServer(output)
     page = browser.new_page()

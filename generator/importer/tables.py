@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from .context import Context
 from .deadlines import read_deadline
-from .draft import Deadline, Finding, Group, Measure, Point, Responsibility, Section, Status, Task
-from .labels import MEASURE, POINT, SECTION, split_label
+from .draft import Finding, Group, Measure, Point, Responsibility, Section, Status, Task
+from .labels import POINT, SECTION, split_label
 from .lines import join_lines, numbered_lines
 from .measures import measure_from
 from .roles import ColumnRole, ReadCell, read_cell, role_of_heading

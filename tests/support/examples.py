@@ -13,7 +13,7 @@ from generator import build as pipeline
 from generator import content as content_stage
 from generator import site as site_stage
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLES = ROOT / "docs" / "examples"
 
 
@@ -45,7 +45,7 @@ def examples_site(tmp_path_factory) -> ExampleSite:
 
 @pytest.fixture(scope="module")
 def examples_url(examples_site):
-    from browser_support import StaticServer
+    from support.browser import StaticServer
 
     server = StaticServer(examples_site.output)
     yield server.url

@@ -19,7 +19,7 @@ from docx.enum.text import WD_BREAK
 
 from generator import yamlfile
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 PLANS = ROOT / "content" / "plans"
 
 # What each column of a shipped plan's table holds, left to right (its `columns` give the words).
@@ -87,7 +87,6 @@ def table_grid(plan_id: str, page_rows: int = 0, break_every: int = 0) -> Grid:
     layout = LAYOUTS[plan_id]
     grid = Grid(header=[broken(h, 2) if len(h) == 4 else h for h in data["columns"]])
     col = {kind: layout.index(kind) for kind in layout}
-    measure_col = col.get("measure", col.get("measure_cell"))
     for section in data["sections"]:
         section_first = len(grid.rows)
         section_cell = section["label"] + section.get("title", "")
