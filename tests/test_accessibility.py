@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from support.browser import ARTIFACTS, AXE, describe, require, run_axe
+from support.browser import ARTIFACTS, AXE, axe_problems, describe, require, run_axe
 
 REFLOW_PAGES = ["index.html", "plans/zs-2017/", "plans/zs-gxj-2022/", "plans/cz-jxw-2018/",
                 "units/", "units/zs-gxj-chanyezhengceyufazhike/", "departments/zs-gxj/", "404.html"]
@@ -61,15 +61,9 @@ def axe_sample(built_site) -> list[str]:
 def test_axe_finds_no_violations_on_a_page_of_every_element_kind(built_site, site_url, page, axe_available):
     """Home, plans, unit and department pages, indexes, open data, 404: every element any page
     shows is checked on at least one page (axe_sample)."""
-    problems = {}
     pages = axe_sample(built_site)
     assert {"", "plans/", "units/", "departments/", "404.html", "data/"} <= set(pages)
-    for path in pages:
-        page.goto(site_url + path)
-        violations = run_axe(page)
-        if violations:
-            problems[path] = describe(violations)
-    assert not problems, "\n\n".join(f"{path}\n{text}" for path, text in problems.items())
+    assert not axe_problems(page, site_url, pages)
 
 
 def test_the_axe_sample_covers_every_element_with_fewer_pages(built_site):

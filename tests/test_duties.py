@@ -95,13 +95,10 @@ def test_the_folded_part_opens_by_keyboard(site_url, page):
 
 
 def test_unit_page_passes_axe_with_every_new_piece(examples_url, page):
-    from support.browser import AXE, describe, require, run_axe
+    from support.browser import axe_problems
 
-    require(AXE.exists(), "axe-core (npm)", "npm ci --ignore-scripts")
-    for path in ["units/ex-gxt-faguichu/", "units/ex-gxt-xinxihuatuijinchu/", "units/ex-qu-zsj-bangongshi/"]:
-        page.goto(examples_url + path)
-        violations = run_axe(page)
-        assert not violations, f"{path}\n{describe(violations)}"
+    paths = ["units/ex-gxt-faguichu/", "units/ex-gxt-xinxihuatuijinchu/", "units/ex-qu-zsj-bangongshi/"]
+    assert not axe_problems(page, examples_url, paths)
 
 
 def test_roles_have_one_source():

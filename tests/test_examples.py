@@ -60,18 +60,10 @@ def test_the_examples_build_and_check_clean():
 def test_every_example_plan_page_passes_axe(examples_site, examples_url, page):
     """Each pattern's plan page, and the lists and department page that sum them (unit pages:
     test_duties and test_progress)."""
-    from support.browser import AXE, describe, require, run_axe
+    from support.browser import axe_problems
 
-    require(AXE.exists(), "axe-core (npm)", "npm ci --ignore-scripts")
-    problems = {}
-    pages = [p.removesuffix("index.html") for p in examples_site.files
-             if p.startswith("plans/") and p.endswith(".html")]
-    for path in sorted(pages) + ["", "departments/ex-qu-zsj/", "departments/ex-gxt/"]:
-        page.goto(examples_url + path)
-        violations = run_axe(page)
-        if violations:
-            problems[path] = describe(violations)
-    assert not problems, "\n\n".join(f"{path}\n{text}" for path, text in problems.items())
+    pages = [p.removesuffix("index.html") for p in examples_site.files if p.startswith("plans/") and p.endswith(".html")]
+    assert not axe_problems(page, examples_url, sorted(pages) + ["", "departments/ex-qu-zsj/", "departments/ex-gxt/"])
 
 
 def test_example_pages_are_valid_html(examples_site):

@@ -122,13 +122,10 @@ def test_state_filter_works_with_javascript_off(browser, examples_url, path, sta
 
 
 def test_filtered_plan_page_passes_axe(examples_url, page):
-    from support.browser import AXE, describe, require, run_axe
+    from support.browser import axe_problems
 
-    require(AXE.exists(), "axe-core (npm)", "npm ci --ignore-scripts")
-    for path in ["plans/progress-report/", "plans/progress-report/#state-doing", "units/ex-qu-zsj-bangongshi/#state-none"]:
-        page.goto(examples_url + path)
-        violations = run_axe(page)
-        assert not violations, f"{path}\n{describe(violations)}"
+    paths = ["plans/progress-report/", "plans/progress-report/#state-doing", "units/ex-qu-zsj-bangongshi/#state-none"]
+    assert not axe_problems(page, examples_url, paths)
 
 
 def test_states_have_one_source():

@@ -72,6 +72,19 @@ def run_axe(page) -> list[dict]:
     return result["violations"]
 
 
+def axe_problems(page, base_url: str, paths: list[str]) -> str:
+    """Open each page under `base_url` and run axe; "" when none has a violation, else each
+    page's violations (assert on it: `assert not axe_problems(...)`)."""
+    require(AXE.exists(), "axe-core (npm)", "npm ci --ignore-scripts")
+    problems = []
+    for path in paths:
+        page.goto(base_url + path)
+        violations = run_axe(page)
+        if violations:
+            problems.append(f"{path}\n{describe(violations)}")
+    return "\n\n".join(problems)
+
+
 def describe(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
