@@ -46,7 +46,8 @@ FORMATS.checks("date")(is_real_date)
 FORMATS.checks("partial-date")(is_real_date)  # 2021 and 2021-03 pass; 2021-02-30 does not
 
 
-# The one draft both validators read; tests/test_schema_draft.py refuses keywords outside it.
+# The one draft both validators read; tests/test_build.py (test_schemas_use_draft_7_alone) refuses
+# keywords outside it.
 DRAFT = jsonschema.Draft7Validator
 
 
