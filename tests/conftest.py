@@ -89,6 +89,26 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+def run_main(*args: str) -> subprocess.CompletedProcess:
+    """build.py's main() in this process, its output captured as run_cli captures it: for tests
+    of messages and exit codes, where starting Python again (1.5 s a call) shows nothing more.
+    Tests of what only a real process shows (signals, the terminal's encoding) use run_cli."""
+    import contextlib
+    import importlib.util
+    import io
+
+    spec = importlib.util.spec_from_file_location("build_cli", ROOT / "build.py")
+    cli = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cli)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exit_:  # argparse refusing an argument
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return subprocess.CompletedProcess(["build.py", *args], code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, driven by Playwright; never a downloaded browser."""

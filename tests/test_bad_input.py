@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_main  # in process: these tests read messages and exit codes
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -23,7 +23,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 def previous_output(tmp_path, content_copy) -> Path:
     """A good build already sitting in the output folder, as on an editor's machine."""
     output = tmp_path / "output"
-    result = run_cli("build", "--content", str(content_copy), "--output", str(output))
+    result = run_main("build", "--content", str(content_copy), "--output", str(output))
     assert result.returncode == 0, result.stderr
     return output
 
@@ -31,7 +31,7 @@ def previous_output(tmp_path, content_copy) -> Path:
 def build_fails(content: Path, output: Path) -> str:
     """Run the build, require a clean failure that left `output` untouched; return stderr."""
     before = snapshot(output)
-    result = run_cli("build", "--content", str(content), "--output", str(output))
+    result = run_main("build", "--content", str(content), "--output", str(output))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert snapshot(output) == before, "a failed build changed the previous output"
@@ -149,6 +149,6 @@ def test_all_errors_are_reported_in_one_run(content_copy, previous_output):
 
 def test_check_command_reports_without_writing(content_copy, tmp_path):
     edit(content_copy / "plans" / "zs-jrj-2022.yaml", "\ntitle:", "\ntitel:")
-    result = run_cli("check", "--content", str(content_copy))
+    result = run_main("check", "--content", str(content_copy))
     assert result.returncode == 1 and "titel" in result.stderr
     assert not (tmp_path / "output").exists()
