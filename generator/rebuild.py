@@ -103,7 +103,8 @@ class LiveBuild:
                     later.append(page)
             elif page.path not in pipeline.dependencies or not pages.same_dependencies(
                     pipeline.dependencies[page.path], depends):
-                now.append(page)
+                # Data files (JSON, CSV) are nobody's open page: they wait until the pages are shown.
+                (later if page.kind.produce is not None else now).append(page)
         files = pipeline.render(site, now)
         if statics:
             files.update(static_assets())
@@ -113,6 +114,8 @@ class LiveBuild:
         for path in gone:
             pipeline.dependencies.pop(path, None)
         pipeline.site = site
+        # What an earlier edit left for later and serve has not rendered yet is in `later` again:
+        # its page's recorded dependencies are still the old ones.
         self._later = later
         outcome = self._outcome(self.output.write(files, remove=gone), len(now), started)
         outcome.search_pending = bool(content)
@@ -120,7 +123,7 @@ class LiveBuild:
         return outcome
 
     def later(self) -> Outcome:
-        """Render the pages update() left for later (those that show every plan)."""
+        """Render the pages update() left for later (those that show every plan, and data files)."""
         started = time.perf_counter()
         chosen, self._later = self._later, []
         files = self.pipeline.render(self.site, chosen) if chosen else {}

@@ -42,6 +42,7 @@ from .rebuild import LiveBuild
 from .render import TEMPLATES_DIR
 
 BATCH_SECONDS = 0.03  # an editor's save is a burst of events within a few milliseconds
+AFTER_RELOAD_SECONDS = 0.25  # index pages, data files and search data come this long after the reload
 OVERLAY_JS = Path(__file__).resolve().parent / "serve_assets" / "overlay.js"
 INJECTED = (
     b'<script src="/livereload.js?port=PORT"></script>'
@@ -232,10 +233,12 @@ class PreviewServer:
         self.say(f"已更新 {names}：渲染 {outcome.pages} 个页面，写入 {len(outcome.written)} 个文件"
                  f"（{outcome.seconds * 1000:.0f} ms）")
         self._reload(["*"] if recovered else outcome.written + outcome.removed)
+        # The rest waits until the browser has fetched the edited page: both would hold the
+        # one Python process, and the editor is looking at that page.
         if outcome.later:
-            self._run_later()
+            self.loop.call_later(AFTER_RELOAD_SECONDS, self._run_later)
         if outcome.search_pending:
-            self._start_search()
+            self.loop.call_later(AFTER_RELOAD_SECONDS, self._start_search)
 
     def _run_later(self) -> None:
         """The pages that show every plan, right after the ones that depend on the edit alone."""

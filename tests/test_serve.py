@@ -177,6 +177,22 @@ def test_incremental_output_equals_a_clean_build(content_copy, tmp_path, change)
         assert outcome.pages < 20, "a text edit re-renders a few pages, not the site"
 
 
+def test_two_edits_before_the_deferred_pages_are_rendered_keep_both(content_copy, tmp_path):
+    """serve renders index pages and data files a moment after the reload; a second save in that
+    moment must not drop what the first one left for later (one plan edited, another deleted)."""
+    live = LiveBuild(content_copy, tmp_path / "served")
+    live.build_all()
+    live.build_search()
+    first, second = content_copy / "plans" / "zs-jrj-2022.yaml", content_copy / "plans" / "zs-jxj-2018.yaml"
+    edit(first, "规范行政法规使用", "规范行政法规使用。")
+    live.update({first})
+    second.unlink()
+    live.update({second})
+    live.later()
+    live.build_search()
+    assert on_disk(tmp_path / "served") == clean_build(content_copy)
+
+
 def test_template_change_renders_only_its_pages(content_copy, tmp_path):
     live = LiveBuild(content_copy, tmp_path / "served")
     live.build_all()
