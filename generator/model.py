@@ -194,6 +194,11 @@ class Responsibility:
     rule: str = ""  # the first-listed rule that gave `listed` names their roles, if one did
 
     @property
+    def is_empty(self) -> bool:
+        """Names no unit and keeps no words: open data and the importer's round trip leave it out."""
+        return not self.assignments and not self.as_written
+
+    @property
     def mixed(self) -> bool:
         """More than one role in the cell, or words of the document's own: a page names each role."""
         return len({a.role for a in self.assignments}) > 1 or any(a.word for a in self.assignments)

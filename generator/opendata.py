@@ -45,7 +45,7 @@ def _assignment(assignment: Assignment) -> dict:
 
 
 def _responsibility(responsibility: Responsibility | None) -> dict | None:
-    if responsibility is None or (not responsibility.assignments and not responsibility.as_written):
+    if responsibility is None or responsibility.is_empty:
         return None
     found = {"units": [_assignment(a) for a in responsibility.assignments]}
     if responsibility.as_written:

@@ -49,14 +49,20 @@ SMALL_PLAN = "zs-jrj-2022"
 
 
 @pytest.fixture
-def small_content(tmp_path) -> Path:
-    """The registry, the settings and one plan: enough for most rules, fast to load and build."""
+def empty_content(tmp_path) -> Path:
+    """The shipped registry and settings and no plans (where `build.py import` writes its drafts)."""
     target = tmp_path / "content"
     (target / "plans").mkdir(parents=True)
     shutil.copytree(CONTENT / "registry", target / "registry")
     shutil.copy(CONTENT / "site.yaml", target / "site.yaml")
-    shutil.copy(CONTENT / "plans" / f"{SMALL_PLAN}.yaml", target / "plans" / f"{SMALL_PLAN}.yaml")
     return target
+
+
+@pytest.fixture
+def small_content(empty_content) -> Path:
+    """The registry, the settings and one plan: enough for most rules, fast to load and build."""
+    shutil.copy(CONTENT / "plans" / f"{SMALL_PLAN}.yaml", empty_content / "plans" / f"{SMALL_PLAN}.yaml")
+    return empty_content
 
 
 @pytest.fixture

@@ -31,16 +31,6 @@ TABLE_PLANS = list(support.LAYOUTS)
 ALL_PLANS = TABLE_PLANS + ["cz-jxw-2018"]
 
 
-@pytest.fixture
-def empty_content(tmp_path) -> Path:
-    """A content folder with the shipped registry and settings and no plans."""
-    target = tmp_path / "content"
-    (target / "plans").mkdir(parents=True)
-    shutil.copytree(CONTENT / "registry", target / "registry")
-    shutil.copy(CONTENT / "site.yaml", target / "site.yaml")
-    return target
-
-
 @pytest.fixture(scope="module")
 def shipped():
     content = content_stage.load(CONTENT)
@@ -69,7 +59,7 @@ def write_source(plan_id: str, fmt: str, folder: Path) -> Path:
 
 
 def responsibility_of(responsibility) -> tuple | None:
-    if responsibility is None or not (responsibility.assignments or responsibility.as_written):
+    if responsibility is None or responsibility.is_empty:
         return None
     return (responsibility.as_written, tuple(
         (a.role, a.written, a.unit.id if a.unit else a.collective.name, getattr(a, "word", ""))
