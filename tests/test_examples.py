@@ -66,18 +66,6 @@ def test_every_example_plan_page_passes_axe(examples_site, examples_url, page):
     assert not axe_problems(page, examples_url, sorted(pages) + ["", "departments/ex-qu-zsj/", "departments/ex-gxt/"])
 
 
-def test_example_pages_are_valid_html(examples_site):
-    from support.browser import require
-    from test_html_validity import VNU, run_vnu
-    import shutil
-
-    require(shutil.which("java") is not None, "a Java runtime", "apt-get install default-jre-headless")
-    require(VNU.exists(), "vnu-jar (npm)", "npm ci --ignore-scripts")
-    pages = sorted(examples_site.output.rglob("*.html"))
-    errors = run_vnu(pages)
-    assert not errors, "\n".join(f"{m.get('url', '')}:{m.get('lastLine')}: {m.get('message')}" for m in errors)
-
-
 @pytest.mark.parametrize("definition", ["deadline_details", "milestone", "recurrence", "relative", "status_details",
                                         "qualified", "role_words", "task"])
 def test_schema_reference_explains_every_nested_field(definition):
