@@ -90,7 +90,9 @@ class Pipeline:
     with_static: bool = False  # content/static/ joins the site (build; the preview leaves it out)
     cache: content_stage.LoadCache = field(default_factory=content_stage.LoadCache)
     search_index: search.SearchIndex = field(default_factory=search.SearchIndex)
-    env: object = None
+    # Jinja reloads a template whose file changed (auto_reload), so one environment serves every
+    # run: compiling the templates again would cost more than the preview's whole re-render.
+    env: object = field(default_factory=render.environment)
     site: site_stage.Site | None = None
     dependencies: dict = field(default_factory=dict)  # page path → its dependencies when last rendered
     search_version: str = ""  # of the search data last made; the search page asks for it
@@ -116,7 +118,6 @@ class Pipeline:
 
     def everything(self) -> dict[str, bytes]:
         """Every file of the site: all pages, the site's own assets, the search data."""
-        self.env = render.environment()
         site = self.load()
         started = time.perf_counter()
         every_page = [page for page in pages.all_pages(site) if page.kind.depends(site, page.key) != pages.SEARCH]

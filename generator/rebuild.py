@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import pages, render, search
+from . import pages, search
 from .build import STATIC_DIR, Pipeline, static_assets
 from .output import LiveOutput
 from .render import TEMPLATES_DIR
@@ -54,7 +54,6 @@ class LiveBuild:
         """Load everything (through the cache) and render every page; the search data follows."""
         started = time.perf_counter()
         pipeline = self.pipeline
-        pipeline.env = render.environment()  # templates are read again
         site = pipeline.load()
         every_page = [page for page in pages.all_pages(site) if page.kind.depends(site, page.key) != pages.SEARCH]
         files = pipeline.render(site, every_page)
@@ -89,8 +88,6 @@ class LiveBuild:
         site = pipeline.load() if content else old
         plans_changed = len(old.plans) != len(site.plans) or any(a is not b for a, b in zip(old.plans, site.plans))
         changed_templates = {f"pages/{path.name}" for path in templates}
-        if changed_templates:
-            pipeline.env = render.environment()
         now, later = [], []
         for page in pages.all_pages(site):
             depends = page.kind.depends(site, page.key)

@@ -18,7 +18,9 @@ import pytest
 from support.browser import ARTIFACTS
 
 WIDTHS = [320, 360, 375, 768, 1280]
-SETTINGS = [("normal", False), ("large", False), ("x-large", False), ("normal", True), ("x-large", True)]
+# High contrast changes colours only (site.css), so one combination of it is enough to prove that:
+# test_high_contrast_changes_no_size keeps that true.
+SETTINGS = [("normal", False), ("large", False), ("x-large", False), ("x-large", True)]
 
 GEOMETRY = """() => {
   const viewport = document.documentElement.clientWidth;
@@ -125,6 +127,26 @@ def test_every_page_fits_every_screen_at_every_reading_setting(built_site, site_
     unique = list(dict.fromkeys(failures))
     (ARTIFACTS / "layout" / "problems.txt").write_text("\n".join(unique) + "\n", encoding="utf-8")
     assert not unique, f"{len(unique)} layout problems:\n" + "\n".join(unique[:80])
+
+
+BOXES = """() => Array.from(document.querySelectorAll('body *'), el => {
+  const box = el.getBoundingClientRect();
+  return [box.x, box.y, box.width, box.height].map(Math.round).join(',');
+})"""
+
+
+def test_high_contrast_changes_no_size(site_url, page):
+    """Every box of a plan page and of the search form sits where it sat without high contrast,
+    so the layout test checks one high-contrast setting, not each of them."""
+    for path in ("plans/zs-gxj-2022/", "search/"):
+        page.set_viewport_size({"width": 320, "height": 900})
+        page.goto(site_url + path)
+        for size in ("normal", "x-large"):
+            page.evaluate("size => document.documentElement.setAttribute('data-text-size', size)", size)
+            plain = page.evaluate(BOXES)
+            page.evaluate("document.documentElement.setAttribute('data-contrast', 'high')")
+            assert page.evaluate(BOXES) == plain, f"/{path} at {size}: high contrast moved a box"
+            page.evaluate("document.documentElement.removeAttribute('data-contrast')")
 
 
 def test_the_geometry_check_catches_each_kind_of_problem(page):
