@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's writer is five times faster
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -85,8 +87,8 @@ def make_corpus(out: Path, plans: int = 200, measures_per_plan: int = 30, seed: 
             "year": 2013 + number % PLANS_PER_BODY,
             "sections": sections,
         }
-        text = "# yaml-language-server: $schema=../../schema/plan.schema.json\n" + yaml.safe_dump(
-            plan, allow_unicode=True, sort_keys=False, width=10_000)
+        text = "# yaml-language-server: $schema=../../schema/plan.schema.json\n" + yaml.dump(
+            plan, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
         (out / "plans" / f"{plan['id']}.yaml").write_text(text, encoding="utf-8")
     return out
 
