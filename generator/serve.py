@@ -337,6 +337,7 @@ class PreviewServer:
             self.observer.schedule(handler, str(folder), recursive=True)
         self.observer.start()
         self.say(f"正在预览 http://{self.host}:{self.port}/ （保存文件后页面自动刷新；按 Ctrl-C 停止）")
+        _stop_loop_on_signals(self.loop)
         try:
             self.loop.start()
         except KeyboardInterrupt:
@@ -371,6 +372,16 @@ def _stop_on_sigterm() -> None:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, stop)
+
+
+def _stop_loop_on_signals(loop: ioloop.IOLoop) -> None:
+    """While serving, Ctrl-C and SIGTERM stop the loop between two callbacks: raised in the middle
+    of one (a request, a file write), KeyboardInterrupt could be swallowed or leave a lock held."""
+    import signal
+
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.asyncio_loop.add_signal_handler(signum, loop.stop)
 
 
 def serve(content_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> int:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ElementTree
 
 import yaml
 
-from conftest import run_cli
+from conftest import run_main
 from generator import build as pipeline
 from generator.errors import BuildFailed
 
@@ -70,7 +70,7 @@ def test_base_path_may_not_contradict_base_url(content_copy):
 
 
 def test_without_base_url_the_build_says_there_is_no_sitemap(tmp_path, content_copy):
-    result = run_cli("build", "--content", str(content_copy), "--output", str(tmp_path / "output"))
+    result = run_main("build", "--content", str(content_copy), "--output", str(tmp_path / "output"))
     assert result.returncode == 0, result.stderr
     assert "没有生成 sitemap.xml" in result.stdout and "base_url" in result.stdout
     assert not (tmp_path / "output" / "sitemap.xml").exists()

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_main
 from support.examples import EXAMPLES
 
 GUIDE = ROOT / "docs" / "editing.md"
@@ -52,7 +52,7 @@ def test_the_guide_s_snippets_are_in_its_examples():
 
 
 def test_the_examples_build_and_check_clean():
-    result = run_cli("check", "--content", str(EXAMPLES))
+    result = run_main("check", "--content", str(EXAMPLES))
     assert result.returncode == 0, result.stderr
     assert "12 份计划" in result.stdout
 

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 from support import importing as support
-from conftest import CONTENT, run_cli
+from conftest import CONTENT, run_main
 from generator import content as content_stage
 from generator.errors import CannotBuild
 from generator.importer import import_file
@@ -123,7 +123,7 @@ def tree(folder: Path) -> dict[str, str]:
 def test_command_writes_a_draft_that_check_accepts(tmp_path, content_copy):
     source = write_source("zs-gxj-2022", "docx", tmp_path)
     before = tree(tmp_path)
-    result = run_cli("import", str(source), "--content", str(content_copy), "--id", "zs-gxj-2022-import")
+    result = run_main("import", str(source), "--content", str(content_copy), "--id", "zs-gxj-2022-import")
     assert result.returncode == 0, result.stderr
     assert "已导入" in result.stdout and "22 项措施" in result.stdout
     draft = content_copy / "plans" / "zs-gxj-2022-import.yaml"
@@ -133,18 +133,18 @@ def test_command_writes_a_draft_that_check_accepts(tmp_path, content_copy):
     after = tree(tmp_path)
     assert set(after) - set(before) == {"content/plans/zs-gxj-2022-import.yaml"}
     assert {k: v for k, v in after.items() if k in before} == before  # nothing else touched
-    checked = run_cli("check", "--content", str(content_copy))
+    checked = run_main("check", "--content", str(content_copy))
     assert checked.returncode == 0, checked.stderr
 
 
 def test_an_existing_file_is_never_overwritten(tmp_path, empty_content):
     source = write_source("zs-jrj-2022", "xlsx", tmp_path)
-    first = run_cli("import", str(source), "--content", str(empty_content))
+    first = run_main("import", str(source), "--content", str(empty_content))
     assert first.returncode == 0, first.stderr
     draft = empty_content / "plans" / "zs-jrj-2022.yaml"
     draft.write_text(draft.read_text(encoding="utf-8") + "# 编辑已改\n", encoding="utf-8")
     edited = draft.read_bytes()
-    second = run_cli("import", str(source), "--content", str(empty_content))
+    second = run_main("import", str(source), "--content", str(empty_content))
     assert second.returncode == 1
     assert "已经存在" in second.stderr and "--id" in second.stderr and "Traceback" not in second.stderr
     assert draft.read_bytes() == edited
@@ -247,7 +247,7 @@ def test_unknown_unit_is_reported_at_its_line_with_suggestions(tmp_path, empty_c
     rows = [HEADER, ["一、优化", "（一）公开。", "1.规范使用。", "综合课牵头，财政科配合"]]
     source = tmp_path / "unknown.docx"
     word_table(source, rows)
-    result = run_cli("import", str(source), "--content", str(empty_content))
+    result = run_main("import", str(source), "--content", str(empty_content))
     assert result.returncode == 0, result.stderr
     draft = empty_content / "plans" / "zs-jrj-2022.yaml"
     lines = draft.read_text(encoding="utf-8").split("\n")
@@ -374,7 +374,7 @@ def test_files_that_are_not_plans_get_a_message(tmp_path, empty_content, name, d
 def test_the_command_answers_a_broken_file_with_a_message(tmp_path, empty_content):
     source = tmp_path / "broken.docx"
     source.write_bytes(b"PK\x03\x04 not really")
-    result = run_cli("import", str(source), "--content", str(empty_content))
+    result = run_main("import", str(source), "--content", str(empty_content))
     assert result.returncode == 1 and "不是有效的 Word 文件" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert list((empty_content / "plans").iterdir()) == []

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_main
 from test_model import errors_of, make_content
 
 
@@ -29,7 +29,7 @@ def test_yaml_syntax_errors_are_told_in_chinese_with_a_hint(tmp_path, line, what
     root = make_content(tmp_path, "sections:\n  - measures:\n      - {text: 甲}\n")
     plan = root / "plans" / "test-plan.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("title: 测试计划", line), encoding="utf-8")
-    result = run_cli("check", "--content", str(root))
+    result = run_main("check", "--content", str(root))
     assert result.returncode == 1
     message = next(row for row in result.stderr.splitlines() if "YAML 语法错误" in row)
     assert re.match(r".*test-plan\.yaml:\d+:\d+: YAML 语法错误：", message), message

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_main
 from test_model import errors_of, load_plan, make_content
 
 # Two provinces' departments, each with its own sections; the second forgot to register 法规处.
@@ -59,7 +59,7 @@ def test_a_forgotten_registration_is_an_error_naming_where_the_name_was_found(tm
 
 def test_the_cli_check_refuses_the_forgotten_registration(tmp_path):
     body, options = west_plan(tmp_path, "{lead: 法规处}")
-    result = run_cli("check", "--content", str(make_content(tmp_path, body, **options)))
+    result = run_main("check", "--content", str(make_content(tmp_path, body, **options)))
     assert result.returncode == 1 and "content OK" not in result.stdout
     assert "test-plan.yaml:" in result.stderr and "[sections[0].measures[0].responsibility.lead]" in result.stderr
 
