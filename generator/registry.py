@@ -19,8 +19,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from pypinyin import lazy_pinyin
-
 from .errors import ContentError, shorten
 from .model import Collective, Unit
 from .yamlfile import YamlFile, dotted
@@ -153,6 +151,8 @@ def names_of(unit: Unit) -> list[str]:
 
 def pinyin_id(name: str) -> str:
     """ASCII slug of a Chinese name: 办公室 → bangongshi."""
+    from pypinyin import lazy_pinyin  # half a second to load: not for a command refused at once
+
     text = "".join(lazy_pinyin(name)).lower()
     return re.sub(r"[^a-z0-9]+", "", text) or "unit"
 

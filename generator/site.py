@@ -11,14 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from .model import LEADING_ROLES, ROLES, Assignment, Content, Measure, Part, Plan, State, Unit, state_counts
 
 
 @lru_cache(maxsize=None)
 def pinyin_key(text: str) -> tuple:
     """Sort key for Chinese names in 汉语拼音 order (the order readers expect in an index)."""
+    from pypinyin import Style, lazy_pinyin  # half a second to load: not for a command refused at once
+
     return (tuple(lazy_pinyin(text, style=Style.TONE3)), text)
 
 
