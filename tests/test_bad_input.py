@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import run_main  # in process: these tests read messages and exit codes
+from conftest import CONTENT, run_main  # in process: these tests read messages and exit codes
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -19,12 +20,20 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def previous_output(tmp_path, content_copy) -> Path:
-    """A good build already sitting in the output folder, as on an editor's machine."""
-    output = tmp_path / "output"
-    result = run_main("build", "--content", str(content_copy), "--output", str(output))
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("good") / "output"
+    result = run_main("build", "--content", str(CONTENT), "--output", str(output))
     assert result.returncode == 0, result.stderr
+    return output
+
+
+@pytest.fixture
+def previous_output(tmp_path, good_build) -> Path:
+    """A good build of the shipped content already sitting in the output folder, as on an
+    editor's machine (copied: building it again for every test took most of their time)."""
+    output = tmp_path / "output"
+    shutil.copytree(good_build, output, symlinks=True)
     return output
 
 

@@ -29,6 +29,16 @@ def server(content_copy):
     running.stop()
 
 
+@pytest.fixture(scope="module")
+def unedited_server(tmp_path_factory):
+    """One preview for the tests that only read from it."""
+    content = tmp_path_factory.mktemp("unedited") / "content"
+    shutil.copytree(ROOT / "content", content)
+    running = Serve(content, free_port())
+    yield running
+    running.stop()
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
@@ -101,16 +111,17 @@ def test_burst_of_saves_is_one_rebuild(server, content_copy):
     assert updates == 1, server.output
 
 
-def test_drafts_show_in_serve_marked_and_stay_out_of_build(content_copy, tmp_path, page):
-    plan = content_copy / "plans" / "zs-jrj-2022.yaml"
+def test_drafts_show_in_serve_marked_and_stay_out_of_build(small_content, tmp_path, page):
+    plan = small_content / "plans" / "zs-jrj-2022.yaml"
     edit(plan, "\nkind:", "\ndraft: true\nkind:")
-    running = Serve(content_copy, free_port())
+    shutil.copy(ROOT / "content" / "plans" / "zs-gxj-2022.yaml", small_content / "plans")  # one to publish
+    running = Serve(small_content, free_port())
     try:
         page.goto(running.url + "plans/zs-jrj-2022/")
         assert page.locator("h1 .draft-tag").inner_text() == "草稿"
     finally:
         running.stop()
-    assert "plans/zs-jrj-2022/index.html" not in pipeline.build_files(content_copy)
+    assert "plans/zs-jrj-2022/index.html" not in pipeline.build_files(small_content)
 
 
 def test_ctrl_c_stops_cleanly(content_copy):
@@ -258,20 +269,20 @@ PATHS = ["", "plans/zs-jrj-2022/", "assets/site.css", "no/such/page", "__serve__
          "livereload.js"]
 
 
-def test_head_answers_with_the_headers_of_get(server):
+def test_head_answers_with_the_headers_of_get(unedited_server):
     for path in PATHS:
-        status, headers, body = fetch(server.url + path)
-        head_status, head_headers, head_body = fetch(server.url + path, "HEAD")
+        status, headers, body = fetch(unedited_server.url + path)
+        head_status, head_headers, head_body = fetch(unedited_server.url + path, "HEAD")
         assert (head_status, head_headers, head_body) == (status, headers, b""), path
         assert int(headers["content-length"]) == len(body), path
 
 
-def test_a_range_is_answered_with_exactly_those_bytes(server):
+def test_a_range_is_answered_with_exactly_those_bytes(unedited_server):
     for path in ("plans/zs-jrj-2022/", "assets/site.css"):
-        _, _, whole = fetch(server.url + path)
+        _, _, whole = fetch(unedited_server.url + path)
         size = len(whole)
         for asked, first, last in (("bytes=0-99", 0, 99), ("bytes=100-", 100, size - 1), ("bytes=-50", size - 50, size - 1)):
-            status, headers, body = fetch(server.url + path, headers={"Range": asked})
+            status, headers, body = fetch(unedited_server.url + path, headers={"Range": asked})
             assert status in (200, 206), (path, asked)
             if status == 206:  # a range answered: exactly those bytes, and said so
                 assert body == whole[first:last + 1] and int(headers["content-length"]) == len(body), (path, asked)
