@@ -349,8 +349,9 @@ class PreviewServer:
     def close(self) -> None:
         self.closing = True
         if self.observer is not None:
+            # Its threads are daemons and wake once a second to look at the stop flag: waiting
+            # for them made every Ctrl-C take a second.
             self.observer.stop()
-            self.observer.join(timeout=2)
         self.builder.shutdown(wait=False, cancel_futures=True)
         shutil.rmtree(self.serve_dir, ignore_errors=True)
 
