@@ -1,5 +1,5 @@
-"""The example plans of docs/editing.md (docs/examples/), built once per test module that
-imports these fixtures: small content made for the patterns the shipped plans do not use."""
+"""The example plans of docs/editing.md (docs/examples/), built once per test session (tests only
+read it): small content made for the patterns the shipped plans do not use."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class ExampleSite:
         return next(plan for plan in self.site.plans if plan.id == plan_id)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def examples_site(tmp_path_factory) -> ExampleSite:
     folder = tmp_path_factory.mktemp("examples")
     files = pipeline.build_files(EXAMPLES, workers=1)
@@ -43,7 +43,7 @@ def examples_site(tmp_path_factory) -> ExampleSite:
     return ExampleSite(output=folder, files=files, site=site_stage.derive(content_stage.load(EXAMPLES)))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def examples_url(examples_site):
     from support.browser import StaticServer
 
