@@ -161,20 +161,16 @@ def test_same_file_gives_byte_identical_yaml(tmp_path):
     assert outputs[0] == outputs[1]
 
 
-def test_nothing_is_written_outside_the_content_folder(tmp_path, empty_content):
+def test_nothing_is_written_outside_the_content_folder(tmp_path, empty_content, monkeypatch):
     source = write_source("zs-jxj-2018", "docx", tmp_path)
     work = tmp_path / "elsewhere"
     work.mkdir()
+    monkeypatch.chdir(work)  # started from another folder: nothing lands there either
     before = tree(tmp_path)
-    import subprocess
-    import sys
-    result = subprocess.run([sys.executable, str(support.ROOT / "build.py"), "import", str(source),
-                             "--content", str(empty_content), "--id", "../../escape"],
-                            capture_output=True, text=True, cwd=work, timeout=60)
+    result = run_main("import", str(source), "--content", str(empty_content), "--id", "../../escape")
     assert result.returncode == 1 and "--id" in result.stderr
     assert tree(tmp_path) == before
-    result = subprocess.run([sys.executable, str(support.ROOT / "build.py"), "import", str(source),
-                             "--content", str(empty_content)], capture_output=True, text=True, cwd=work, timeout=60)
+    result = run_main("import", str(source), "--content", str(empty_content))
     assert result.returncode == 0, result.stderr
     assert set(tree(tmp_path)) - set(before) == {"content/plans/zs-gxj-2018.yaml"}
 
