@@ -11,15 +11,39 @@ import re
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
 from .model import ROLES, STATE_FOR_WORD, STATES
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per process, by name and checksum of their source (Jinja's own
+    bytecode cache, kept in memory). Compiling is most of a small build's time, and a process
+    may build many times (the tests do, a program using the generator may); a template whose
+    source changed has another checksum, so Jinja compiles it afresh and never serves it stale.
+    Like Python's own imports, it holds nothing that depends on the content."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # checks the source's checksum; resets if it differs
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=_COMPILED,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -17,7 +17,6 @@ import pytest
 from conftest import ROOT, run_main
 from generator import build as pipeline
 from generator.rebuild import LiveBuild
-from generator import render
 from generator.render import TEMPLATES_DIR
 from support.serving import Serve, fetch, free_port, wait_until
 
@@ -148,12 +147,9 @@ def test_built_output_has_no_reload_script(built_site):
         assert b"livereload" not in data and b"__serve__" not in data, path
 
 
-_TEMPLATES = render.environment()  # compiled once for every clean build here; Jinja reloads a changed template
-
-
 def clean_build(content: Path) -> dict[str, bytes]:
     """What `build` would write for `content` (drafts included, as the preview shows them)."""
-    files = pipeline.Pipeline(content, include_drafts=True, with_static=True, env=_TEMPLATES).everything()
+    files = pipeline.build_files(content, include_drafts=True)
     return {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
 
 
