@@ -91,7 +91,7 @@ class Pipeline:
     cache: content_stage.LoadCache = field(default_factory=content_stage.LoadCache)
     search_index: search.SearchIndex = field(default_factory=search.SearchIndex)
     # Jinja reloads a template whose file changed (auto_reload), so one environment serves every
-    # run: compiling the templates again would cost more than the preview's whole re-render.
+    # run of the preview; compiled templates are shared by every environment (render.py).
     env: object = field(default_factory=render.environment)
     site: site_stage.Site | None = None
     dependencies: dict = field(default_factory=dict)  # page path → its dependencies when last rendered

@@ -24,6 +24,7 @@ from __future__ import annotations
 import errno
 import json
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -365,8 +366,8 @@ def _relative(path: Path) -> str:
 
 
 def _stop_on_sigterm() -> None:
-    """A terminal's Ctrl-C raises KeyboardInterrupt; treat a polite kill (SIGTERM) the same way."""
-    import signal
+    """A terminal's Ctrl-C raises KeyboardInterrupt; treat a polite kill (SIGTERM) the same way
+    (until the loop runs: then _stop_loop_on_signals)."""
 
     def stop(signum, frame):
         raise KeyboardInterrupt
@@ -378,8 +379,6 @@ def _stop_on_sigterm() -> None:
 def _stop_loop_on_signals(loop: ioloop.IOLoop) -> None:
     """While serving, Ctrl-C and SIGTERM stop the loop between two callbacks: raised in the middle
     of one (a request, a file write), KeyboardInterrupt could be swallowed or leave a lock held."""
-    import signal
-
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.asyncio_loop.add_signal_handler(signum, loop.stop)

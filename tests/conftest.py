@@ -13,6 +13,7 @@ import pytest
 from generator import build as pipeline
 from generator import content as content_stage
 from generator import site as site_stage
+from support.browser import CHROMIUM, CHROMIUM_FLAGS, StaticServer, origin, require_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,8 +119,6 @@ def run_main(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, driven by Playwright; never a downloaded browser."""
-    from support.browser import CHROMIUM, CHROMIUM_FLAGS, require_chromium
-
     require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -132,8 +131,6 @@ def browser():
 @pytest.fixture(scope="session")
 def site_url(built_site):
     """The shipped site served over HTTP on 127.0.0.1, as a web server would serve it."""
-    from support.browser import StaticServer
-
     server = StaticServer(built_site.output)
     yield server.url
     server.close()
@@ -156,13 +153,28 @@ def page(browser_context):
     the context ever saw, half a second a test by the end of a run.)"""
     opened = browser_context.new_page()
     visited: set[str] = set()
-    opened.on("framenavigated", lambda frame: visited.add("/".join(frame.url.split("/", 3)[:3])))
+    opened.on("framenavigated", lambda frame: visited.add(origin(frame.url)))
     yield opened
-    origins = sorted(origin for origin in visited if origin.startswith("http"))
-    if origins:
+    sites = sorted(site for site in visited if site.startswith("http"))
+    if sites:
         wipe = browser_context.new_cdp_session(opened)
-        for origin in origins:
-            wipe.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        for site in sites:
+            wipe.send("Storage.clearDataForOrigin", {"origin": site, "storageTypes": "all"})
         wipe.detach()
     browser_context.clear_cookies()
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def context_without_javascript(browser):
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page_without_javascript(context_without_javascript):
+    """A fresh tab in a browser with JavaScript turned off (nothing can store anything there)."""
+    opened = context_without_javascript.new_page()
+    yield opened
     opened.close()

@@ -141,15 +141,13 @@ def test_reading_settings_work_by_keyboard_and_are_remembered(site_url, page):
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= base * 1.2
 
 
-def test_pages_read_fully_without_javascript(browser, site_url):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_pages_read_fully_without_javascript(page_without_javascript, site_url):
+    page = page_without_javascript
     page.goto(site_url + "plans/zs-2017/")
     assert page.locator("table.measures tbody tr").count() == 114
     assert not page.locator("[data-reading-settings]").is_visible(), "controls that cannot work stay hidden"
     page.get_by_role("link", name="市财政局").first.click()
     assert page.locator("h1").inner_text() == "中山市财政局"
-    context.close()
 
 
 def test_no_sideways_scrolling_with_text_at_200_percent(site_url, page):

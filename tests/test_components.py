@@ -6,9 +6,6 @@ what each macro takes, and this test proves every one of them works and is acces
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 import yaml
 
@@ -28,8 +25,8 @@ def example_cases():
             yield pytest.param(path.stem, spec["macro"], example, id=f"{path.stem}: {example['name']}")
 
 
-def render_example(component: str, macro_name: str, example: dict, env=None) -> str:
-    env = env or environment()
+def render_example(component: str, macro_name: str, example: dict) -> str:
+    env = environment()
     module = env.get_template(f"components/{component}.html").module
     macro = getattr(module, macro_name)
     args = dict(example["args"])
@@ -51,35 +48,26 @@ def test_every_component_has_examples():
     assert macros == examples, f"components without examples: {sorted(macros - examples)}"
 
 
-@dataclass
-class Gallery:
-    root: Path
-    url: str
-    page: object  # one browser page for every example: axe is compiled once, not per example
-    env: object
-
-
 @pytest.fixture(scope="module")
-def gallery(tmp_path_factory, browser):
+def gallery(tmp_path_factory):
     """Every example written as a page under one folder, with the site's CSS and JS, served over HTTP."""
     root = tmp_path_factory.mktemp("components")
     for relative, data in static_assets().items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_bytes(data)
     server = StaticServer(root)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    yield Gallery(root, server.url, context.new_page(), environment())
-    context.close()
+    yield root, server.url
     server.close()
 
 
 @pytest.mark.parametrize("component,macro_name,example", example_cases())
-def test_example_renders_and_passes_axe(gallery, component, macro_name, example):
+def test_example_renders_and_passes_axe(gallery, page, component, macro_name, example):
     require(AXE.exists(), "axe-core (npm)", "npm ci --ignore-scripts")
+    root, url = gallery
     slug = f"{component}-{abs(hash(example['name'])) % 10**8}"
-    target = gallery.root / "components" / slug / "index.html"
+    target = root / "components" / slug / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_example(component, macro_name, example, gallery.env), encoding="utf-8")
-    gallery.page.goto(f"{gallery.url}components/{slug}/")
-    violations = run_axe(gallery.page)
+    target.write_text(render_example(component, macro_name, example), encoding="utf-8")
+    page.goto(f"{url}components/{slug}/")
+    violations = run_axe(page)
     assert not violations, describe(violations)

@@ -127,13 +127,11 @@ def test_each_measure_has_a_link_that_works_by_keyboard_and_copies_it(browser, s
     context.close()
 
 
-def test_without_javascript_the_measure_link_shows_its_address(browser, site_url):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_without_javascript_the_measure_link_shows_its_address(page_without_javascript, site_url):
+    page = page_without_javascript
     page.goto(site_url + "plans/zs-2017/")
     page.locator("#s2-m4 a.measure__link").click()
     assert page.url.endswith("plans/zs-2017/#s2-m4")
-    context.close()
 
 
 def test_a_unit_page_prints_as_a_list_with_its_addresses(browser, site_url):

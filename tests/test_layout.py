@@ -13,14 +13,13 @@ Screenshots of each page at 320 px with 特大 text and at 1280 px go to test-ar
 
 from __future__ import annotations
 
-import pytest
 
 from support.browser import ARTIFACTS
 
 WIDTHS = [320, 360, 375, 768, 1280]
 # High contrast changes colours only, so it cannot change geometry: test_high_contrast_changes_no_size
 # proves that box by box, and the rules below run at the three text sizes.
-SETTINGS = [("normal", False), ("large", False), ("x-large", False)]
+TEXT_SIZES = ["normal", "large", "x-large"]
 
 GEOMETRY = """() => {
   const viewport = document.documentElement.clientWidth;
@@ -100,9 +99,7 @@ def layout_pages(built_site) -> list[str]:
             "departments/", "departments/zs-gxj/", "search/?q=%E5%85%AC%E5%BC%80", "404.html", "data/"]
 
 
-def test_every_page_fits_every_screen_at_every_reading_setting(built_site, site_url, browser):
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
+def test_every_page_fits_every_screen_at_every_reading_setting(built_site, site_url, page):
     failures = []
     (ARTIFACTS / "layout").mkdir(parents=True, exist_ok=True)
     for path in layout_pages(built_site):
@@ -112,18 +109,13 @@ def test_every_page_fits_every_screen_at_every_reading_setting(built_site, site_
             page.wait_for_function("document.querySelectorAll('#search-results li').length > 0")
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
-            for size, contrast in SETTINGS:
-                page.evaluate("""([size, contrast]) => {
-                    const root = document.documentElement;
-                    if (size === 'normal') { root.removeAttribute('data-text-size'); } else { root.setAttribute('data-text-size', size); }
-                    if (contrast) { root.setAttribute('data-contrast', 'high'); } else { root.removeAttribute('data-contrast'); }
-                }""", [size, contrast])
+            for size in TEXT_SIZES:
+                page.evaluate("size => document.documentElement.setAttribute('data-text-size', size)", size)
                 for problem in page.evaluate(GEOMETRY):
-                    failures.append(f"/{path} at {width} px, {size}{' high contrast' if contrast else ''}: {problem}")
-                if (width, size, contrast) in ((320, "x-large", False), (1280, "normal", False)):
+                    failures.append(f"/{path} at {width} px, {size}: {problem}")
+                if (width, size) in ((320, "x-large"), (1280, "normal")):
                     name = (path.strip("/").replace("/", "_").replace("?q=", "-search-") or "home")
                     page.screenshot(path=str(ARTIFACTS / "layout" / f"{name}-{width}-{size}.png"))
-    context.close()
     unique = list(dict.fromkeys(failures))
     (ARTIFACTS / "layout" / "problems.txt").write_text("\n".join(unique) + "\n", encoding="utf-8")
     assert not unique, f"{len(unique)} layout problems:\n" + "\n".join(unique[:80])
@@ -164,10 +156,3 @@ def test_the_geometry_check_catches_each_kind_of_problem(page):
     assert "under four characters" in problems
     assert "has a number of its own" in problems
 
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN")
-    opened = context.new_page()
-    yield opened
-    context.close()

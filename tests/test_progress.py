@@ -93,21 +93,14 @@ def test_plan_lists_say_which_plans_have_a_report_and_as_of_when(built_site):
         assert all(note is None for plan, note in notes.items() if plan != "zs-gxj-2022"), path
 
 
-@pytest.fixture(scope="module")
-def without_javascript(browser):
-    context = browser.new_context(java_script_enabled=False)
-    yield context
-    context.close()
-
-
 @pytest.mark.parametrize("path,state,rows", [
     ("plans/progress-report/", "推进中", 1),
     ("plans/progress-report/", "未报告", 1),
     ("units/ex-qu-zsj-bangongshi/", "未报告", 2),
     ("units/ex-qu-zsj-bangongshi/", "持续推进", 1),
 ])
-def test_state_filter_works_with_javascript_off(without_javascript, examples_url, path, state, rows):
-    page = without_javascript.new_page()
+def test_state_filter_works_with_javascript_off(page_without_javascript, examples_url, path, state, rows):
+    page = page_without_javascript
     page.goto(examples_url + path)
     items = page.locator("table.measures tbody tr, ol.duty-list > li")
     everything = items.count()
@@ -124,7 +117,6 @@ def test_state_filter_works_with_javascript_off(without_javascript, examples_url
     assert sum(items.nth(i).is_visible() for i in range(everything)) == everything
     page.go_back()  # Back brings the filter back: it lives in the address
     assert sum(items.nth(i).is_visible() for i in range(everything)) == rows
-    page.close()
 
 
 def test_filtered_plan_page_passes_axe(examples_url, page):

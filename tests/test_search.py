@@ -363,15 +363,13 @@ def test_search_works_from_pages_opened_from_disk(built_site, page):
     assert page.locator("#search-status").inner_text().startswith("找到 2 条")
 
 
-def test_search_page_without_javascript_explains_and_links(browser, site_url):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_search_page_without_javascript_explains_and_links(page_without_javascript, site_url):
+    page = page_without_javascript
     page.goto(site_url + "search/?q=" + quote("预决算"))
     assert page.get_by_text("搜索需要浏览器启用 JavaScript").is_visible()
     assert page.get_by_role("link", name="浏览全部计划").is_visible()
     assert page.get_by_role("link", name="查看牵头单位索引").is_visible()
     assert not page.locator("#search-form").is_visible()
-    context.close()
 
 
 def test_search_results_are_text_not_html(tmp_path, small_content, browser):

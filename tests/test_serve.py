@@ -28,6 +28,13 @@ def server(content_copy):
     running.stop()
 
 
+@pytest.fixture
+def two_plans(small_content) -> Path:
+    """The registry, the settings and two plans of one year: every kind of page, fast to build."""
+    shutil.copy(ROOT / "content" / "plans" / "zs-gxj-2022.yaml", small_content / "plans")
+    return small_content
+
+
 @pytest.fixture(scope="module")
 def unedited_server(tmp_path_factory):
     """One preview for the tests that only read from it."""
@@ -110,17 +117,16 @@ def test_burst_of_saves_is_one_rebuild(server, content_copy):
     assert updates == 1, server.output
 
 
-def test_drafts_show_in_serve_marked_and_stay_out_of_build(small_content, tmp_path, page):
-    plan = small_content / "plans" / "zs-jrj-2022.yaml"
-    edit(plan, "\nkind:", "\ndraft: true\nkind:")
-    shutil.copy(ROOT / "content" / "plans" / "zs-gxj-2022.yaml", small_content / "plans")  # one to publish
-    running = Serve(small_content, free_port())
+def test_drafts_show_in_serve_marked_and_stay_out_of_build(two_plans, tmp_path, page):
+    plan = two_plans / "plans" / "zs-jrj-2022.yaml"
+    edit(plan, "\nkind:", "\ndraft: true\nkind:")  # the other plan is published
+    running = Serve(two_plans, free_port())
     try:
         page.goto(running.url + "plans/zs-jrj-2022/")
         assert page.locator("h1 .draft-tag").inner_text() == "草稿"
     finally:
         running.stop()
-    assert "plans/zs-jrj-2022/index.html" not in pipeline.build_files(small_content)
+    assert "plans/zs-jrj-2022/index.html" not in pipeline.build_files(two_plans)
 
 
 def test_ctrl_c_stops_cleanly(content_copy):
@@ -418,14 +424,13 @@ FIELD_GROUPS = {
 
 
 @pytest.mark.parametrize("group", sorted(FIELD_GROUPS))
-def test_every_field_edited_in_the_preview_matches_a_clean_build(small_content, tmp_path, group):
+def test_every_field_edited_in_the_preview_matches_a_clean_build(two_plans, tmp_path, group):
     """Each field of a plan (and of its sections, points and measures), of a registry unit and of
     the settings, changed one at a time: after each change the preview's files are exactly a
     clean build's. A page that shows a field its page kind does not depend on would fail here.
     Two plans of one year are enough to have every kind of page, and a plan the edits leave alone."""
     labels, at_least = FIELD_GROUPS[group]
-    content = small_content
-    shutil.copy(ROOT / "content" / "plans" / "zs-gxj-2022.yaml", content / "plans" / "zs-gxj-2022.yaml")
+    content = two_plans
     live = LiveBuild(content, tmp_path / "served")
     live.build_all()
     live.build_search()

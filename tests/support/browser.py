@@ -48,6 +48,12 @@ def require_chromium() -> None:
 
 
 AXE_URL_PATH = "/__axe__.js"  # where StaticServer also serves axe-core (no built site has it)
+_STATIC_ORIGINS: set[str] = set()  # the StaticServers running, which serve it
+
+
+def origin(url: str) -> str:
+    """http://127.0.0.1:8000/plans/x/ → http://127.0.0.1:8000"""
+    return "/".join(url.split("/", 3)[:3])
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -67,10 +73,12 @@ class StaticServer:
         handler = functools.partial(_QuietHandler, directory=str(folder))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        _STATIC_ORIGINS.add(origin(self.url))
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
     def close(self) -> None:
+        _STATIC_ORIGINS.discard(origin(self.url))
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -81,9 +89,8 @@ def run_axe(page) -> list[dict]:
     On a page from a StaticServer, axe is loaded from the server's address, so Chromium compiles
     it once per browser context and takes it from its cache after that (inlining it costs half a
     second on every page)."""
-    if page.url.startswith("http://127.0.0.1:"):
-        origin = "/".join(page.url.split("/", 3)[:3])  # http://127.0.0.1:port
-        page.add_script_tag(url=origin + AXE_URL_PATH)
+    if origin(page.url) in _STATIC_ORIGINS:
+        page.add_script_tag(url=origin(page.url) + AXE_URL_PATH)
     else:
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
