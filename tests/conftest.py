@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+ROOT = Path(__file__).resolve().parent.parent
+
+if sys.dont_write_bytecode:
+    # PYTHONDONTWRITEBYTECODE (containers and CI images often set it) makes every pytest worker
+    # compile and assertion-rewrite the tests afresh, and every build.py the tests start
+    # compile generator/: 3–4 s a worker. The suite writes compiled modules as Python does by
+    # default, in __pycache__ folders that git ignores, for itself and the processes it starts.
+    sys.dont_write_bytecode = False
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+import pytest  # noqa: E402 - after the bytecode settings, which apply to the imports below
 
 from generator import build as pipeline
 from generator import content as content_stage
 from generator import site as site_stage
 from support.browser import CHROMIUM, CHROMIUM_FLAGS, StaticServer, origin, require_chromium
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # Fixtures of the example site (docs/examples), for any test that asks for them.
 pytest_plugins = ["support.examples"]

@@ -24,9 +24,12 @@ from generator.errors import BuildFailed, CannotBuild
 
 
 def tree(folder: Path) -> dict[str, str]:
-    """Every file and link under `folder` (hidden ones too) with a hash of what it holds."""
+    """Every file and link under `folder` (hidden ones too) with a hash of what it holds.
+    Python's own __pycache__ folders are left out: running build.py from a clone compiles its
+    code there, as any Python program does; they are not the build's writing."""
     found = {}
     for parent, folders, names in os.walk(folder):
+        folders[:] = [f for f in folders if f != "__pycache__"]
         for name in names + [f for f in folders if (Path(parent) / f).is_symlink()]:
             path = Path(parent) / name
             data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
