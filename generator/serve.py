@@ -141,6 +141,23 @@ class _LiveReloadJS(LiveReloadJSHandler):
         self.get()
 
 
+class _Reloads(LiveReloadHandler):
+    """python-livereload's websocket, with the open pages of one preview in a set of that
+    preview's own: the library adds every page to one set on its own class, shared by every
+    server in the process, so one preview's edit would reload another preview's pages."""
+
+    waiters: set  # each preview's subclass has its own (PreviewServer.application)
+
+    def on_message(self, message):
+        super().on_message(message)
+        if self in LiveReloadHandler.waiters:  # the library's handshake put it there
+            LiveReloadHandler.waiters.discard(self)
+            type(self).waiters.add(self)
+
+    def on_close(self):
+        type(self).waiters.discard(self)
+
+
 class _Watcher(FileSystemEventHandler):
     """Hands changes to content and templates to the IO loop.
 
@@ -177,7 +194,9 @@ class PreviewServer:
         self.generation = 0
         self.builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild")
         self.loop: ioloop.IOLoop | None = None
-        self.reloads = LiveReloadHandler
+        # python-livereload keeps its settings on the handler class: this server gets a class of
+        # its own, with its own open pages, instead of changing the library's.
+        self.reloads = type("Reloads", (_Reloads,), {"waiters": set(), "watcher": self, "live_css": True})
         self.observer = None
         self.closing = False
 
@@ -298,11 +317,6 @@ class PreviewServer:
     # -- serving --------------------------------------------------------------------------
 
     def application(self) -> web.Application:
-        # python-livereload keeps its settings on the handler class: this server gets a class of
-        # its own instead of changing the library's. (Its handlers register open pages in the
-        # library class's own set, which the subclass therefore shares.)
-        self.reloads = type("Reloads", (LiveReloadHandler,),
-                            {"waiters": LiveReloadHandler.waiters, "watcher": self, "live_css": True})
         script = INJECTED.replace(b"PORT", str(self.port).encode())
         return web.Application(
             [
