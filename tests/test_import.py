@@ -404,12 +404,12 @@ def test_review_page_lists_the_places_left_in_drafts(tmp_path, empty_content):
 
 
 def test_serve_shows_the_review_page(tmp_path, small_content):
-    from support.serving import Serve, fetch, free_port
+    from support.serving import Preview, fetch, free_port
 
     source = tmp_path / "unknown.docx"
     word_table(source, [HEADER, ["一、优化", "（一）公开。", "1.规范使用。", "综合课"]])
     import_file(source, small_content, plan_id="zs-jrj-2022-draft")
-    running = Serve(small_content, free_port())
+    running = Preview(small_content, free_port())
     try:
         status, headers, body = fetch(running.url + "__serve__/imports")
         assert status == 200 and "text/html" in headers["content-type"]
@@ -586,6 +586,7 @@ def noisy_table(draw):
     return rows, merges
 
 
+@pytest.mark.long
 @settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=noisy_table(), kind=st.sampled_from(["docx", "xlsx", "txt"]))
 def test_any_table_gives_a_valid_draft_or_a_message(table, kind):

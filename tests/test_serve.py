@@ -18,12 +18,12 @@ from conftest import ROOT, run_main
 from generator import build as pipeline
 from generator.rebuild import LiveBuild
 from generator.render import TEMPLATES_DIR
-from support.serving import Serve, fetch, free_port, wait_until
+from support.serving import Preview, Serve, fetch, free_port, wait_until
 
 
 @pytest.fixture
 def server(content_copy):
-    running = Serve(content_copy, free_port())
+    running = Preview(content_copy, free_port())
     yield running
     running.stop()
 
@@ -40,7 +40,7 @@ def unedited_server(tmp_path_factory):
     """One preview for the tests that only read from it."""
     content = tmp_path_factory.mktemp("unedited") / "content"
     shutil.copytree(ROOT / "content", content)
-    running = Serve(content, free_port())
+    running = Preview(content, free_port())
     yield running
     running.stop()
 
@@ -103,7 +103,7 @@ def test_broken_file_shows_an_overlay_and_recovers(server, content_copy, page):
     edit(plan, "\ntitel:", "\ntitle:")
     server.wait_for("错误已修正")
     page.wait_for_function("!document.getElementById('serve-error-overlay')")
-    assert server.process.poll() is None, "the server keeps running"
+    assert server.running(), "the server keeps running"
 
 
 def test_burst_of_saves_is_one_rebuild(server, content_copy):
@@ -120,7 +120,7 @@ def test_burst_of_saves_is_one_rebuild(server, content_copy):
 def test_drafts_show_in_serve_marked_and_stay_out_of_build(two_plans, tmp_path, page):
     plan = two_plans / "plans" / "zs-jrj-2022.yaml"
     edit(plan, "\nkind:", "\ndraft: true\nkind:")  # the other plan is published
-    running = Serve(two_plans, free_port())
+    running = Preview(two_plans, free_port())
     try:
         page.goto(running.url + "plans/zs-jrj-2022/")
         assert page.locator("h1 .draft-tag").inner_text() == "草稿"
@@ -229,6 +229,7 @@ def errors_shown(server: Serve) -> list[dict]:
 
 
 
+@pytest.mark.long
 def test_template_syntax_error_reaches_terminal_and_overlay_and_recovers(clone, page):
     template = clone / "templates" / "pages" / "plan.html"
     good = template.read_text(encoding="utf-8")
@@ -245,7 +246,7 @@ def test_template_syntax_error_reaches_terminal_and_overlay_and_recovers(clone, 
         template.write_text(good, encoding="utf-8")
         running.wait_for("错误已修正")
         page.wait_for_function("!document.getElementById('serve-error-overlay')")
-        assert "Traceback" not in running.output and running.process.poll() is None
+        assert "Traceback" not in running.output and running.running()
     finally:
         running.stop()
 
@@ -423,6 +424,7 @@ FIELD_GROUPS = {
 }
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("group", sorted(FIELD_GROUPS))
 def test_every_field_edited_in_the_preview_matches_a_clean_build(two_plans, tmp_path, group):
     """Each field of a plan (and of its sections, points and measures), of a registry unit and of

@@ -1,9 +1,16 @@
-"""`build.py serve` as an editor runs it, in a subprocess, and the small HTTP helpers the serve
-tests, the import tests and benchmarks/serve_latency.py share."""
+"""The preview two ways, and the small HTTP helpers the serve tests, the import tests and
+benchmarks/serve_latency.py share.
+
+`Serve` is `build.py serve` as an editor runs it, in a subprocess: for what only a process shows
+(Ctrl-C, a template folder of its own, the command line). `Preview` is the same PreviewServer on
+a thread of the test's own process: the same livereload server on 127.0.0.1, the same builds
+and messages, without starting Python (1.7 s a start, 0.4 s a stop)."""
 
 from __future__ import annotations
 
+import asyncio
 import http.client
+import io
 import signal
 import socket
 import subprocess
@@ -48,10 +55,13 @@ class Serve:
         while time.monotonic() < deadline:
             if text in self.output:
                 return
-            if self.process.poll() is not None:
+            if not self.running():
                 break
             time.sleep(0.05)
         raise AssertionError(f"serve never printed {text!r}; it printed:\n{self.output}")
+
+    def running(self) -> bool:
+        return self.process.poll() is None
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -62,6 +72,54 @@ class Serve:
                 self.process.kill()
                 raise
         return self.process.returncode
+
+
+class _Lines(io.TextIOBase):
+    """What the preview prints, kept as it was printed (print writes text and newline apart)."""
+
+    def __init__(self) -> None:
+        self.chunks: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.chunks.append(text)
+        return len(text)
+
+
+class Preview(Serve):
+    """The preview's PreviewServer on a thread of this process, its terminal output collected."""
+
+    def __init__(self, content: Path, port: int):  # noqa: super().__init__ would start a process
+        from generator.serve import PreviewServer
+
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}/"
+        self.printed = _Lines()
+        self.server = PreviewServer(content, "127.0.0.1", port, out=self.printed)
+        self.returncode: int | None = None
+        self.thread = threading.Thread(target=self._run, name="preview", daemon=True)
+        self.thread.start()
+        self.wait_for("正在预览")
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())  # a thread has no event loop of its own
+        try:
+            self.returncode = self.server.run()
+        finally:
+            asyncio.get_event_loop().close()
+
+    @property
+    def lines(self) -> list[str]:
+        return "".join(self.printed.chunks).splitlines()
+
+    def running(self) -> bool:
+        return self.thread.is_alive()
+
+    def stop(self) -> int:
+        if self.thread.is_alive():
+            self.server.loop.add_callback(self.server.loop.stop)  # what Ctrl-C does, between two callbacks
+            self.thread.join(timeout=30)
+            assert not self.thread.is_alive(), "the preview did not stop"
+        return self.returncode
 
 
 def fetch(url: str, method: str = "GET", headers: dict | None = None):
