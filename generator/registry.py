@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .errors import ContentError, shorten
 from .model import Collective, Unit
@@ -149,8 +150,10 @@ def names_of(unit: Unit) -> list[str]:
     return names
 
 
+@lru_cache(maxsize=None)
 def pinyin_id(name: str) -> str:
-    """ASCII slug of a Chinese name: 办公室 → bangongshi."""
+    """ASCII slug of a Chinese name: 办公室 → bangongshi. Remembered, as site.pinyin_key is:
+    half the time of reading the registry again (each preview rebuild, each import)."""
     from pypinyin import lazy_pinyin  # half a second to load: not for a command refused at once
 
     text = "".join(lazy_pinyin(name)).lower()
