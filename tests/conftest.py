@@ -31,6 +31,12 @@ pytest_plugins = ["support.examples"]
 CONTENT = ROOT / "content"
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Tests marked `long` first, each group otherwise in its order: pytest-xdist hands tests out
+    in this order, and a long test handed out last keeps one worker busy while the other idles."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @dataclass
 class BuiltSite:
     output: Path

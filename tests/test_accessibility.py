@@ -59,6 +59,7 @@ def axe_sample(built_site) -> list[str]:
         covered |= new
 
 
+@pytest.mark.long
 def test_axe_finds_no_violations_on_a_page_of_every_element_kind(built_site, site_url, page, axe_available):
     """Home, plans, unit and department pages, indexes, open data, 404: every element any page
     shows is checked on at least one page (axe_sample)."""

@@ -57,6 +57,7 @@ def test_the_examples_build_and_check_clean():
     assert "12 份计划" in result.stdout
 
 
+@pytest.mark.long
 def test_every_example_plan_page_passes_axe(examples_site, examples_url, page):
     """Each pattern's plan page, and the lists and department page that sum them (unit pages:
     test_duties and test_progress)."""

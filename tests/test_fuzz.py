@@ -116,6 +116,7 @@ def load_cleanly_or_explain(content: Path) -> None:
             assert len(str(error)) < 1000
 
 
+@pytest.mark.long
 @fuzz(150)
 @given(text=yaml_text, where=st.sampled_from(["plans/fuzz.yaml", "registry/fuzz.yaml", "site.yaml"]))
 def test_generated_yaml_is_loaded_or_explained(fuzz_content, text, where):
@@ -123,6 +124,7 @@ def test_generated_yaml_is_loaded_or_explained(fuzz_content, text, where):
         load_cleanly_or_explain(fuzz_content)
 
 
+@pytest.mark.long
 @fuzz(150)
 @given(change=mutated())
 def test_mutated_shipped_files_are_loaded_or_explained(fuzz_content, change):

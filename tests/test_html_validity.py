@@ -17,7 +17,7 @@ from support.browser import VNU, require
 BROKEN = "<!DOCTYPE html><html lang=zh-CN><title>x</title><p><div></p>"
 
 # Every test here reads the one run: under pytest-xdist they go to one worker (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("vnu")
+pytestmark = [pytest.mark.xdist_group("vnu"), pytest.mark.long]
 
 
 def run_vnu(paths) -> list[dict]:

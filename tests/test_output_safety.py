@@ -61,6 +61,7 @@ REFUSED = {
 }
 
 
+@pytest.mark.long
 def test_output_that_is_not_ours_is_refused_and_untouched(clone, tmp_path):
     home, user, file = tmp_path / "home", tmp_path / "papers", tmp_path / "notes.txt"
     for folder in (home, user):
@@ -279,6 +280,7 @@ TMPFS_DRIVER = textwrap.dedent("""\
     """)
 
 
+@pytest.mark.long
 def test_disk_full_and_read_only_output_are_messages(small_content, tmp_path):
     """On a real tmpfs of its own (a private mount namespace): room for one site, not two."""
     require(shutil.which("unshare") is not None, "unshare (util-linux)", "apt-get install util-linux")

@@ -14,6 +14,8 @@ import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 
 from support.browser import require
 from conftest import ROOT
@@ -167,6 +169,7 @@ def test_queries_return_exactly_the_measures_that_contain_them(built_site, shipp
         assert answer["total"] == len(answer["urls"])
 
 
+@pytest.mark.long
 def test_many_shards_and_batches_give_the_same_answers(tmp_path):
     """150 synthetic plans: three batches of plans, hundreds of shards and fragments."""
     from benchmarks.synthetic import make_corpus
