@@ -139,9 +139,9 @@ def _problem(error) -> tuple[Message, str]:
     missing field, that one)."""
     rule, value = error.validator, error.instance
     if rule == "required":
+        # One error per missing field, named in its message (validator_value lists them all).
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return Message("required", {"name": missing}), next(
-            (name for name in error.validator_value if name not in error.instance), "")
+        return Message("required", {"name": missing}), missing
     if rule == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         return Message("type", {"wanted": tuple(_TYPE_WORDS.get(name, name) for name in wanted), "value": value}), ""
