@@ -111,30 +111,37 @@ def read_source(source: Path) -> Document:
         raise CannotBuild("source-not-regular", source=source)
     if info.st_size > SOURCE_SIZE_LIMIT:
         raise CannotBuild("source-too-large", file=source.name, megabytes=SOURCE_SIZE_LIMIT // 1024 // 1024)
-    # The Word and Excel libraries are loaded only for their own format: each costs a few
-    # tenths of a second that an import of the other format need not wait for.
     try:
-        if suffix == ".txt":
-            return read_text.read(source, source.read_bytes())
-        if suffix == ".docx":
-            from docx.opc.exceptions import PackageNotFoundError as not_valid
-
-            from . import read_docx as reader
-        else:
-            from openpyxl.utils.exceptions import InvalidFileException as not_valid
-
-            from . import read_xlsx as reader
+        read, not_valid = _reader(suffix)
     except ImportError as error:
         raise CannotBuild("missing-library", suffix=suffix, library=error.name) from None
     try:
-        return reader.read(source)
+        return read(source)
     except (zipfile.BadZipFile, not_valid, KeyError, ValueError) as error:
+        if suffix == ".txt" and isinstance(error, UnicodeDecodeError):
+            raise CannotBuild("unknown-encoding", file=source.name) from None
         raise CannotBuild("source-not-valid", file=source.name, format=FORMATS[suffix], suffix=suffix,
                           error_type=type(error).__name__, detail=str(error)) from None
-    except UnicodeDecodeError:
-        raise CannotBuild("unknown-encoding", file=source.name) from None
     except OSError as error:
         raise CannotBuild("cannot-read-source", source=source, detail=error.strerror or str(error)) from None
+
+
+def _reader(suffix: str):
+    """The reader of a format, and what its library raises for a file that is not of the format.
+
+    The Word and Excel libraries are loaded only for their own format: each costs a few tenths
+    of a second that an import of the other format need not wait for."""
+    if suffix == ".txt":
+        return read_text.read, UnicodeDecodeError
+    if suffix == ".docx":
+        from docx.opc.exceptions import PackageNotFoundError
+
+        from . import read_docx
+        return read_docx.read, PackageNotFoundError
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from . import read_xlsx
+    return read_xlsx.read, InvalidFileException
 
 
 def _registry(content_dir: Path):
