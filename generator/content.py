@@ -489,8 +489,8 @@ def _choices(units) -> tuple[Message, ...]:
 
 def _registered_elsewhere(units) -> tuple[Message, ...]:
     """Units found outside the issuer's scope, each with the registry file it is in."""
-    return tuple(Message("unit-in-file", {"name": u.display_name, "id": u.id, "file": u.source.name if u.source else ""})
-                 for u in units[:3])
+    return tuple(Message("unit-in-file", {"name": u.display_name, "id": u.id,
+                                          "file": u.source.name if u.source else ""}) for u in units[:3])
 
 
 def _build_plan(document: YamlFile, registry, errors: list[ContentError]) -> Plan | None:

@@ -100,7 +100,8 @@ CATALOGUE: dict[str, str | Hinted] = {
     "role-word-as-key": "未知字段“{key}”（unknown field）；“{key}”是文件中的角色用词，字段名请写 {role}"
                         "（role words are written as keys: {role}），并用 words: {{{role}: {key}}} 保留原文用词",
     "role-word-outside-responsibility": "未知字段“{key}”（unknown field）；“{key}”是角色用词，请写在 responsibility 中："
-                                        "responsibility: {{{role}: …, words: {{{role}: {key}}}}}（use responsibility.{role}）",
+                                        "responsibility: {{{role}: …, words: {{{role}: {key}}}}}"
+                                        "（use responsibility.{role}）",
     "required": "缺少必填字段“{name}”（required field missing）",
     "type": "应为{wanted:或}，实际是 {value}（wrong type）",
     "type-string": "文字",
@@ -178,10 +179,12 @@ CATALOGUE: dict[str, str | Hinted] = {
                        "什么都没有改动（refusing to build into {output}: a non-empty folder this program did not write）",
     "output-holds-other-files": "不能生成到 {output}：其中有 {count} 个不是构建写入的文件（{files:、.40}{more}），替换会丢失它们；"
                                 "需要放在网站根目录的文件（CNAME、.htaccess 等）请放到 content/static/，其他的请移走；什么都没有改动"
-                                "（refusing to build into {output}: it holds files the build did not write; put them in content/static/）",
+                                "（refusing to build into {output}: it holds files the build did not write; "
+                                "put them in content/static/）",
     "and-more": "等",
     "output-busy": "另一个构建正在写入 {target}：请等它结束后再试（another build is writing to it）",
-    "cannot-swap-in": "无法把新网站换入 {target}：{reason}；之前的网站没有改动（cannot swap in the new site; the previous one is unchanged）",
+    "cannot-swap-in": "无法把新网站换入 {target}：{reason}；之前的网站没有改动"
+                      "（cannot swap in the new site; the previous one is unchanged）",
     "cannot-make-staging": "无法在 {folder} 中建立临时目录：{reason}（cannot create the staging folder）",
     "cannot-write-site": "无法写入 {path}：{reason}；之前的网站没有改动（cannot write the new site; the previous one is unchanged）",
     # -- whatever else stops a build (errors.py) ----------------------------------------------

@@ -265,7 +265,8 @@ class PreviewServer:
             try:
                 files = self.live.search_files(site)
             except Exception as error:  # noqa: BLE001 - a thread's traceback would reach the terminal
-                self.loop.add_callback(self.say, messages.text("search-data-failed", {"failure": internal_error(error)}))
+                failed = messages.text("search-data-failed", {"failure": internal_error(error)})
+                self.loop.add_callback(self.say, failed)
                 return
             if generation == self.generation and not self.closing:
                 written = self.builder.submit(self.live.write_extra, files)

@@ -143,8 +143,9 @@ def test_suggestions_become_the_hint_when_the_message_is_shown():
                          suggestions=("市财政局", "中山市财政局"))
     assert str(error) == ("plans/a.yaml:3:5: [issuer] 发布机构“市财正局”在登记册中找不到（unknown issuer）"
                           "；最接近的登记名称：市财政局、中山市财政局")
-    assert ContentError(None, 0, 0, None, kind="unknown-issuer", values={"name": "甲"}).message.endswith("（unknown issuer）")
-    assert CannotBuild("unknown-unit-id", ("zs-czj",), id="zs-cz").__str__().endswith("；您是否想写 zs-czj？")
+    unsuggested = ContentError(None, 0, 0, None, kind="unknown-issuer", values={"name": "甲"})
+    assert unsuggested.message.endswith("（unknown issuer）")
+    assert str(CannotBuild("unknown-unit-id", ("zs-czj",), id="zs-cz")).endswith("；您是否想写 zs-czj？")
 
 
 def test_a_megabyte_quoted_in_a_message_is_cut():
@@ -157,7 +158,8 @@ def test_a_megabyte_quoted_in_a_message_is_cut():
 
 def test_no_message_grows_past_the_limit_but_cannot_build_says_everything():
     many = "\n".join(f"plans/{i}.yaml: 错误" for i in range(100))
-    assert len(ContentError(None, 0, 0, None, kind="registry-has-errors", values={"errors": many}).message) == MESSAGE_LIMIT + 1
+    error = ContentError(None, 0, 0, None, kind="registry-has-errors", values={"errors": many})
+    assert len(error.message) == MESSAGE_LIMIT + 1 and error.message.endswith("…")
     assert str(CannotBuild("registry-has-errors", errors=many)).endswith("plans/99.yaml: 错误")
 
 
