@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from generator import build as pipeline
+from generator import messages
 from generator.errors import CannotBuild, failure_from
 
 ROOT = Path(__file__).resolve().parent
@@ -16,14 +17,14 @@ ROOT = Path(__file__).resolve().parent
 def positive_number(text: str) -> int:
     """--workers: a whole number from 1 up."""
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"应为 1 或更大的整数，实际是“{text}”（a positive whole number）")
+        raise argparse.ArgumentTypeError(messages.text("not-a-positive-number", {"text": text}))
     return int(text)
 
 
 def port_number(text: str) -> int:
     """--port: a TCP port; the server would silently take a number above 65535 modulo 65536."""
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"端口应为 1–65535 之间的整数，实际是“{text[:20]}”（port must be 1-65535）")
+        raise argparse.ArgumentTypeError(messages.text("not-a-port", {"text": text}))
     return int(text)
 
 
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except KeyboardInterrupt:
-        print("已中断；输出目录没有改动（interrupted; the output is unchanged）", file=sys.stderr)
+        print(messages.text("interrupted"), file=sys.stderr)
         return 130
     except CannotBuild as error:
         print(error, file=sys.stderr)

@@ -216,8 +216,8 @@ def _add_site_root_files(files: dict, content_dir: Path, static: dict[str, bytes
     clashes = sorted(set(static) & set(files) - REPLACEABLE)
     if clashes:
         raise BuildFailed([
-            ContentError(content_dir / content_stage.STATIC_DIR_NAME / name, 0, 0, None,
-                         f"与网站生成的文件 {name} 同名，不能覆盖它（clashes with a generated file）")
+            ContentError(content_dir / content_stage.STATIC_DIR_NAME / name, 0, 0, None, kind="static-clashes",
+                         values={"name": name})
             for name in clashes
         ])
     files.update(static)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from . import registry as registry_module
 from . import schema, yamlfile
-from .errors import BuildFailed, CannotBuild, ContentError, shorten
+from .errors import BuildFailed, CannotBuild, ContentError
 from .markup import markdown_html
+from .messages import Message
 from .model import (
     ROLES, Assignment, Collective, Content, Deadline, Measure, Part, Plan, Point, Recurrence, Relative,
     Responsibility, Section, Status, Task, Unit,
@@ -55,10 +56,9 @@ def _signature(path: Path) -> tuple:
 def require_folder(content_dir: Path) -> None:
     """A content folder that is missing or is a file is a message, not an empty site."""
     if not content_dir.exists():
-        raise CannotBuild(f"内容目录 {content_dir} 不存在（content folder not found）；"
-                          "请用 --content 指定含有 plans/ 和 registry/ 的目录")
+        raise CannotBuild("content-folder-missing", folder=content_dir)
     if not content_dir.is_dir():
-        raise CannotBuild(f"内容目录 {content_dir} 不是目录（content folder is not a folder）")
+        raise CannotBuild("content-folder-not-folder", folder=content_dir)
 
 
 def read_plan_file(path: Path, content_dir: Path) -> tuple[tuple, YamlFile | None, list[ContentError]]:
@@ -124,17 +124,12 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
             continue
         if plan.id != path.stem:
             line, column = document.where(("id",))
-            errors.append(ContentError(
-                path, line, column, "id",
-                f"文件名 {path.name} 与 id“{shorten(plan.id)}”不一致：计划文件应命名为 <id>.yaml，"
-                "网址 /plans/<id>/ 才能与文件对应（file name must be the plan id）",
-            ))
+            errors.append(ContentError(path, line, column, "id", kind="file-name-not-id",
+                                       values={"file": path.name, "id": plan.id}))
         if plan.id in seen_ids:
             line, column = document.where(("id",))
-            errors.append(ContentError(
-                path, line, column, "id",
-                f"计划 id“{shorten(plan.id)}”重复：{seen_ids[plan.id]} 已使用（duplicate plan id）",
-            ))
+            errors.append(ContentError(path, line, column, "id", kind="duplicate-plan-id",
+                                       values={"id": plan.id, "other": seen_ids[plan.id]}))
             continue
         seen_ids[plan.id] = path
         if include_drafts or not plan.draft:
@@ -153,11 +148,8 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
 
 def _no_plans(content_dir: Path, drafts: int) -> ContentError:
     if drafts:
-        message = (f"全部 {drafts} 份计划都是草稿（draft: true），没有可发布的计划；"
-                   "草稿只在 build.py serve 中显示（every plan is a draft）")
-    else:
-        message = "没有计划文件：请把计划放在 content/plans/<id>.yaml（no plans）"
-    return ContentError(content_dir / "plans", 0, 0, None, message)
+        return ContentError(content_dir / "plans", 0, 0, None, kind="all-drafts", values={"count": drafts})
+    return ContentError(content_dir / "plans", 0, 0, None, kind="no-plans")
 
 
 def _yaml_files(folder: Path, errors: list[ContentError]) -> list[Path]:
@@ -177,10 +169,8 @@ def _yaml_files(folder: Path, errors: list[ContentError]) -> list[Path]:
             if here == folder:
                 found.append(here / name)
             elif name in names:
-                errors.append(ContentError(
-                    here / name, 0, 0, None,
-                    f"子目录中的文件不会被读取：请把它直接放在 {folder} 中（files in subfolders are not read）",
-                ))
+                errors.append(ContentError(here / name, 0, 0, None, kind="file-in-subfolder",
+                                           values={"folder": folder}))
     return sorted(found, key=str)
 
 
@@ -190,8 +180,7 @@ def _static_files(content_dir: Path, errors: list[ContentError]) -> dict[str, by
     if not os.path.lexists(folder):
         return {}
     if folder.is_symlink() or not folder.is_dir():
-        errors.append(ContentError(folder, 0, 0, None,
-                                   "static 应是一个普通目录，不能是文件或链接（content/static must be a plain folder）"))
+        errors.append(ContentError(folder, 0, 0, None, kind="static-not-folder"))
         return {}
     files: dict[str, bytes] = {}
     for parent, folders, names in os.walk(folder):  # links to folders are listed, never entered
@@ -201,9 +190,9 @@ def _static_files(content_dir: Path, errors: list[ContentError]) -> dict[str, by
             path = here / name
             relative = path.relative_to(folder).as_posix()
             if relative in RESERVED_STATIC_NAMES:
-                errors.append(ContentError(path, 0, 0, None, f"{name} 是构建程序保留的文件名（reserved name）"))
+                errors.append(ContentError(path, 0, 0, None, kind="reserved-name", values={"name": name}))
             elif name in folders:
-                errors.append(ContentError(path, 0, 0, None, "指向目录的链接不会被复制（links to folders are not copied）"))
+                errors.append(ContentError(path, 0, 0, None, kind="link-to-folder"))
             else:
                 try:
                     files[relative] = yamlfile.read_bytes(path, content_dir, STATIC_SIZE_LIMIT)
@@ -239,14 +228,10 @@ def _read(path: Path, kind: str, errors: list[ContentError], content_dir: Path,
         errors.append(error)
         return None
     if document.data is None:
-        errors.append(ContentError(path, 1, 1, None, "文件是空的（empty file）"))
+        errors.append(ContentError(path, 1, 1, None, kind="empty-file"))
         return None
     if kind == "plan" and (not isinstance(document.data, dict) or not PLAN_FIELDS_THAT_MARK_A_PLAN & set(document.data)):
-        errors.append(ContentError(
-            path, 1, 1, None,
-            "这不是计划文件：计划文件应有 id、title、issuer、kind、year 和 sections 等字段"
-            "（not a plan file; see schema/plan.schema.json）",
-        ))
+        errors.append(ContentError(path, 1, 1, None, kind="not-a-plan"))
         return None
     problems = schema.check(document, kind)
     if problems:
@@ -275,10 +260,8 @@ def _load_settings(content_dir: Path, errors: list[ContentError]) -> dict:
         path_of_url = "/" + settings["base_url"].split("://", 1)[1].split("/", 1)[1]
         if "base_path" in given and document.data["base_path"] != path_of_url:
             line, column = document.where(("base_path",))
-            errors.append(ContentError(
-                path, line, column, "base_path",
-                f"base_path“{document.data['base_path']}”与 base_url 的路径“{path_of_url}”不一致：删去 base_path 或改成一致"
-                "（base_path must be the path of base_url）"))
+            errors.append(ContentError(path, line, column, "base_path", kind="base-path-mismatch",
+                                       values={"base_path": document.data["base_path"], "url_path": path_of_url}))
         settings["base_path"] = path_of_url
     return settings
 
@@ -295,9 +278,10 @@ class _PlanBuilder:
         self.rule = ""  # the first-listed rule in force (plan's, or the section's own)
         self.role_words: dict = {}  # the plan's own words for roles
 
-    def error(self, path, message: str, key: bool = False) -> None:
-        line, column = self.document.where(path, key=key)
-        self.errors.append(ContentError(self.document.path, line, column, dotted(path), message))
+    def error(self, path, kind: str, suggestions=(), **values) -> None:
+        line, column = self.document.where(path)
+        self.errors.append(ContentError(self.document.path, line, column, dotted(path), kind=kind, values=values,
+                                        suggestions=tuple(suggestions)))
 
     def responsibility(self, data: dict | None, path) -> Responsibility | None:
         if not data:
@@ -327,17 +311,16 @@ class _PlanBuilder:
         if self.issuer is None and found is not None:
             pass  # the issuer is unknown: whether the name exists is all that can be told
         elif isinstance(found, registry_module.Ambiguous):
-            self.error(path, _ambiguous(name, found.units))
+            self.error(path, "ambiguous-unit", name=name, units=_choices(found.units))
         elif isinstance(found, registry_module.Elsewhere):
-            self.error(path, _elsewhere(name, found.units, self.issuer))
+            units = found.units
+            self.error(path, "unit-out-of-scope", name=name, issuer=self.issuer.name, issuer_id=self.issuer.id,
+                       units=_registered_elsewhere(units), unit_id=units[0].id if len(units) == 1 else "<id>")
         elif isinstance(found, registry_module.NoSubUnit):
-            self.error(path, f"单位名称“{shorten(name)}”：“{shorten(found.name)}”没有登记在"
-                             f"{found.parent.display_name}（{found.parent.id}）之下（unknown sub-unit）；"
-                             f"请在 content/registry/ 中把它加入 {found.parent.id} 的 children")
+            self.error(path, "unknown-sub-unit", name=name, sub_unit=found.name,
+                       parent=found.parent.display_name, parent_id=found.parent.id)
         else:
-            close = self.registry.suggestions(name, self.issuer)
-            hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
-            self.error(path, f"单位名称“{shorten(name)}”在登记册（content/registry/）中找不到（unknown unit）{hint}")
+            self.error(path, "unknown-unit", self.registry.suggestions(name, self.issuer), name=name)
         return Assignment(role, name, None, Collective(name), word)
 
     def qualified(self, role: str, item: dict, path, word: str) -> Assignment:
@@ -345,19 +328,17 @@ class _PlanBuilder:
         name, unit = item["name"].strip(), self.registry.by_id.get(item["unit"])
         if unit is None:
             close = difflib.get_close_matches(item["unit"], list(self.registry.by_id), n=3, cutoff=0.5)
-            hint = f"；您是否想写 {'、'.join(close)}？" if close else ""
-            self.error(path + ("unit",), f"单位 id“{shorten(item['unit'])}”在登记册中不存在（unknown unit id）{hint}")
+            self.error(path + ("unit",), "unknown-unit-id", close, id=item["unit"])
             return Assignment(role, name, None, Collective(name), word)
         if name not in registry_module.names_of(unit):
-            self.error(path + ("name",), f"“{shorten(name)}”不是{unit.display_name}（{unit.id}）的登记名称或别名"
-                                         f"（name does not match the unit）；如果文件这样称呼它，请在登记册中把它加入 aliases")
+            self.error(path + ("name",), "name-not-of-unit", name=name, unit=unit.display_name, unit_id=unit.id)
         return Assignment(role, name, unit, word=word)
 
     def anchor(self, wanted: str | None, default: str, path) -> str:
         anchor = wanted or default
         if anchor in self.anchors:
-            self.error(path + ("anchor",) if wanted else path,
-                       f"锚点“{shorten(anchor)}”在本计划中重复（duplicate anchor; first used at {dotted(self.anchors[anchor])}）")
+            self.error(path + ("anchor",) if wanted else path, "duplicate-anchor",
+                       anchor=anchor, first=dotted(self.anchors[anchor]))
         else:
             self.anchors[anchor] = path
         return anchor
@@ -366,9 +347,8 @@ class _PlanBuilder:
         data = self.document.data
         issuer = self.registry.find(data["issuer"])
         if issuer is None:
-            close = self.registry.suggestions(data["issuer"], None)
-            hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
-            self.error(("issuer",), f"发布机构“{shorten(data['issuer'])}”在登记册中找不到（unknown issuer）{hint}")
+            self.error(("issuer",), "unknown-issuer", self.registry.suggestions(data["issuer"], None),
+                       name=data["issuer"])
         self.issuer = issuer
         self.rule = data.get("first_listed_leads", "")
         self.role_words = dict(data.get("role_words", {}))
@@ -501,19 +481,16 @@ def _names_at(data: dict, key: str, path) -> list[tuple]:
     return [(item, path + (key, index)) for index, item in enumerate(value)]
 
 
-def _ambiguous(name: str, units) -> str:
-    options = "、".join(f"{u.name}（属{u.parent.name if u.parent else '登记册顶层'}，id {u.id}）" for u in units[:4])
-    return (f"单位名称“{shorten(name)}”有歧义（ambiguous unit），可能是：{options}；"
-            f"请写成 {{name: {shorten(name)}, unit: <id>}} 指明是哪一个")
+def _choices(units) -> tuple[Message, ...]:
+    """The units an ambiguous name may mean, each with where it stands in the registry."""
+    return tuple(Message("unit-under", {"name": u.name, "parent": u.parent.name, "id": u.id}) if u.parent
+                 else Message("unit-at-top", {"name": u.name, "id": u.id}) for u in units[:4])
 
 
-def _elsewhere(name: str, units, issuer: Unit) -> str:
-    found = "、".join(f"{u.display_name}（id {u.id}，registry/{u.source.name if u.source else ''}）" for u in units[:3])
-    pinned = units[0].id if len(units) == 1 else "<id>"
-    return (f"单位名称“{shorten(name)}”不在{issuer.name}的计划可直接称呼的范围内（not in the issuer's scope）；"
-            f"登记册中只在别处找到：{found}。如果它是{issuer.name}自己的单位，请在 content/registry/ 中"
-            f"把它登记在 {issuer.id} 之下（文件中写 parent: {issuer.id}）；如果确指上面的单位，"
-            f"请写成 {{name: {shorten(name)}, unit: {pinned}}}")
+def _registered_elsewhere(units) -> tuple[Message, ...]:
+    """Units found outside the issuer's scope, each with the registry file it is in."""
+    return tuple(Message("unit-in-file", {"name": u.display_name, "id": u.id,
+                                          "file": u.source.name if u.source else ""}) for u in units[:3])
 
 
 def _build_plan(document: YamlFile, registry, errors: list[ContentError]) -> Plan | None:

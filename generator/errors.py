@@ -4,17 +4,20 @@ Every failure the tools can meet ends as one of these messages, never as a trace
 mistakes in content are ContentError (collected into BuildFailed), problems with folders,
 arguments or the disk are CannotBuild, and `failure_from` turns anything else that escapes
 a build (a template error, an OSError) into the same shape for the terminal and the overlay.
+An error carries its kind and values; its words come from the catalogue in messages.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-SHOWN_CHARACTERS = 60  # a value echoed in a message is cut to this many characters
-MESSAGE_LIMIT = 400  # and no message grows past this, whatever it quotes
+from . import messages
+from .messages import Message
+
+MESSAGE_LIMIT = 400  # no message grows past this, whatever it quotes
 
 
 @dataclass
@@ -25,18 +28,19 @@ class ContentError(Exception):
     line: int
     column: int
     field: str | None
-    message: str
     # What went wrong, for code that acts on errors (the overlay, the dedupe in schema.check):
-    # kind names the rule (unknown-field, required, type, enum, pattern, date, …; "" when only
-    # the message says), subject the field a rule is about (the missing one, the unknown one),
-    # suggestions what the editor may have meant.
-    kind: str = ""
+    # kind names the rule (unknown-field, required, type, enum, pattern, date, …) and with it the
+    # message in messages.CATALOGUE, values what the message quotes, subject the field a rule is
+    # about (the missing one, the unknown one), suggestions what the editor may have meant.
+    kind: str
+    values: dict = dataclasses.field(default_factory=dict)
     subject: str = ""
     suggestions: tuple[str, ...] = ()
 
-    def __post_init__(self) -> None:
-        if len(self.message) > MESSAGE_LIMIT:
-            self.message = self.message[:MESSAGE_LIMIT] + "…"
+    @property
+    def message(self) -> str:
+        text = messages.text(self.kind, self.values, self.suggestions)
+        return text[:MESSAGE_LIMIT] + "…" if len(text) > MESSAGE_LIMIT else text
 
     def __str__(self) -> str:
         field = f" [{self.field}]" if self.field else ""
@@ -54,8 +58,8 @@ class ContentError(Exception):
 
     def __reduce__(self):
         """Errors cross process boundaries (the build reads files in worker processes)."""
-        return (type(self), (self.path, self.line, self.column, self.field, self.message,
-                             self.kind, self.subject, self.suggestions))
+        return (type(self), (self.path, self.line, self.column, self.field, self.kind, self.values,
+                             self.subject, self.suggestions))
 
     def as_dict(self) -> dict:
         return {
@@ -86,32 +90,23 @@ class BuildFailed(Exception):
 
 
 class CannotBuild(Exception):
-    """Arguments, folders or the disk do not allow the build: one message, nothing changed."""
+    """Arguments, folders or the disk do not allow the build: one message, nothing changed.
+
+    Raised as CannotBuild(kind, **values); str() is the whole message (build.py prints it)."""
+
+    def __init__(self, kind: str, suggestions=(), **values):
+        super().__init__(kind)
+        self.kind, self.values, self.suggestions = kind, values, tuple(suggestions)
+
+    def __str__(self) -> str:
+        return messages.text(self.kind, self.values, self.suggestions)
+
+    def __reduce__(self):
+        return (_cannot_build, (type(self), self.kind, self.values, self.suggestions))
 
 
-def shorten(value, limit: int = SHOWN_CHARACTERS) -> str:
-    """A value as a message quotes it: invisible characters named, long text cut.
-
-    A registry file that is really /etc/passwd, or a 1 MB title, must not flood the terminal
-    (or the browser overlay of `serve`) with its text.
-    """
-    text = value if isinstance(value, str) else repr(value)
-    shown = "".join(_visible(character) for character in text[: limit + 1])
-    if len(text) > limit:
-        return shown[:limit] + f"…（共 {len(text)} 字）"
-    return shown
-
-
-def _visible(character: str) -> str:
-    if character == "\t" or unicodedata.category(character) not in ("Cc", "Cf", "Zl", "Zp"):
-        return character
-    return f"<U+{ord(character):04X}>"
-
-
-def character_name(character: str) -> str:
-    """U+2028 LINE SEPARATOR: how a message names a character nobody can see."""
-    fallback = {0x85: "NEXT LINE (NEL)", 0x7F: "DELETE"}.get(ord(character), "CONTROL CHARACTER")
-    return f"U+{ord(character):04X} {unicodedata.name(character, fallback)}"
+def _cannot_build(cls, kind: str, values: dict, suggestions: tuple) -> CannotBuild:
+    return cls(kind, suggestions, **values)
 
 
 def failure_from(error: BaseException) -> BuildFailed:
@@ -124,24 +119,26 @@ def failure_from(error: BaseException) -> BuildFailed:
 
     if isinstance(error, jinja2.TemplateSyntaxError):
         path = Path(error.filename or error.name or "templates")
-        return BuildFailed([ContentError(path, error.lineno or 0, 0, None,
-                                         f"模板语法错误：{shorten(error.message or '', 200)}（template syntax error）")])
+        return BuildFailed([ContentError(path, error.lineno or 0, 0, None, kind="template-syntax-error",
+                                         values={"detail": error.message or ""})])
     if isinstance(error, jinja2.TemplateError):
         path, line = _template_frame(error)
-        return BuildFailed([ContentError(path, line, 0, None,
-                                         f"模板错误：{shorten(str(error), 200)}（template error）")])
+        return BuildFailed([ContentError(path, line, 0, None, kind="template-error", values={"detail": str(error)})])
     if isinstance(error, CannotBuild):
-        return BuildFailed([ContentError(None, 0, 0, None, str(error))])
+        return BuildFailed([ContentError(None, 0, 0, None, kind=error.kind, values=error.values,
+                                         suggestions=error.suggestions)])
     if isinstance(error, OSError):
         path = Path(error.filename) if error.filename else None
-        return BuildFailed([ContentError(path, 0, 0, None, f"无法读写：{error.strerror or error}（{type(error).__name__}）")])
-    return BuildFailed([ContentError(None, 0, 0, None, internal_error(error))])
+        return BuildFailed([ContentError(path, 0, 0, None, kind="cannot-read-or-write",
+                                         values={"detail": error.strerror or str(error),
+                                                 "error_type": type(error).__name__})])
+    unforeseen = internal_error(error)
+    return BuildFailed([ContentError(None, 0, 0, None, kind=unforeseen.kind, values=unforeseen.values)])
 
 
-def internal_error(error: BaseException) -> str:
+def internal_error(error: BaseException) -> Message:
     """The one line shown for a failure nobody foresaw: a bug to report, not a crash to read."""
-    return (f"内部错误（internal error）：{type(error).__name__}: {shorten(str(error), 200)}；"
-            "请把这条消息和所用的文件报告给维护者")
+    return Message("internal-error", {"error_type": type(error).__name__, "detail": str(error)})
 
 
 def _template_frame(error: BaseException) -> tuple[Path | None, int]:

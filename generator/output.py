@@ -42,7 +42,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import CannotBuild, shorten
+from .errors import CannotBuild
+from .messages import Message
 from .render import TEMPLATES_DIR
 
 MARKER = ".zwgk-build"
@@ -52,17 +53,6 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-_REASONS = {
-    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EROFS: "文件系统是只读的",
-    errno.EACCES: "没有权限", errno.EPERM: "不允许这样操作", errno.EFBIG: "文件超过系统允许的大小",
-    errno.EBUSY: "目录正被占用", errno.ENOENT: "路径不存在", errno.ENOTDIR: "路径中有一段不是目录",
-}
-
-
-def os_reason(error: OSError) -> str:
-    """An OSError as a reader understands it: 磁盘空间不足（No space left on device）."""
-    english = error.strerror or str(error)
-    return f"{_REASONS[error.errno]}（{english}）" if error.errno in _REASONS else english
 
 
 @contextmanager
@@ -77,14 +67,12 @@ def claim(output_dir: Path, content_dir: Path) -> Iterator[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         lock = _lock(target)
     except OSError as error:
-        raise CannotBuild(f"无法写入 {target.parent}：{os_reason(error)}；什么都没有改动"
-                          "（cannot write beside the output; nothing changed）") from None
+        raise CannotBuild("cannot-write-beside-output", folder=target.parent, reason=error) from None
     try:
         try:
             _recover(target)
         except OSError as error:
-            raise CannotBuild(f"无法清理上次中断的构建留下的目录：{os_reason(error)}"
-                              "（cannot clean up after an interrupted build）") from None
+            raise CannotBuild("cannot-clean-up", reason=error) from None
         checked_target(output_dir, content_dir)
         yield target
     finally:
@@ -93,55 +81,50 @@ def claim(output_dir: Path, content_dir: Path) -> Iterator[Path]:
 
 def checked_target(output_dir: Path, content_dir: Path) -> Path:
     """The real output folder, if the build may replace it; CannotBuild saying why not."""
-    shown = str(output_dir) or "（空）"
     try:
         target = Path(os.path.abspath(output_dir)).resolve()
     except (OSError, RuntimeError) as error:
-        raise CannotBuild(f"不能生成到 {shown}：路径无法解析（{error}）（cannot resolve the output path）") from None
+        raise CannotBuild("cannot-resolve-output", output=output_dir, detail=str(error)) from None
     try:
         refusal = _refusal(target, content_dir) or _content_refusal(target)
     except OSError as error:
-        raise CannotBuild(f"不能生成到 {shown}：无法查看其中的内容：{os_reason(error)}"
-                          f"（cannot inspect {shown}）") from None
+        raise CannotBuild("cannot-inspect-output", output=output_dir, reason=error) from None
     if refusal:
-        chinese, english = refusal
-        raise CannotBuild(f"不能生成到 {shown}：{chinese}；什么都没有改动（refusing to build into {shown}: {english}）")
+        raise CannotBuild(refusal.kind, output=output_dir, **refusal.values)
     return target
 
 
-def _refusal(target: Path, content_dir: Path) -> tuple[str, str] | None:
+def _refusal(target: Path, content_dir: Path) -> Message | None:
     """Places the output may never be: folders that hold far more than a site, or that the build reads."""
-    for name, english, folder in (("根目录", "the root", Path(target.anchor)), ("主目录", "the home folder", _home()),
-                                  ("项目目录", "the project", PROJECT_DIR), ("当前目录", "the current folder", _cwd())):
+    for name, english, folder in ((Message("root-folder"), Message("root-folder-english"), Path(target.anchor)),
+                                  (Message("home-folder"), Message("home-folder-english"), _home()),
+                                  (Message("project-folder"), Message("project-folder-english"), PROJECT_DIR),
+                                  (Message("current-folder"), Message("current-folder-english"), _cwd())):
         if folder is not None and (target == folder or folder.is_relative_to(target)):
-            return f"它是或包含{name} {folder}", f"it is or contains {english}"
-    for name, english, folder in (("内容目录", "the content folder", content_dir), ("模板目录", "the templates", TEMPLATES_DIR)):
+            return Message("output-is-or-holds", {"name": name, "english": english, "folder": folder})
+    for name, english, folder in ((Message("content-folder"), Message("content-folder-english"), content_dir),
+                                  (Message("templates-folder"), Message("templates-folder-english"), TEMPLATES_DIR)):
         folder = folder.resolve()
         if target == folder or folder.is_relative_to(target):
-            return f"它是或包含{name} {folder}", f"it is or contains {english}"
+            return Message("output-is-or-holds", {"name": name, "english": english, "folder": folder})
         if target.is_relative_to(folder):
-            return f"它位于{name} {folder} 之中", f"it lies inside {english}"
+            return Message("output-inside", {"name": name, "english": english, "folder": folder})
     return None
 
 
-def _content_refusal(target: Path) -> tuple[str, str] | None:
+def _content_refusal(target: Path) -> Message | None:
     """What is already there: nothing, or exactly what an earlier build wrote."""
     if not os.path.lexists(target):
         return None
     if not target.is_dir():
-        return "它是一个已有的文件，不是目录", "it is an existing file"
+        return Message("output-is-a-file")
     written = _written_by_us(target)
     if written is None:
-        if any(target.iterdir()):
-            return ("它是一个不是由本程序生成的非空目录（没有 .zwgk-build 标记）；请指定空目录或新目录",
-                    "a non-empty folder this program did not write")
-        return None
+        return Message("output-not-ours") if any(target.iterdir()) else None
     others = sorted(_files_in(target) - written)
     if others:
-        listed = "、".join(shorten(name, 40) for name in others[:5]) + ("等" if len(others) > 5 else "")
-        return (f"其中有 {len(others)} 个不是构建写入的文件（{listed}），替换会丢失它们；"
-                "需要放在网站根目录的文件（CNAME、.htaccess 等）请放到 content/static/，其他的请移走",
-                "it holds files the build did not write; put them in content/static/")
+        return Message("output-holds-other-files", {"count": len(others), "files": others[:5],
+                                                 "more": Message("and-more") if len(others) > 5 else ""})
     return None
 
 
@@ -194,7 +177,7 @@ def _lock(target: Path) -> int:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(descriptor)
-        raise CannotBuild(f"另一个构建正在写入 {target}：请等它结束后再试（another build is writing to it）") from None
+        raise CannotBuild("output-busy", target=target) from None
     return descriptor
 
 
@@ -247,8 +230,7 @@ def write_site(files: dict[str, bytes | str], target: Path) -> None:
         retired = _swap_in(staging, target)
     except OSError as error:
         _remove_quietly(staging)
-        raise CannotBuild(f"无法把新网站换入 {target}：{os_reason(error)}；之前的网站没有改动"
-                          "（cannot swap in the new site; the previous one is unchanged）") from None
+        raise CannotBuild("cannot-swap-in", target=target, reason=error) from None
     if retired is not None:
         _remove_quietly(retired)
 
@@ -257,8 +239,7 @@ def _stage(files: dict[str, bytes | str], target: Path) -> Path:
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     except OSError as error:
-        raise CannotBuild(f"无法在 {target.parent} 中建立临时目录：{os_reason(error)}"
-                          "（cannot create the staging folder）") from None
+        raise CannotBuild("cannot-make-staging", folder=target.parent, reason=error) from None
     try:
         (staging / MARKER).write_text(marker_text(files), encoding="utf-8")
         for relative, content in sorted(files.items()):
@@ -268,9 +249,7 @@ def _stage(files: dict[str, bytes | str], target: Path) -> Path:
         os.chmod(staging, 0o755)
     except OSError as error:
         _remove_quietly(staging)
-        where = error.filename or staging
-        raise CannotBuild(f"无法写入 {where}：{os_reason(error)}；之前的网站没有改动"
-                          "（cannot write the new site; the previous one is unchanged）") from None
+        raise CannotBuild("cannot-write-site", path=Path(error.filename or staging), reason=error) from None
     except BaseException:
         _remove_quietly(staging)
         raise

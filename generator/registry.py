@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .errors import ContentError, shorten
+from .errors import ContentError
 from .model import Collective, Unit
 from .yamlfile import YamlFile, dotted
 
@@ -178,10 +178,8 @@ def build(files: list[YamlFile]) -> tuple[Registry, list[ContentError]]:
             if unit_id in registry.by_id:
                 line, column = document.where(here + ("id",) if "id" in item else here + ("name",))
                 other = registry.by_id[unit_id]
-                errors.append(ContentError(
-                    document.path, line, column, dotted(here),
-                    f"单位 id“{shorten(unit_id)}”重复：{other.display_name}（{other.source}）已使用（duplicate unit id）",
-                ))
+                errors.append(ContentError(document.path, line, column, dotted(here), kind="duplicate-unit-id",
+                                           values={"id": unit_id, "other": other.display_name, "file": other.source}))
                 continue
             unit = Unit(
                 id=unit_id, name=item["name"], kind=item.get("kind") or ("section" if parent and parent.kind != "government" else "department"),
@@ -210,10 +208,7 @@ def build(files: list[YamlFile]) -> tuple[Registry, list[ContentError]]:
             for document, parent_id, _ in pending:
                 line, column = document.where(("parent",))
                 close = difflib.get_close_matches(parent_id, list(registry.by_id), n=3, cutoff=0.4)
-                hint = f"；您是否想写 {'、'.join(close)}？" if close else ""
-                errors.append(ContentError(
-                    document.path, line, column, "parent",
-                    f"上级单位 id“{shorten(parent_id)}”在登记册中不存在（unknown parent id）{hint}",
-                ))
+                errors.append(ContentError(document.path, line, column, "parent", kind="unknown-parent-id",
+                                           values={"id": parent_id}, suggestions=tuple(close)))
             break
     return registry, errors

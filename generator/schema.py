@@ -18,7 +18,8 @@ from pathlib import Path
 import fastjsonschema
 import jsonschema
 
-from .errors import ContentError, shorten
+from .errors import ContentError
+from .messages import Message
 from .model import ROLE_FOR_WORD
 from .yamlfile import YamlFile, dotted
 
@@ -89,7 +90,10 @@ def _drop_explained_required(errors: list[ContentError]) -> list[ContentError]:
     suggested = {(_parent(error.field), name) for error in errors if error.kind == "unknown-field"
                  for name in error.suggestions}
     return [error for error in errors
-            if not (error.kind == "required" and (error.field or "", error.subject) in suggested)]
+            if not (error.kind in _MISSING and (error.field or "", error.subject) in suggested)]
+
+
+_MISSING = {"required", "measure-without-text"}  # kinds that say a field is missing (the subject)
 
 
 def _parent(field: str | None) -> str:
@@ -115,33 +119,59 @@ def _explain(document: YamlFile, error, root_schema) -> list[ContentError]:
                 continue
             line, column = document.where(path + (key,), key=True)
             close = difflib.get_close_matches(key, allowed, n=3, cutoff=0.5)
-            hint = f"；您是否想写 {'、'.join(close)}？" if close else f"；可用字段：{'、'.join(allowed)}"
+            problem = Message("unknown-field", {"key": key, "allowed": tuple(allowed)})
             if key in ROLE_FOR_WORD and ("lead" in allowed or "responsibility" in allowed):
-                hint = _role_word_hint(key, "lead" in allowed)
-            found.append(ContentError(
-                document.path, line, column, dotted(path + (key,)),
-                f"未知字段“{key}”（unknown field）{hint}", kind="unknown-field", subject=key,
-                suggestions=tuple(close),
-            ))
+                # `协办:` written as a key: the schema's key for that role, and how to keep the word
+                problem = Message("role-word-as-key" if "lead" in allowed else "role-word-outside-responsibility",
+                               {"key": key, "role": ROLE_FOR_WORD[key]})
+            found.append(ContentError(document.path, line, column, dotted(path + (key,)), kind=problem.kind,
+                                      values=problem.values, subject=key, suggestions=tuple(close)))
         return found
     line, column = document.where(path)
     field = dotted(path) or None
-    kind, subject = _kind(error)
-    return [ContentError(document.path, line, column, field, _message(error), kind=kind, subject=subject)]
+    problem, subject = _problem(error)
+    return [ContentError(document.path, line, column, field, kind=problem.kind, values=problem.values,
+                         subject=subject)]
 
 
-def _kind(error) -> tuple[str, str]:
-    """The rule an error broke, and the field it is about (for `required`, the missing one)."""
-    if error.validator == "required":
-        missing = next((name for name in error.validator_value if name not in error.instance), "")
-        return "required", missing
-    if error.validator == "oneOf" and isinstance(error.instance, dict) and not {"text", "parts"} & set(error.instance):
-        return "required", "text"
-    if error.validator == "format" and error.validator_value in ("date", "partial-date"):
-        return "date", ""
-    if error.validator in ("minLength", "minItems"):
-        return "empty", ""
-    return error.validator, ""
+def _problem(error) -> tuple[Message, str]:
+    """The rule an error broke with what its message quotes, and the field it is about (for a
+    missing field, that one)."""
+    rule, value = error.validator, error.instance
+    if rule == "required":
+        # One error per missing field, named in its message (validator_value lists them all).
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return Message("required", {"name": missing}), missing
+    if rule == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return Message("type", {"wanted": tuple(_TYPE_WORDS.get(name, name) for name in wanted), "value": value}), ""
+    if rule == "enum":
+        return Message("enum", {"value": value, "choices": tuple(map(str, error.validator_value))}), ""
+    if rule == "pattern":
+        words = error.schema.get("patternErrorMessage")
+        return (Message("pattern", {"value": value, "rule": words}) if words
+                else Message("pattern-mismatch", {"value": value})), ""
+    if rule == "format" and error.validator_value in ("date", "partial-date"):
+        return Message("date", {"value": value}), ""
+    if rule in ("minLength", "minItems"):
+        return Message("empty"), ""
+    if rule == "oneOf" and isinstance(value, dict) and "measures" not in value:
+        if {"text", "parts"} <= set(value):
+            return Message("text-and-parts"), ""
+        if not {"text", "parts"} & set(value):
+            return Message("measure-without-text"), "text"
+    if rule == "anyOf" and isinstance(value, dict):
+        return Message("section-without-content"), ""
+    if rule == "not" and isinstance(value, dict) and {"points", "measures"} <= set(value):
+        return Message("points-and-measures"), ""
+    if rule in ("minimum", "maximum"):
+        return Message("out-of-range", {"value": value}), ""
+    return Message("schema-rule", {"detail": error.message}), ""
+
+
+# JSON types as a message names them (messages.py)
+_TYPE_WORDS = {"string": Message("type-string"), "integer": Message("type-integer"), "array": Message("type-array"),
+               "object": Message("type-object"), "boolean": Message("type-boolean")}
 
 
 def _branch_of_the_right_shape(error) -> list:
@@ -156,52 +186,8 @@ def _branch_of_the_right_shape(error) -> list:
     return fitting[0] if len(fitting) == 1 and len(by_branch) > 1 else []
 
 
-def _role_word_hint(word: str, in_responsibility: bool) -> str:
-    """`协办:` written as a key: the schema's key for that role, and how to keep the word."""
-    key = ROLE_FOR_WORD[word]
-    if in_responsibility:
-        return (f"；“{word}”是文件中的角色用词，字段名请写 {key}（role words are written as keys: {key}），"
-                f"并用 words: {{{key}: {word}}} 保留原文用词")
-    return (f"；“{word}”是角色用词，请写在 responsibility 中：responsibility: {{{key}: …, "
-            f"words: {{{key}: {word}}}}}（use responsibility.{key}）")
-
-
 def _depth(error) -> int:
     return len(list(error.schema_path))
-
-
-def _message(error) -> str:
-    kind = error.validator
-    if kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return f"缺少必填字段“{missing}”（required field missing）"
-    if kind == "type":
-        wanted = {"string": "文字", "integer": "整数", "array": "列表", "object": "字段表",
-                  "boolean": "true 或 false"}
-        expected = error.validator_value
-        names = [wanted.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
-        return f"应为{'或'.join(names)}，实际是 {shorten(error.instance)}（wrong type）"
-    if kind == "enum":
-        return f"“{shorten(error.instance)}”不是可选值之一：{'、'.join(map(str, error.validator_value))}"
-    if kind == "pattern":
-        hint = error.schema.get("patternErrorMessage", "格式不对（does not match the pattern）")
-        return f"“{shorten(error.instance)}”{hint}"
-    if kind == "format" and error.validator_value in ("date", "partial-date"):
-        return f"日期“{shorten(error.instance)}”不存在（no such date）"
-    if kind in ("minLength", "minItems"):
-        return "不能为空（must not be empty）"
-    if kind == "oneOf" and isinstance(error.instance, dict) and "measures" not in error.instance:
-        if {"text", "parts"} <= set(error.instance):
-            return "text 和 parts 只能写一个（give either text or parts）"
-        if not {"text", "parts"} & set(error.instance):
-            return "措施缺少 text（或 parts）（a measure needs text or parts）"
-    if kind == "anyOf" and isinstance(error.instance, dict):
-        return "这一部分需要 points、measures 或 body 之一（a section needs points, measures or body）"
-    if kind == "not" and isinstance(error.instance, dict) and {"points", "measures"} <= set(error.instance):
-        return "一个部分不能同时有 points 和 measures：把直接挂在部分下的措施放进一个没有标题的要点（points）"
-    if kind in ("minimum", "maximum"):
-        return f"数值 {shorten(error.instance)} 超出范围（out of range）"
-    return shorten(error.message, 200)
 
 
 def defaults(name: str) -> dict:

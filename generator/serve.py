@@ -37,6 +37,7 @@ from tornado import ioloop, web
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
+from . import messages
 from .content import require_folder
 from .errors import CannotBuild, failure_from, internal_error
 from .rebuild import LiveBuild
@@ -283,7 +284,8 @@ class PreviewServer:
             try:
                 files = self.live.search_files(site)
             except Exception as error:  # noqa: BLE001 - a thread's traceback would reach the terminal
-                self.loop.add_callback(self.say, f"搜索数据没有生成：{internal_error(error)}")
+                failed = messages.text("search-data-failed", {"failure": internal_error(error)})
+                self.loop.add_callback(self.say, failed)
                 return
             if generation == self.generation and not self.closing:
                 written = self.builder.submit(self.live.write_extra, files)
@@ -339,10 +341,10 @@ class PreviewServer:
             self.application().listen(self.port, address=self.host)
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
-                self.say(f"端口 {self.port} 已被占用：请关闭占用它的程序，或用 --port 指定其他端口"
-                         f"（port {self.port} is in use）")
+                self.say(messages.text("port-in-use", {"port": self.port}))
             else:
-                self.say(f"无法在 {self.host}:{self.port} 上启动预览：{error.strerror}")
+                self.say(messages.text("cannot-listen", {"host": self.host, "port": self.port,
+                                                         "detail": error.strerror}))
             self.close()
             return 1
         self.first_build()

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ContentError, character_name, shorten
+from .errors import ContentError
+from .messages import character_name
 
 DataPath = tuple  # a path into the data: keys and list indexes
 
@@ -80,38 +81,30 @@ class YamlFile:
         return self.positions.get((), (1, 1))
 
 
-# The parser's English, told in Chinese with what usually causes it: (words in its message,
-# what is wrong, what to do).
-_SYNTAX_HINTS = (
-    ("mapping values are not allowed", "这里不能出现“: ”（冒号加空格）",
-     "文字中有“: ”时，请把整段文字用双引号括起来"),
-    (" tab", "缩进里有 Tab 字符", "缩进只能用空格，请把 Tab 换成空格"),
-    ("could not find expected ':'", "找不到字段名后的“:”",
-     "检查上一行是否少了冒号；多行文字请用 |- 并比字段名多缩进两个空格"),
-    ("did not find expected key", "缩进不一致",
-     "同一层的字段和“- ”要对齐，缩进只用空格；以 [ { * & ! | > ' \" % @ ` 开头的文字请加引号"),
-    ("did not find expected '-' indicator", "列表项没有对齐", "同一列表的每个“- ”要在同一列"),
-    ("did not find expected ',' or", "方括号或花括号没有闭合",
-     "[ ] 和 { } 要成对；以 [ 或 { 开头的文字请用双引号括起来"),
-    ("expected <block end>", "缩进不一致", "同一层的字段要对齐，缩进只用空格"),
-    ("end of stream", "引号或括号没有闭合", "检查引号是否成对；文字里的双引号写成“”或用单引号括起整段"),
-    ("unknown escape", "双引号里的反斜杠写法不对", "改用单引号括起文字，或把 \\ 写成 \\\\"),
-    ("undefined alias", "引用了未定义的锚点（*名称）", "以 * 开头的文字请加引号"),
-    ("cannot start any token", "这个字符不能作为值的开头", "以 @ ` % 等符号开头的文字请用引号括起来"),
+# What the parser's English usually means: (words in its message, the kind of message that
+# tells it in Chinese with what to do; messages.py). The first match wins.
+_SYNTAX_KINDS = (
+    ("mapping values are not allowed", "yaml-colon-in-text"),
+    (" tab", "yaml-tab"),
+    ("could not find expected ':'", "yaml-missing-colon"),
+    ("did not find expected key", "yaml-keys-not-aligned"),
+    ("did not find expected '-' indicator", "yaml-items-not-aligned"),
+    ("did not find expected ',' or", "yaml-unclosed-bracket"),
+    ("expected <block end>", "yaml-block-not-aligned"),
+    ("end of stream", "yaml-unclosed-quote"),
+    ("unknown escape", "yaml-bad-escape"),
+    ("undefined alias", "yaml-undefined-alias"),
+    ("cannot start any token", "yaml-bad-first-character"),
+    ("", "yaml-syntax"),  # anything else
 )
 
 
-def syntax_message(problem: str, character: str = "") -> str:
+def syntax_error(path: Path, line: int, column: int, problem: str, character: str = "") -> ContentError:
     """A YAML syntax error in Chinese with a hint; the parser's own words kept in brackets.
     `character` is the one the parser stopped at (a Tab tells its own story)."""
     lowered = problem.lower() + (" tab" if character == "\t" else "")
-    for words, what, hint in _SYNTAX_HINTS:
-        if words in lowered:
-            break
-    else:
-        what, hint = "无法解析", "含“: ”或“ #”的文字请加引号，缩进只用空格"
-    english = f"（{shorten(problem, 120)}）" if problem else ""
-    return f"YAML 语法错误：{what}{english}；提示：{hint}"
+    kind = next(kind for words, kind in _SYNTAX_KINDS if words in lowered)
+    return ContentError(path, line, column, None, kind=kind, values={"problem": problem})
 
 
 def read_bytes(path: Path, root: Path | None = None, limit: int = SIZE_LIMIT) -> bytes:
@@ -125,16 +118,15 @@ def read_bytes(path: Path, root: Path | None = None, limit: int = SIZE_LIMIT) ->
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise _whole_file(path, "链接指向的文件不存在（broken symlink）" if os.path.islink(path)
-                          else "文件不存在（file not found）") from None
+        raise _whole_file(path, "broken-link" if os.path.islink(path) else "file-not-found") from None
     except OSError as error:
-        raise _whole_file(path, f"无法读取：{error.strerror}（cannot read）") from None
+        raise _whole_file(path, "cannot-read", detail=error.strerror) from None
     _require_regular(path, info.st_mode)
     _require_small(path, info.st_size, limit)
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError as error:
-        raise _whole_file(path, f"无法读取：{error.strerror}（cannot read）") from None
+        raise _whole_file(path, "cannot-read", detail=error.strerror) from None
     with os.fdopen(descriptor, "rb") as handle:
         _require_regular(path, os.fstat(descriptor).st_mode)  # it may have been swapped since stat
         data = handle.read(limit + 1)
@@ -146,28 +138,25 @@ def _require_inside(path: Path, root: Path) -> None:
     try:
         real = path.resolve()
     except (OSError, RuntimeError):
-        raise _whole_file(path, "符号链接形成循环（symlink loop）") from None
+        raise _whole_file(path, "symlink-loop") from None
     if not real.is_relative_to(root.resolve()):
-        raise _whole_file(path, f"这是指向内容目录之外（{shorten(str(real), 120)}）的链接，不会读取"
-                                "（symlink leads outside the content folder）")
+        raise _whole_file(path, "link-outside-content", target=real)
 
 
 def _require_regular(path: Path, mode: int) -> None:
     if stat.S_ISDIR(mode):
-        raise _whole_file(path, "这是一个目录，不是文件：请改名或移走（a folder, not a file）")
+        raise _whole_file(path, "a-folder")
     if not stat.S_ISREG(mode):
-        kind = "命名管道（FIFO）" if stat.S_ISFIFO(mode) else "设备或特殊文件"
-        raise _whole_file(path, f"这是{kind}，不是普通文件，不会读取（not a regular file）")
+        raise _whole_file(path, "a-fifo" if stat.S_ISFIFO(mode) else "a-device")
 
 
 def _require_small(path: Path, size: int, limit: int) -> None:
     if size > limit:
-        raise _whole_file(path, f"文件超过大小上限 {limit // (1024 * 1024)} MB，不会读取"
-                                f"（file larger than the {limit // (1024 * 1024)} MB limit）")
+        raise _whole_file(path, "file-too-large", megabytes=limit // (1024 * 1024))
 
 
-def _whole_file(path: Path, message: str) -> ContentError:
-    return ContentError(path, 0, 0, None, message)
+def _whole_file(path: Path, kind: str, **values) -> ContentError:
+    return ContentError(path, 0, 0, None, kind=kind, values=values)
 
 
 def decode(path: Path, raw: bytes) -> str:
@@ -179,18 +168,18 @@ def decode(path: Path, raw: bytes) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        hint = ""
-        try:
-            raw.decode("gb18030")
-            hint = "；它看起来是 GBK/GB18030 编码，请在编辑器中以 UTF-8 编码另存"
-        except UnicodeDecodeError:
-            pass
-        raise ContentError(
-            path, line, column, None,
-            f"文件不是 UTF-8 编码{hint}（file is not UTF-8{', it looks like GBK' if hint else ''}）",
-        ) from None
+        raise ContentError(path, line, column, None,
+                           kind="gbk-not-utf8" if _is_gb18030(raw) else "not-utf8") from None
     _refuse_invisible(path, text)
     return text
+
+
+def _is_gb18030(raw: bytes) -> bool:
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _refuse_invisible(path: Path, text: str) -> None:
@@ -202,9 +191,8 @@ def _refuse_invisible(path: Path, text: str) -> None:
     line = len(_LINE_BREAK.findall(before)) + 1
     last_break = max(before.rfind("\n"), before.rfind("\r"))
     column = found.start() - last_break
-    name = character_name(found.group())
-    raise ContentError(path, line, column, None,
-                       f"这里有一个看不见的字符 {name}，请删除它（invisible character {name}）")
+    raise ContentError(path, line, column, None, kind="invisible-character",
+                       values={"name": character_name(found.group())})
 
 
 def load(path: Path, root: Path | None = None, positions: bool = True) -> YamlFile:
@@ -279,9 +267,9 @@ class _Builder:
             problem = error.problem or error.context or ""
             lines = text.splitlines()
             at = lines[line - 1][column - 1:column] if mark and line <= len(lines) else ""
-            raise ContentError(self.path, line, column, None, syntax_message(problem, at)) from None
+            raise syntax_error(self.path, line, column, problem, at) from None
         except yaml.YAMLError as error:
-            raise ContentError(self.path, 1, 1, None, syntax_message(str(error))) from None
+            raise syntax_error(self.path, 1, 1, str(error)) from None
         finally:
             parser.dispose()
         result = YamlFile(path=self.path, data=self.root)
@@ -289,16 +277,16 @@ class _Builder:
             (result.key_positions if is_key else result.positions)[path] = position
         return result
 
-    def error(self, event, message: str, field_path: DataPath | None = None) -> ContentError:
+    def error(self, event, kind: str, field_path: DataPath | None = None, **values) -> ContentError:
         mark = event.start_mark
         return ContentError(self.path, mark.line + 1, mark.column + 1,
-                            dotted(field_path) if field_path else None, message)
+                            dotted(field_path) if field_path else None, kind=kind, values=values)
 
     def event(self, event) -> None:
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                raise self.error(event, "一个文件只能有一个 YAML 文档：请删除第二个 ---（only one document per file）")
+                raise self.error(event, "second-document")
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             self.close()
         elif isinstance(event, yaml.NodeEvent):
@@ -340,20 +328,20 @@ class _Builder:
 
     def key(self, frame: _Frame, event) -> None:
         if not isinstance(event, yaml.ScalarEvent) or event.anchor is not None:
-            raise self.error(event, "字段名必须是简单文字（a key must be plain text）")
+            raise self.error(event, "key-not-plain")
         key = event.value
         child = frame.path + (key,)
         if key in frame.container:
-            raise self.error(event, f"字段“{shorten(key)}”重复出现（duplicate key）", child)
+            raise self.error(event, "duplicate-key", child, key=key)
         if self.record or self.anchors:
             self.marks.append((True, child, (event.start_mark.line + 1, event.start_mark.column + 1)))
         frame.key = key
 
     def open(self, event, path: DataPath, position) -> list | dict:
         if len(self.stack) >= DEPTH_LIMIT:
-            raise self.error(event, f"嵌套超过 {DEPTH_LIMIT} 层（nesting deeper than {DEPTH_LIMIT} levels）")
+            raise self.error(event, "too-deep", limit=DEPTH_LIMIT)
         if event.tag not in _COLLECTION_TAGS:
-            raise self.error(event, f"不支持的 YAML 标签 {shorten(event.tag)}（unsupported YAML tag）")
+            raise self.error(event, "unsupported-tag", tag=event.tag)
         self.count(event, 1)
         container = {} if isinstance(event, yaml.MappingStartEvent) else []
         self.marks.append((False, path, position))
@@ -371,17 +359,16 @@ class _Builder:
     def alias(self, event, path: DataPath):
         """A copy of the anchored value under `path`, its positions re-rooted, counted first."""
         if event.anchor not in self.anchors:
-            raise self.error(event, f"别名 *{shorten(event.anchor)} 没有对应的锚点 &{shorten(event.anchor)}（undefined alias）")
+            raise self.error(event, "undefined-alias", anchor=event.anchor)
         anchored = self.anchors[event.anchor]
         if anchored is None:
-            raise self.error(event, f"别名 *{shorten(event.anchor)} 出现在它自己的锚点之内，会无限展开（recursive alias）")
+            raise self.error(event, "recursive-alias", anchor=event.anchor)
         self.repeated += anchored.size
         if self.repeated > ALIAS_LIMIT:
-            raise self.error(event, f"别名展开的值超过 {ALIAS_LIMIT} 个，不会读取（aliases expand to more than "
-                                    f"{ALIAS_LIMIT} values; a YAML alias bomb?）")
+            raise self.error(event, "alias-bomb", limit=ALIAS_LIMIT)
         self.count(event, anchored.size)
         if len(self.stack) + _depth(anchored.value) > DEPTH_LIMIT:
-            raise self.error(event, f"嵌套超过 {DEPTH_LIMIT} 层（nesting deeper than {DEPTH_LIMIT} levels）")
+            raise self.error(event, "too-deep", limit=DEPTH_LIMIT)
         start, end = anchored.marks
         cut = len(anchored.path)
         for is_key, old_path, position in self.marks[start:end]:
@@ -392,7 +379,7 @@ class _Builder:
     def count(self, event, values: int) -> None:
         self.values += values
         if self.values > VALUE_LIMIT:
-            raise self.error(event, f"文件中的值超过 {VALUE_LIMIT} 个，不会读取（more than {VALUE_LIMIT} values）")
+            raise self.error(event, "too-many-values", limit=VALUE_LIMIT)
 
     def scalar(self, event, path: DataPath):
         """A scalar's value from its tag, or from the narrow implicit rules above when untagged."""
@@ -415,8 +402,7 @@ class _Builder:
             return value == "true"
         if tag == _NULL_TAG and _NULL.fullmatch(value):
             return None
-        raise self.error(event, f"不支持的 YAML 标签 {shorten(tag)} 或值“{shorten(value)}”（unsupported YAML tag）；"
-                                "请直接写文字", path)
+        raise self.error(event, "unsupported-tagged-value", path, tag=tag, value=value)
 
 
 def _depth(value) -> int:

@@ -82,3 +82,15 @@ def test_errors_are_data_the_overlay_and_tools_can_act_on(tmp_path):
     assert ("unknown-field", "sections[0].measures[0].txet", "txet", ("text",)) in found
     assert not any(error.kind == "required" and error.subject in ("title", "text") for error in failed.value.errors)
     assert failed.value.errors[0].as_dict()["suggestions"] in (["title"], ["text"])
+
+
+def test_a_misspelt_field_hides_only_the_field_it_misspells(tmp_path):
+    """`titel:` explains the missing title, not a missing kind: each `required` error is about
+    the one field its message names."""
+    root = make_content(tmp_path, "sections:\n  - measures:\n      - {text: 甲}\n")
+    plan = root / "plans" / "test-plan.yaml"
+    text = plan.read_text(encoding="utf-8").replace("title: 测试计划", "titel: 测试计划")
+    plan.write_text(re.sub(r"\nkind: .*", "", text), encoding="utf-8")
+    result = run_main("check", "--content", str(root))
+    assert "未知字段“titel”（unknown field）；您是否想写 title？" in result.stderr
+    assert "缺少必填字段“kind”" in result.stderr and "缺少必填字段“title”" not in result.stderr

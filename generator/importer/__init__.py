@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import schema, yamlfile
 from ..content import load_registry
-from ..errors import BuildFailed, CannotBuild, ContentError, shorten
+from ..errors import BuildFailed, CannotBuild, ContentError
 from . import meta, read_text
 from .context import Context
 from .draft import Finding, Plan, measures_of
@@ -62,15 +62,15 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
     title, title_finding = _title(document)
     issuer_unit = meta.issuer_named(issuer, registry) if issuer else meta.issuer_in(title, registry)
     if issuer_unit is None:
-        raise CannotBuild(f"无法从标题“{shorten(title)}”看出发布机构：请用 --issuer 指定登记册中的名称（issuer not found; use --issuer）")
+        raise CannotBuild("issuer-not-in-title", title=title)
     year = year or meta.year_of(title) or meta.year_of(source.stem)
     if year is None:
-        raise CannotBuild(f"无法从标题“{shorten(title)}”看出年份：请用 --year 指定（year not found; use --year）")
+        raise CannotBuild("year-not-in-title", title=title)
     if not 1990 <= year <= 2100:
-        raise CannotBuild(f"--year 应在 1990–2100 之间，实际是 {year}（year out of range）")
+        raise CannotBuild("year-out-of-range", year=year)
     plan_id = plan_id or meta.plan_id(issuer_unit, year)
     if not _ID.fullmatch(plan_id):
-        raise CannotBuild(f"--id“{shorten(plan_id)}”不合格式：应为小写英文字母、数字和连字符（ASCII id）")
+        raise CannotBuild("bad-plan-id", id=plan_id)
     target = _target(content_dir, plan_id)
 
     kind = meta.kind_of(title)
@@ -100,52 +100,55 @@ def read_source(source: Path) -> Document:
     """The file as a Document; any file that is not what its name says is a message."""
     suffix = source.suffix.lower()
     if suffix not in FORMATS:
-        raise CannotBuild(f"只能导入 .docx、.xlsx 或 .txt 文件，{source.name} 不是（unsupported file type）；"
-                          ".doc 和 .xls 请先在 Word 或 Excel 中另存为 .docx 或 .xlsx")
+        raise CannotBuild("unsupported-file-type", file=source.name)
     try:
         info = source.stat()
     except OSError as error:
-        raise CannotBuild(f"无法读取 {source}：{error.strerror}（cannot read the file）") from None
+        raise CannotBuild("cannot-read-source", source=source, detail=error.strerror or str(error)) from None
     if has_invisible(source.name):
-        raise CannotBuild(f"文件名“{shorten(source.name)}”中有看不见的字符或换行，草稿会记下文件名而无法通过检查："
-                          "请给文件改名后再导入（invisible character in the file name）")
+        raise CannotBuild("invisible-in-file-name", file=source.name)
     if not source.is_file():
-        raise CannotBuild(f"{source} 不是普通文件（not a regular file）")
+        raise CannotBuild("source-not-regular", source=source)
     if info.st_size > SOURCE_SIZE_LIMIT:
-        raise CannotBuild(f"{source.name} 超过 {SOURCE_SIZE_LIMIT // 1024 // 1024} MB，不导入（file too large）")
-    # The Word and Excel libraries are loaded only for their own format: each costs a few
-    # tenths of a second that an import of the other format need not wait for.
+        raise CannotBuild("source-too-large", file=source.name, megabytes=SOURCE_SIZE_LIMIT // 1024 // 1024)
     try:
-        if suffix == ".txt":
-            return read_text.read(source, source.read_bytes())
-        if suffix == ".docx":
-            from docx.opc.exceptions import PackageNotFoundError as not_valid
-
-            from . import read_docx as reader
-        else:
-            from openpyxl.utils.exceptions import InvalidFileException as not_valid
-
-            from . import read_xlsx as reader
+        read, not_valid = _reader(suffix)
     except ImportError as error:
-        raise CannotBuild(f"缺少读取 {suffix} 文件的程序库 {error.name}：请运行 .venv/bin/pip install -r requirements.txt"
-                          "（missing library）") from None
+        raise CannotBuild("missing-library", suffix=suffix, library=error.name) from None
     try:
-        return reader.read(source)
+        return read(source)
     except (zipfile.BadZipFile, not_valid, KeyError, ValueError) as error:
-        raise CannotBuild(f"无法读取 {source.name}：它不是有效的 {FORMATS[suffix]} 文件（{type(error).__name__}: "
-                          f"{shorten(str(error), 80)}）（not a valid {suffix} file）") from None
-    except UnicodeDecodeError:
-        raise CannotBuild(f"无法读取 {source.name}：文本既不是 UTF-8 也不是 GB18030 编码（unknown text encoding）") from None
+        if suffix == ".txt" and isinstance(error, UnicodeDecodeError):
+            raise CannotBuild("unknown-encoding", file=source.name) from None
+        raise CannotBuild("source-not-valid", file=source.name, format=FORMATS[suffix], suffix=suffix,
+                          error_type=type(error).__name__, detail=str(error)) from None
     except OSError as error:
-        raise CannotBuild(f"无法读取 {source}：{error.strerror or error}（cannot read the file）") from None
+        raise CannotBuild("cannot-read-source", source=source, detail=error.strerror or str(error)) from None
+
+
+def _reader(suffix: str):
+    """The reader of a format, and what its library raises for a file that is not of the format.
+
+    The Word and Excel libraries are loaded only for their own format: each costs a few tenths
+    of a second that an import of the other format need not wait for."""
+    if suffix == ".txt":
+        return read_text.read, UnicodeDecodeError
+    if suffix == ".docx":
+        from docx.opc.exceptions import PackageNotFoundError
+
+        from . import read_docx
+        return read_docx.read, PackageNotFoundError
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from . import read_xlsx
+    return read_xlsx.read, InvalidFileException
 
 
 def _registry(content_dir: Path):
     try:
         return load_registry(content_dir)
     except BuildFailed as failure:
-        raise CannotBuild("登记册有错误，无法匹配单位名称（the registry has errors）：\n"
-                          + "\n".join(str(error) for error in failure.errors)) from None
+        raise CannotBuild("registry-has-errors", errors="\n".join(str(error) for error in failure.errors)) from None
 
 
 def _title(document: Document) -> tuple[str, Finding | None]:
@@ -221,8 +224,7 @@ def _interpret(document: Document, plan: Plan, context: Context, title: str) -> 
         plan.editor_notes.append(note)
         plan.findings.append(finding)
     if not plan.sections:
-        raise CannotBuild("文件中没有找到计划的内容：既没有带表头的表格，也没有“一、”一级的标题"
-                          "（no plan table and no numbered sections found）")
+        raise CannotBuild("no-plan-found")
 
 
 def _header(plan: Plan, source: Path) -> list[str]:
@@ -239,13 +241,12 @@ def _target(content_dir: Path, plan_id: str) -> Path:
     plans = content_dir / "plans"
     target = plans / f"{plan_id}.yaml"
     if os.path.lexists(target):
-        raise CannotBuild(f"{target} 已经存在，导入不会覆盖任何文件（file exists; never overwritten）："
-                          "请用 --id 另取一个 id，或先移走这个文件")
+        raise CannotBuild("draft-exists", target=target)
     if plans.is_symlink() or (plans.exists() and not plans.is_dir()):
-        raise CannotBuild(f"{plans} 不是普通目录，导入不写入（content/plans must be a plain folder）")
+        raise CannotBuild("plans-not-plain-folder", folder=plans)
     resolved = plans.resolve()
     if content_dir.resolve() not in resolved.parents and resolved != content_dir.resolve() / "plans":
-        raise CannotBuild(f"{plans} 在内容目录之外，导入不写入（outside the content folder）")
+        raise CannotBuild("plans-outside-content", folder=plans)
     return target
 
 
@@ -260,8 +261,7 @@ def _self_check(text: str, target: Path) -> None:
     else:
         problems = schema.check(document, "plan")
     if problems:
-        raise CannotBuild("内部错误（internal error）：导入生成的草稿不符合计划格式，没有写入；请把原文件报告给维护者：\n"
-                          + "\n".join(str(problem) for problem in problems[:10]))
+        raise CannotBuild("draft-not-valid", problems="\n".join(str(problem) for problem in problems[:10]))
 
 
 def _write_new(target: Path, text: str) -> None:
@@ -270,7 +270,7 @@ def _write_new(target: Path, text: str) -> None:
         with open(target, "x", encoding="utf-8", newline="\n") as out:
             out.write(text)
     except FileExistsError:
-        raise CannotBuild(f"{target} 已经存在，导入不会覆盖任何文件（file exists; never overwritten）") from None
+        raise CannotBuild("draft-exists", target=target) from None
 
 
 def _shown(path: Path) -> Path:

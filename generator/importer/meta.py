@@ -51,10 +51,7 @@ def issuer_in(title: str, registry) -> Unit | None:
 def issuer_named(name: str, registry) -> Unit:
     unit = registry.find(name)
     if unit is None:
-        close = registry.suggestions(name, None)
-        hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
-        raise CannotBuild(f"--issuer“{name}”在登记册（content/registry/）中找不到（unknown issuer）{hint}；"
-                          "请先在登记册中登记发布机构")
+        raise CannotBuild("unknown-issuer-option", registry.suggestions(name, None), name=name)
     return unit
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from .source import Document, Paragraph, clean_lines
 
 
-def read(path: Path, raw: bytes) -> Document:
+def read(path: Path) -> Document:
     """Each line cleaned as a Word paragraph is: text pasted from Word brings the same invisible
     characters, which the build would refuse in the draft."""
-    text = _decode(raw)
+    text = _decode(path.read_bytes())
     result = Document(name=path.name)
     for number, line in enumerate(text.splitlines(), start=1):
         line = clean_lines(line.replace("\u3000", " ")).replace("\n", "")

@@ -1,0 +1,310 @@
+"""Every message that tells an editor something is wrong, in one catalogue.
+
+Why one file: here the wording of every error an editor can meet (in the terminal, in the
+overlay of `build.py serve`) can be read and reviewed side by side, and a change of wording is a
+change to this file alone. Code that finds a mistake names its kind and gives the values
+(ContentError(…, kind="unknown-unit", values={"name": name}), CannotBuild("output-busy",
+target=target)); the text is made here, when the error is shown.
+
+A template is str.format text; how each value is shown is the template's to say:
+
+    {name}         a value quoted from content or from the system: cut at SHOWN_CHARACTERS,
+                   invisible characters named (`shorten`); a Path is shown in full
+    {name:.120}    cut at 120 characters instead
+    {name!s}       in full: text the program made (a list of errors, a dotted field name)
+    {name:、}      a sequence, its items shown one by one and joined by 、 (`{types:或}`: by 或)
+    {name:、.40}   the same, each item cut at 40 characters
+
+A value that is a Message is shown as its own catalogue entry (a unit in a list of candidates,
+a folder's name); an OSError as its reason in Chinese with the system's words in brackets.
+An entry that is a Hinted fills its {hint} from the error's suggestions: what the editor may
+have meant, or (`otherwise`) what there is to choose from.
+"""
+
+from __future__ import annotations
+
+import errno
+import string
+import unicodedata
+from pathlib import Path
+from typing import NamedTuple
+
+SHOWN_CHARACTERS = 60  # a value echoed in a message is cut to this many characters
+
+
+class Message(NamedTuple):
+    """A message not yet worded: its kind in the catalogue and its values (a whole message, or
+    a piece of one such as a unit in a list)."""
+
+    kind: str
+    values: dict = {}
+
+
+class Hinted(NamedTuple):
+    """A template whose {hint} is `hint` when the error has suggestions, else `otherwise`."""
+
+    text: str
+    hint: str
+    otherwise: str = ""
+
+
+DID_YOU_MEAN = "；您是否想写 {suggestions:、}？"
+CLOSEST_NAMES = "；最接近的登记名称：{suggestions:、}"
+
+CATALOGUE: dict[str, str | Hinted] = {
+    # -- reading a file (yamlfile.py) ---------------------------------------------------------
+    "file-not-found": "文件不存在（file not found）",
+    "broken-link": "链接指向的文件不存在（broken symlink）",
+    "cannot-read": "无法读取：{detail}（cannot read）",
+    "symlink-loop": "符号链接形成循环（symlink loop）",
+    "link-outside-content": "这是指向内容目录之外（{target:.120}）的链接，不会读取（symlink leads outside the content folder）",
+    "a-folder": "这是一个目录，不是文件：请改名或移走（a folder, not a file）",
+    "a-fifo": "这是命名管道（FIFO），不是普通文件，不会读取（not a regular file）",
+    "a-device": "这是设备或特殊文件，不是普通文件，不会读取（not a regular file）",
+    "file-too-large": "文件超过大小上限 {megabytes} MB，不会读取（file larger than the {megabytes} MB limit）",
+    "not-utf8": "文件不是 UTF-8 编码（file is not UTF-8）",
+    "gbk-not-utf8": "文件不是 UTF-8 编码；它看起来是 GBK/GB18030 编码，请在编辑器中以 UTF-8 编码另存"
+                    "（file is not UTF-8, it looks like GBK）",
+    "invisible-character": "这里有一个看不见的字符 {name}，请删除它（invisible character {name}）",
+    "second-document": "一个文件只能有一个 YAML 文档：请删除第二个 ---（only one document per file）",
+    "key-not-plain": "字段名必须是简单文字（a key must be plain text）",
+    "duplicate-key": "字段“{key}”重复出现（duplicate key）",
+    "too-deep": "嵌套超过 {limit} 层（nesting deeper than {limit} levels）",
+    "unsupported-tag": "不支持的 YAML 标签 {tag}（unsupported YAML tag）",
+    "unsupported-tagged-value": "不支持的 YAML 标签 {tag} 或值“{value}”（unsupported YAML tag）；请直接写文字",
+    "undefined-alias": "别名 *{anchor} 没有对应的锚点 &{anchor}（undefined alias）",
+    "recursive-alias": "别名 *{anchor} 出现在它自己的锚点之内，会无限展开（recursive alias）",
+    "alias-bomb": "别名展开的值超过 {limit} 个，不会读取（aliases expand to more than {limit} values; a YAML alias bomb?）",
+    "too-many-values": "文件中的值超过 {limit} 个，不会读取（more than {limit} values）",
+    # YAML syntax: the parser's English kept in brackets, told in Chinese with what usually causes it
+    "yaml-colon-in-text": "YAML 语法错误：这里不能出现“: ”（冒号加空格）（{problem:.120}）；"
+                          "提示：文字中有“: ”时，请把整段文字用双引号括起来",
+    "yaml-tab": "YAML 语法错误：缩进里有 Tab 字符（{problem:.120}）；提示：缩进只能用空格，请把 Tab 换成空格",
+    "yaml-missing-colon": "YAML 语法错误：找不到字段名后的“:”（{problem:.120}）；"
+                          "提示：检查上一行是否少了冒号；多行文字请用 |- 并比字段名多缩进两个空格",
+    "yaml-keys-not-aligned": "YAML 语法错误：缩进不一致（{problem:.120}）；提示：同一层的字段和“- ”要对齐，缩进只用空格；"
+                             "以 [ {{ * & ! | > ' \" % @ ` 开头的文字请加引号",
+    "yaml-items-not-aligned": "YAML 语法错误：列表项没有对齐（{problem:.120}）；提示：同一列表的每个“- ”要在同一列",
+    "yaml-unclosed-bracket": "YAML 语法错误：方括号或花括号没有闭合（{problem:.120}）；"
+                             "提示：[ ] 和 {{ }} 要成对；以 [ 或 {{ 开头的文字请用双引号括起来",
+    "yaml-block-not-aligned": "YAML 语法错误：缩进不一致（{problem:.120}）；提示：同一层的字段要对齐，缩进只用空格",
+    "yaml-unclosed-quote": "YAML 语法错误：引号或括号没有闭合（{problem:.120}）；"
+                           "提示：检查引号是否成对；文字里的双引号写成“”或用单引号括起整段",
+    "yaml-bad-escape": "YAML 语法错误：双引号里的反斜杠写法不对（{problem:.120}）；提示：改用单引号括起文字，或把 \\ 写成 \\\\",
+    "yaml-undefined-alias": "YAML 语法错误：引用了未定义的锚点（*名称）（{problem:.120}）；提示：以 * 开头的文字请加引号",
+    "yaml-bad-first-character": "YAML 语法错误：这个字符不能作为值的开头（{problem:.120}）；"
+                                "提示：以 @ ` % 等符号开头的文字请用引号括起来",
+    "yaml-syntax": "YAML 语法错误：无法解析（{problem:.120}）；提示：含“: ”或“ #”的文字请加引号，缩进只用空格",
+    # -- the schema (schema.py) ---------------------------------------------------------------
+    "unknown-field": Hinted("未知字段“{key}”（unknown field）{hint}", DID_YOU_MEAN, otherwise="；可用字段：{allowed:、}"),
+    "role-word-as-key": "未知字段“{key}”（unknown field）；“{key}”是文件中的角色用词，字段名请写 {role}"
+                        "（role words are written as keys: {role}），并用 words: {{{role}: {key}}} 保留原文用词",
+    "role-word-outside-responsibility": "未知字段“{key}”（unknown field）；“{key}”是角色用词，请写在 responsibility 中："
+                                        "responsibility: {{{role}: …, words: {{{role}: {key}}}}}"
+                                        "（use responsibility.{role}）",
+    "required": "缺少必填字段“{name}”（required field missing）",
+    "type": "应为{wanted:或}，实际是 {value}（wrong type）",
+    "type-string": "文字",
+    "type-integer": "整数",
+    "type-array": "列表",
+    "type-object": "字段表",
+    "type-boolean": "true 或 false",
+    "enum": "“{value}”不是可选值之一：{choices:、}",
+    "pattern": "“{value}”{rule!s}",  # the rule in the schema's own words (patternErrorMessage)
+    "pattern-mismatch": "“{value}”格式不对（does not match the pattern）",
+    "date": "日期“{value}”不存在（no such date）",
+    "empty": "不能为空（must not be empty）",
+    "text-and-parts": "text 和 parts 只能写一个（give either text or parts）",
+    "measure-without-text": "措施缺少 text（或 parts）（a measure needs text or parts）",
+    "section-without-content": "这一部分需要 points、measures 或 body 之一（a section needs points, measures or body）",
+    "points-and-measures": "一个部分不能同时有 points 和 measures：把直接挂在部分下的措施放进一个没有标题的要点（points）",
+    "out-of-range": "数值 {value} 超出范围（out of range）",
+    "schema-rule": "{detail:.200}",  # a rule the schema words no better than jsonschema does
+    # -- the registry (registry.py) -----------------------------------------------------------
+    "duplicate-unit-id": "单位 id“{id}”重复：{other}（{file}）已使用（duplicate unit id）",
+    "unknown-parent-id": Hinted("上级单位 id“{id}”在登记册中不存在（unknown parent id）{hint}", DID_YOU_MEAN),
+    # -- the content folder and the plans (content.py) ----------------------------------------
+    "content-folder-missing": "内容目录 {folder} 不存在（content folder not found）；请用 --content 指定含有 plans/ 和 registry/ 的目录",
+    "content-folder-not-folder": "内容目录 {folder} 不是目录（content folder is not a folder）",
+    "file-in-subfolder": "子目录中的文件不会被读取：请把它直接放在 {folder} 中（files in subfolders are not read）",
+    "empty-file": "文件是空的（empty file）",
+    "not-a-plan": "这不是计划文件：计划文件应有 id、title、issuer、kind、year 和 sections 等字段"
+                  "（not a plan file; see schema/plan.schema.json）",
+    "file-name-not-id": "文件名 {file} 与 id“{id}”不一致：计划文件应命名为 <id>.yaml，"
+                        "网址 /plans/<id>/ 才能与文件对应（file name must be the plan id）",
+    "duplicate-plan-id": "计划 id“{id}”重复：{other} 已使用（duplicate plan id）",
+    "all-drafts": "全部 {count} 份计划都是草稿（draft: true），没有可发布的计划；草稿只在 build.py serve 中显示（every plan is a draft）",
+    "no-plans": "没有计划文件：请把计划放在 content/plans/<id>.yaml（no plans）",
+    "base-path-mismatch": "base_path“{base_path}”与 base_url 的路径“{url_path}”不一致：删去 base_path 或改成一致"
+                          "（base_path must be the path of base_url）",
+    "static-not-folder": "static 应是一个普通目录，不能是文件或链接（content/static must be a plain folder）",
+    "reserved-name": "{name} 是构建程序保留的文件名（reserved name）",
+    "link-to-folder": "指向目录的链接不会被复制（links to folders are not copied）",
+    "static-clashes": "与网站生成的文件 {name} 同名，不能覆盖它（clashes with a generated file）",
+    "unknown-issuer": Hinted("发布机构“{name}”在登记册中找不到（unknown issuer）{hint}", CLOSEST_NAMES),
+    "unknown-unit": Hinted("单位名称“{name}”在登记册（content/registry/）中找不到（unknown unit）{hint}", CLOSEST_NAMES),
+    "unknown-sub-unit": "单位名称“{name}”：“{sub_unit}”没有登记在{parent}（{parent_id}）之下（unknown sub-unit）；"
+                        "请在 content/registry/ 中把它加入 {parent_id} 的 children",
+    "ambiguous-unit": "单位名称“{name}”有歧义（ambiguous unit），可能是：{units:、}；"
+                      "请写成 {{name: {name}, unit: <id>}} 指明是哪一个",
+    "unit-under": "{name}（属{parent}，id {id}）",
+    "unit-at-top": "{name}（属登记册顶层，id {id}）",
+    "unit-out-of-scope": "单位名称“{name}”不在{issuer}的计划可直接称呼的范围内（not in the issuer's scope）；"
+                         "登记册中只在别处找到：{units:、}。如果它是{issuer}自己的单位，请在 content/registry/ 中"
+                         "把它登记在 {issuer_id} 之下（文件中写 parent: {issuer_id}）；如果确指上面的单位，"
+                         "请写成 {{name: {name}, unit: {unit_id}}}",
+    "unit-in-file": "{name}（id {id}，registry/{file}）",
+    "unknown-unit-id": Hinted("单位 id“{id}”在登记册中不存在（unknown unit id）{hint}", DID_YOU_MEAN),
+    "name-not-of-unit": "“{name}”不是{unit}（{unit_id}）的登记名称或别名（name does not match the unit）；"
+                        "如果文件这样称呼它，请在登记册中把它加入 aliases",
+    "duplicate-anchor": "锚点“{anchor}”在本计划中重复（duplicate anchor; first used at {first!s}）",
+    # -- writing the site (output.py) ---------------------------------------------------------
+    "cannot-write-beside-output": "无法写入 {folder}：{reason}；什么都没有改动（cannot write beside the output; nothing changed）",
+    "cannot-clean-up": "无法清理上次中断的构建留下的目录：{reason}（cannot clean up after an interrupted build）",
+    "cannot-resolve-output": "不能生成到 {output}：路径无法解析（{detail!s}）（cannot resolve the output path）",
+    "cannot-inspect-output": "不能生成到 {output}：无法查看其中的内容：{reason}（cannot inspect {output}）",
+    "output-is-or-holds": "不能生成到 {output}：它是或包含{name} {folder}；什么都没有改动"
+                          "（refusing to build into {output}: it is or contains {english}）",
+    "output-inside": "不能生成到 {output}：它位于{name} {folder} 之中；什么都没有改动"
+                     "（refusing to build into {output}: it lies inside {english}）",
+    "root-folder": "根目录", "root-folder-english": "the root",
+    "home-folder": "主目录", "home-folder-english": "the home folder",
+    "project-folder": "项目目录", "project-folder-english": "the project",
+    "current-folder": "当前目录", "current-folder-english": "the current folder",
+    "content-folder": "内容目录", "content-folder-english": "the content folder",
+    "templates-folder": "模板目录", "templates-folder-english": "the templates",
+    "output-is-a-file": "不能生成到 {output}：它是一个已有的文件，不是目录；什么都没有改动"
+                        "（refusing to build into {output}: it is an existing file）",
+    "output-not-ours": "不能生成到 {output}：它是一个不是由本程序生成的非空目录（没有 .zwgk-build 标记）；请指定空目录或新目录；"
+                       "什么都没有改动（refusing to build into {output}: a non-empty folder this program did not write）",
+    "output-holds-other-files": "不能生成到 {output}：其中有 {count} 个不是构建写入的文件（{files:、.40}{more}），替换会丢失它们；"
+                                "需要放在网站根目录的文件（CNAME、.htaccess 等）请放到 content/static/，其他的请移走；什么都没有改动"
+                                "（refusing to build into {output}: it holds files the build did not write; "
+                                "put them in content/static/）",
+    "and-more": "等",
+    "output-busy": "另一个构建正在写入 {target}：请等它结束后再试（another build is writing to it）",
+    "cannot-swap-in": "无法把新网站换入 {target}：{reason}；之前的网站没有改动"
+                      "（cannot swap in the new site; the previous one is unchanged）",
+    "cannot-make-staging": "无法在 {folder} 中建立临时目录：{reason}（cannot create the staging folder）",
+    "cannot-write-site": "无法写入 {path}：{reason}；之前的网站没有改动（cannot write the new site; the previous one is unchanged）",
+    # -- whatever else stops a build (errors.py) ----------------------------------------------
+    "template-syntax-error": "模板语法错误：{detail:.200}（template syntax error）",
+    "template-error": "模板错误：{detail:.200}（template error）",
+    "cannot-read-or-write": "无法读写：{detail:.200}（{error_type}）",
+    "internal-error": "内部错误（internal error）：{error_type}: {detail:.200}；请把这条消息和所用的文件报告给维护者",
+    # -- the command line and the preview (build.py, serve.py) --------------------------------
+    "not-a-positive-number": "应为 1 或更大的整数，实际是“{text}”（a positive whole number）",
+    "not-a-port": "端口应为 1–65535 之间的整数，实际是“{text:.20}”（port must be 1-65535）",
+    "interrupted": "已中断；输出目录没有改动（interrupted; the output is unchanged）",
+    "port-in-use": "端口 {port} 已被占用：请关闭占用它的程序，或用 --port 指定其他端口（port {port} is in use）",
+    "cannot-listen": "无法在 {host}:{port} 上启动预览：{detail}",
+    "search-data-failed": "搜索数据没有生成：{failure}",
+    # -- build.py import (importer/) ----------------------------------------------------------
+    "unsupported-file-type": "只能导入 .docx、.xlsx 或 .txt 文件，{file!s} 不是（unsupported file type）；"
+                             ".doc 和 .xls 请先在 Word 或 Excel 中另存为 .docx 或 .xlsx",
+    "cannot-read-source": "无法读取 {source}：{detail:.200}（cannot read the file）",
+    "invisible-in-file-name": "文件名“{file}”中有看不见的字符或换行，草稿会记下文件名而无法通过检查："
+                              "请给文件改名后再导入（invisible character in the file name）",
+    "source-not-regular": "{source} 不是普通文件（not a regular file）",
+    "source-too-large": "{file!s} 超过 {megabytes} MB，不导入（file too large）",
+    "missing-library": "缺少读取 {suffix} 文件的程序库 {library}：请运行 .venv/bin/pip install -r requirements.txt（missing library）",
+    "source-not-valid": "无法读取 {file!s}：它不是有效的 {format} 文件（{error_type}: {detail:.80}）（not a valid {suffix} file）",
+    "unknown-encoding": "无法读取 {file!s}：文本既不是 UTF-8 也不是 GB18030 编码（unknown text encoding）",
+    "registry-has-errors": "登记册有错误，无法匹配单位名称（the registry has errors）：\n{errors!s}",
+    "issuer-not-in-title": "无法从标题“{title}”看出发布机构：请用 --issuer 指定登记册中的名称（issuer not found; use --issuer）",
+    "unknown-issuer-option": Hinted("--issuer“{name!s}”在登记册（content/registry/）中找不到（unknown issuer）{hint}；"
+                                    "请先在登记册中登记发布机构", CLOSEST_NAMES),
+    "year-not-in-title": "无法从标题“{title}”看出年份：请用 --year 指定（year not found; use --year）",
+    "year-out-of-range": "--year 应在 1990–2100 之间，实际是 {year}（year out of range）",
+    "bad-plan-id": "--id“{id}”不合格式：应为小写英文字母、数字和连字符（ASCII id）",
+    "no-plan-found": "文件中没有找到计划的内容：既没有带表头的表格，也没有“一、”一级的标题（no plan table and no numbered sections found）",
+    "draft-exists": "{target} 已经存在，导入不会覆盖任何文件（file exists; never overwritten）：请用 --id 另取一个 id，或先移走这个文件",
+    "plans-not-plain-folder": "{folder} 不是普通目录，导入不写入（content/plans must be a plain folder）",
+    "plans-outside-content": "{folder} 在内容目录之外，导入不写入（outside the content folder）",
+    "draft-not-valid": "内部错误（internal error）：导入生成的草稿不符合计划格式，没有写入；请把原文件报告给维护者：\n{problems!s}",
+}
+
+# An OSError is told by its reason in Chinese where there is one, the system's words in brackets.
+OS_REASONS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EROFS: "文件系统是只读的",
+    errno.EACCES: "没有权限", errno.EPERM: "不允许这样操作", errno.EFBIG: "文件超过系统允许的大小",
+    errno.EBUSY: "目录正被占用", errno.ENOENT: "路径不存在", errno.ENOTDIR: "路径中有一段不是目录",
+}
+
+
+def text(kind: str, values: dict | None = None, suggestions=()) -> str:
+    """The message of `kind` with `values` in it, each shown as its template says. Never raises:
+    a kind or value missing (tests/test_catalogue.py looks for that) still gives a message."""
+    try:
+        return compose(kind, values, suggestions)
+    except (KeyError, IndexError, AttributeError, ValueError, TypeError):
+        return shorten(f"{kind} {values}", 200)
+
+
+def compose(kind: str, values: dict | None = None, suggestions=()) -> str:
+    """`text`, but a kind or value missing raises (KeyError) instead of being papered over."""
+    entry = CATALOGUE[kind]
+    values = dict(values or {})
+    if isinstance(entry, Hinted):
+        hint = entry.hint if suggestions else entry.otherwise
+        values["hint"] = _InFull(_FORMATTER.format(hint, suggestions=tuple(suggestions), **values))
+        entry = entry.text
+    return _FORMATTER.vformat(entry, (), values)
+
+
+class _InFull(NamedTuple):
+    value: object
+
+
+class _Formatter(string.Formatter):
+    """str.format whose `!s` means "in full" and whose spec says how to cut and join (see above)."""
+
+    def convert_field(self, value, conversion):
+        return _InFull(value) if conversion == "s" else super().convert_field(value, conversion)
+
+    def format_field(self, value, spec: str) -> str:
+        separator, _, limit = spec.partition(".")
+        full = isinstance(value, _InFull)
+        return _shown(value.value if full else value, separator, int(limit) if limit else None, full)
+
+
+_FORMATTER = _Formatter()
+
+
+def _shown(value, separator: str, limit: int | None, full: bool) -> str:
+    if isinstance(value, Message):
+        return compose(value.kind, value.values)
+    if separator:
+        return separator.join(_shown(item, "", limit, full) for item in value)
+    if isinstance(value, OSError):
+        english = value.strerror or str(value)
+        return f"{OS_REASONS[value.errno]}（{english}）" if value.errno in OS_REASONS else english
+    if isinstance(value, Path):
+        value = str(value)
+        full = full or limit is None
+    return str(value) if full else shorten(value, limit or SHOWN_CHARACTERS)
+
+
+def shorten(value, limit: int = SHOWN_CHARACTERS) -> str:
+    """A value as a message quotes it: invisible characters named, long text cut.
+
+    A registry file that is really /etc/passwd, or a 1 MB title, must not flood the terminal
+    (or the browser overlay of `serve`) with its text.
+    """
+    written = value if isinstance(value, str) else repr(value)
+    shown = "".join(_visible(character) for character in written[: limit + 1])
+    if len(written) > limit:
+        return shown[:limit] + f"…（共 {len(written)} 字）"
+    return shown
+
+
+def _visible(character: str) -> str:
+    if character == "\t" or unicodedata.category(character) not in ("Cc", "Cf", "Zl", "Zp"):
+        return character
+    return f"<U+{ord(character):04X}>"
+
+
+def character_name(character: str) -> str:
+    """U+2028 LINE SEPARATOR: how a message names a character nobody can see."""
+    fallback = {0x85: "NEXT LINE (NEL)", 0x7F: "DELETE"}.get(ord(character), "CONTROL CHARACTER")
+    return f"U+{ord(character):04X} {unicodedata.name(character, fallback)}"
