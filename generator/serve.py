@@ -147,7 +147,7 @@ class _Reloads(LiveReloadHandler):
     preview's own: the library adds every page to one set on its own class, shared by every
     server in the process, so one preview's edit would reload another preview's pages."""
 
-    waiters: set  # each preview's subclass has its own (PreviewServer.application)
+    waiters: set  # each preview's subclass has its own (PreviewServer.__init__)
 
     def on_message(self, message):
         super().on_message(message)

@@ -103,11 +103,11 @@ def clone(tmp_path) -> Path:
     return target
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    """Run build.py exactly as an editor would, from the project root."""
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run build.py exactly as an editor would, from the project root (`env`: variables to add)."""
     return subprocess.run(
         [sys.executable, str(ROOT / "build.py"), *args],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        capture_output=True, text=True, cwd=ROOT, timeout=120, env={**os.environ, **(env or {})},
     )
 
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import re
 from pathlib import Path
 
@@ -219,15 +216,13 @@ def test_a_template_changed_between_two_builds_in_one_process_is_used(tmp_path):
 def test_compiled_templates_kept_on_disk_are_used_and_a_damaged_one_is_compiled_again(small_content, tmp_path):
     """The second build.py reads the templates compiled by the first from disk; when those
     files are garbage, the build compiles again and writes the same site, never fails."""
-    environment = {**os.environ, "TMPDIR": str(tmp_path / "temp")}
     (tmp_path / "temp").mkdir()
 
     def build(output: str) -> dict[str, bytes]:
-        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content", str(small_content),
-                                 "--output", str(tmp_path / output)], capture_output=True, text=True,
-                                cwd=ROOT, timeout=120, env=environment)
+        result = run_cli("build", "--content", str(small_content), "--output", str(tmp_path / output),
+                         env={"TMPDIR": str(tmp_path / "temp")})
         assert result.returncode == 0, result.stderr
-        return {str(p.relative_to(tmp_path / output)): p.read_bytes() for p in (tmp_path / output).rglob("*") if p.is_file()}
+        return read_all(tmp_path / output)
 
     first = build("first")
     cached = sorted((tmp_path / "temp").rglob("zwgk-*.cache"))

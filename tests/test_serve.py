@@ -221,7 +221,7 @@ def test_template_change_renders_only_its_pages(content_copy, tmp_path):
     assert outcome.pages == 0
 
 
-def errors_shown(server: Serve) -> list[dict]:
+def errors_shown(server: Serve | Preview) -> list[dict]:
     """What the overlay shows: the preview's own error list, as the browser fetches it."""
     with urllib.request.urlopen(server.url + "__serve__/errors.json", timeout=10) as response:
         return json.loads(response.read())

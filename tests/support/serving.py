@@ -28,12 +28,36 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class Serve:
+class _Running:
+    """A preview at http://127.0.0.1:<port>/ and what it has printed to its terminal."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}/"
+
+    @property
+    def output(self) -> str:
+        raise NotImplementedError
+
+    def running(self) -> bool:
+        raise NotImplementedError
+
+    def wait_for(self, text: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.output:
+                return
+            if not self.running():
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"serve never printed {text!r}; it printed:\n{self.output}")
+
+
+class Serve(_Running):
     """`build.py serve` in a subprocess, its terminal output collected line by line."""
 
     def __init__(self, content: Path, port: int, build_py: Path = ROOT / "build.py"):
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}/"
+        super().__init__(port)
         self.lines: list[str] = []
         self.process = subprocess.Popen(
             [sys.executable, str(build_py), "serve", "--content", str(content), "--port", str(port)],
@@ -50,16 +74,6 @@ class Serve:
     def output(self) -> str:
         return "\n".join(self.lines)
 
-    def wait_for(self, text: str, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if text in self.output:
-                return
-            if not self.running():
-                break
-            time.sleep(0.05)
-        raise AssertionError(f"serve never printed {text!r}; it printed:\n{self.output}")
-
     def running(self) -> bool:
         return self.process.poll() is None
 
@@ -74,8 +88,8 @@ class Serve:
         return self.process.returncode
 
 
-class _Lines(io.TextIOBase):
-    """What the preview prints, kept as it was printed (print writes text and newline apart)."""
+class _Printed(io.TextIOBase):
+    """What the preview prints, kept as it was printed."""
 
     def __init__(self) -> None:
         self.chunks: list[str] = []
@@ -85,15 +99,14 @@ class _Lines(io.TextIOBase):
         return len(text)
 
 
-class Preview(Serve):
+class Preview(_Running):
     """The preview's PreviewServer on a thread of this process, its terminal output collected."""
 
-    def __init__(self, content: Path, port: int):  # noqa: super().__init__ would start a process
+    def __init__(self, content: Path, port: int):
         from generator.serve import PreviewServer
 
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}/"
-        self.printed = _Lines()
+        super().__init__(port)
+        self.printed = _Printed()
         self.server = PreviewServer(content, "127.0.0.1", port, out=self.printed)
         self.returncode: int | None = None
         self.thread = threading.Thread(target=self._run, name="preview", daemon=True)
@@ -108,8 +121,8 @@ class Preview(Serve):
             asyncio.get_event_loop().close()
 
     @property
-    def lines(self) -> list[str]:
-        return "".join(self.printed.chunks).splitlines()
+    def output(self) -> str:
+        return "".join(self.printed.chunks).rstrip("\n")
 
     def running(self) -> bool:
         return self.thread.is_alive()
