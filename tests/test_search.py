@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 import pytest
 
-
 from support.browser import require
 from conftest import ROOT
 from generator import build as pipeline
@@ -283,6 +282,7 @@ def test_header_search_by_keyboard_shows_results(site_url, page):
     assert "#s" in href
     first.locator("a").first.click()
     target = page.locator(f"[id='{href.split('#')[1]}']")
+    target.first.wait_for(state="attached")  # the click starts loading the plan page; it may not be there yet
     assert target.count() == 1
     # The row the reader came for is marked, and its section heading is still on screen.
     assert target.evaluate("row => getComputedStyle(row).outlineStyle") != "none"
