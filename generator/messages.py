@@ -208,6 +208,7 @@ CATALOGUE: dict[str, str | Hinted] = {
     "source-not-regular": "{source} 不是普通文件（not a regular file）",
     "source-too-large": "{file!s} 超过 {megabytes} MB，不导入（file too large）",
     "missing-library": "缺少读取 {suffix} 文件的程序库 {library}：请运行 .venv/bin/pip install -r requirements.txt（missing library）",
+    "source-is-other": "{file!s} 的内容不是 {format} 文件，而是{actual}，无法导入（the file is not what its name says）",
     "source-not-valid": "无法读取 {file!s}：它不是有效的 {format} 文件（{error_type}: {detail:.80}）（not a valid {suffix} file）",
     "unknown-encoding": "无法读取 {file!s}：文本既不是 UTF-8 也不是 GB18030 编码（unknown text encoding）",
     "registry-has-errors": "登记册有错误，无法匹配单位名称（the registry has errors）：\n{errors!s}",

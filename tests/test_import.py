@@ -350,7 +350,7 @@ def test_prose_markers_with_the_first_listed_rule(tmp_path, empty_content):
 
 @pytest.mark.parametrize("name, data, message", [
     ("plan.doc", b"\xd0\xcf\x11\xe0", "另存为 .docx"),
-    ("broken.docx", b"not a zip at all", "不是有效的 Word 文件"),
+    ("broken.docx", b"not a zip at all", "内容不是 Word 文件，而是纯文本"),
     ("broken.xlsx", b"PK\x03\x04 truncated", "不是有效的 Excel 文件"),
     ("empty.txt", b"", "没有找到计划的内容"),
     ("unknown.txt", b"\xff\xfe\x00\xd8", "文本既不是 UTF-8 也不是 GB18030 编码"),

@@ -16,26 +16,24 @@ from __future__ import annotations
 import os
 import re
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import schema, yamlfile
 from ..content import load_registry
 from ..errors import BuildFailed, CannotBuild, ContentError
-from . import meta, read_text
+from . import meta
 from .context import Context
 from .draft import Finding, Plan, measures_of
 from .fit import Features, fit
 from .names import Names
 from .prose import read_prose
 from .report import terminal_lines
-from .source import Document, Paragraph, Table, clean_title, has_invisible
+from .source import Document, Paragraph, Table, clean_title
+from .reading import read_source
 from .tables import find_layout, join_continued, read_table
 from .writer import Placed, write
 
-SOURCE_SIZE_LIMIT = 50 * 1024 * 1024
-FORMATS = {".docx": "Word", ".xlsx": "Excel", ".txt": "text"}
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _FIRST_LISTED = re.compile(r"[^。；;，,]*(?:排在?第一位|排在首位|排名第一|列第一位|第一个)[^。；;]*?牵头[^。；;，,）)]*")
 _PAGE_CHROME = re.compile(r"[-—－\s]*(?:第\s*\d+\s*页.*|\d+)[-—－\s]*")
@@ -78,6 +76,7 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
                 kind=kind or "分工方案", year=year, source_file=source.name)
     if title_finding:
         plan.findings.append(title_finding)
+    plan.findings += [Finding("", notice) for notice in document.notices]
     if not kind:
         plan.findings.append(Finding("kind", "标题中没有写明文件类型（分工方案、实施方案……），暂记为分工方案"
                                              "（kind not in the title）"))
@@ -94,54 +93,6 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
     seconds = time.perf_counter() - started
     shown = _shown(target)
     return Imported(target, plan, written.placed, seconds, terminal_lines(shown, written.placed))
-
-
-def read_source(source: Path) -> Document:
-    """The file as a Document; any file that is not what its name says is a message."""
-    suffix = source.suffix.lower()
-    if suffix not in FORMATS:
-        raise CannotBuild("unsupported-file-type", file=source.name)
-    try:
-        info = source.stat()
-    except OSError as error:
-        raise CannotBuild("cannot-read-source", source=source, detail=error.strerror or str(error)) from None
-    if has_invisible(source.name):
-        raise CannotBuild("invisible-in-file-name", file=source.name)
-    if not source.is_file():
-        raise CannotBuild("source-not-regular", source=source)
-    if info.st_size > SOURCE_SIZE_LIMIT:
-        raise CannotBuild("source-too-large", file=source.name, megabytes=SOURCE_SIZE_LIMIT // 1024 // 1024)
-    try:
-        read, not_valid = _reader(suffix)
-    except ImportError as error:
-        raise CannotBuild("missing-library", suffix=suffix, library=error.name) from None
-    try:
-        return read(source)
-    except (zipfile.BadZipFile, not_valid, KeyError, ValueError) as error:
-        if suffix == ".txt" and isinstance(error, UnicodeDecodeError):
-            raise CannotBuild("unknown-encoding", file=source.name) from None
-        raise CannotBuild("source-not-valid", file=source.name, format=FORMATS[suffix], suffix=suffix,
-                          error_type=type(error).__name__, detail=str(error)) from None
-    except OSError as error:
-        raise CannotBuild("cannot-read-source", source=source, detail=error.strerror or str(error)) from None
-
-
-def _reader(suffix: str):
-    """The reader of a format, and what its library raises for a file that is not of the format.
-
-    The Word and Excel libraries are loaded only for their own format: each costs a few tenths
-    of a second that an import of the other format need not wait for."""
-    if suffix == ".txt":
-        return read_text.read, UnicodeDecodeError
-    if suffix == ".docx":
-        from docx.opc.exceptions import PackageNotFoundError
-
-        from . import read_docx
-        return read_docx.read, PackageNotFoundError
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    from . import read_xlsx
-    return read_xlsx.read, InvalidFileException
 
 
 def _registry(content_dir: Path):

@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table as DocxTable
 
 from .source import Cell, Document, Paragraph, Row, Table, clean_lines, clean_title
+
+
+DAMAGED = (PackageNotFoundError,)  # what python-docx raises for a file that is not a Word package
 
 
 def read(path: Path) -> Document:

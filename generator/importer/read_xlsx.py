@@ -6,8 +6,12 @@ import datetime
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 
 from .source import Cell, Document, Row, Table, clean_lines, clean_title
+
+
+DAMAGED = (InvalidFileException,)  # what openpyxl raises for a file that is not an Excel package
 
 
 def read(path: Path) -> Document:

@@ -50,6 +50,8 @@ class Document:
     name: str  # the file name, as source.file records it
     blocks: list[Paragraph | Table] = field(default_factory=list)
     title: str = ""  # a title the file itself records (document properties), if any
+    metadata: dict[str, str] = field(default_factory=dict)  # 索引号, 文号, 成文日期 … as the source labels them
+    notices: list[str] = field(default_factory=list)  # what the reader did that the editor should know
 
     @property
     def tables(self) -> list[Table]:
