@@ -114,11 +114,12 @@ class Registry:
         if not matches:
             pool = {**{collective: [] for collective in self.collectives}, **self.by_name}
             matches = difflib.get_close_matches(name, list(pool), n=count, cutoff=0.3)
+        outside = pool is not near  # found only beyond the issuer's scope: always say whose unit it is
         labels: list[str] = []
         for match in matches:
             units = list({id(unit): unit for unit in pool[match]}.values())
-            if len(units) > 1:
-                labels += [f"{match}（{unit.parent.name if unit.parent else unit.id}）" for unit in units]
+            if len(units) > 1 or outside and units:
+                labels += [f"{match}（{_owner(unit, outside)}）" for unit in units]
             else:
                 labels.append(match)
         return labels
@@ -212,3 +213,10 @@ def build(files: list[YamlFile]) -> tuple[Registry, list[ContentError]]:
                                            values={"id": parent_id}, suggestions=tuple(close)))
             break
     return registry, errors
+
+
+def _owner(unit: Unit, outside: bool) -> str:
+    """How a suggestion names the body a unit belongs to: its parent, or, for a unit outside the
+    issuer's scope, that it is another body's (属于…)."""
+    body = unit.parent.name if unit.parent else unit.id
+    return f"属于{body}，不在发布机构的范围内" if outside else body

@@ -16,7 +16,7 @@ def measure_from(text: str, context: Context, label: str = "") -> Measure:
         if labelled.kind and labelled.kind != SECTION and labelled.text:  # a bare （一） is text, not a label
             label, text = labelled.label, labelled.text
     measure = Measure(label=label)
-    if has_marker(text):
+    if has_marker(text, context.names):
         measure.parts, findings = parts_of(text, context.names, context.first_listed)
         for finding in findings:
             finding.field = finding.field or "parts"

@@ -17,6 +17,8 @@ from ..model import Unit
 KIND_WORDS = {"分工方案": "分工方案", "分工表": "分工方案", "实施方案": "实施方案", "工作方案": "实施方案",
               "任务清单": "任务清单", "工作要点": "工作要点", "台账": "台账", "通知": "通知"}
 TITLE_WORDS = ("方案", "要点", "清单", "台账", "通知", "计划", "报告", "安排", "分工", "任务", "情况")
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年(?:度)?")
+_PLACE = re.compile(r"(.{1,10}?(?:省|自治区|市|自治州|州|盟|县|自治县|旗|区))(?=(?:19|20)\d{2}|政务|关于|贯彻|落实|全面|推进|年度)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -39,13 +41,23 @@ def year_of(title: str) -> int | None:
 
 
 def issuer_in(title: str, registry) -> Unit | None:
-    """The body whose name (or alias, or former name) the title starts with, the longest first."""
+    """The body whose name (or alias, or former name) the title starts with, the longest first;
+    a title that starts with a place only (南岭市2018年政务公开工作要点, 2018年南岭市…) is that
+    place's government, when the registry has exactly one 南岭市人民政府."""
+    title = _LEADING_YEAR.sub("", title)
     best: tuple[int, Unit] | None = None
     for name, units in registry.by_name.items():
         departments = [unit for unit in units if unit.is_department]
         if title.startswith(name) and len(departments) == 1 and (best is None or len(name) > best[0]):
             best = (len(name), departments[0])
-    return best[1] if best else None
+    if best:
+        return best[1]
+    place = _PLACE.match(title)
+    if place:
+        governments = [unit for unit in registry.by_name.get(place[1] + "人民政府", []) if unit.is_department]
+        if len(governments) == 1:
+            return governments[0]
+    return None
 
 
 def issuer_named(name: str, registry) -> Unit:

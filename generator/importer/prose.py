@@ -48,7 +48,7 @@ def read_prose(paragraphs: list[Paragraph], context: Context, issuer_names: set[
     blocks: list[_Block] = []
     for paragraph in paragraphs:
         labelled = split_label(paragraph.text)
-        if labelled.kind == SECTION and not has_marker(paragraph.text) and len(labelled.text) <= 40:
+        if labelled.kind == SECTION and not has_marker(paragraph.text, context.names) and len(labelled.text) <= 40:
             blocks.append(_Block(labelled.label, labelled.text, paragraph.where))
         elif blocks:
             blocks[-1].lines.append(paragraph)
@@ -62,7 +62,7 @@ def read_prose(paragraphs: list[Paragraph], context: Context, issuer_names: set[
     result = ProseResult([], "\n\n".join(preamble), "\n\n".join(closing))
     origin: dict[int, str] = {}  # id(point) -> the line that started it
     for block in blocks:
-        if any(_is_measure_line(line.text) for line in block.lines):
+        if any(_is_measure_line(line.text, context) for line in block.lines):
             result.sections.append(_task_section(block, context, result, origin))
         else:
             result.sections.append(Section(label=block.label, title=block.title, body=_body(block.lines)))
@@ -89,8 +89,8 @@ def _unmarked(sections: list[Section]) -> None:
                                                     "（no responsibility marker）"))
 
 
-def _is_measure_line(text: str) -> bool:
-    return split_label(text).kind in (MEASURE, ITEM) or has_marker(text)
+def _is_measure_line(text: str, context: Context) -> bool:
+    return split_label(text).kind in (MEASURE, ITEM) or has_marker(text, context.names)
 
 
 def _task_section(block: _Block, context: Context, result: ProseResult, origin: dict[int, str]) -> Section:
@@ -99,12 +99,12 @@ def _task_section(block: _Block, context: Context, result: ProseResult, origin: 
     open_measure = None
     for line in block.lines:
         labelled = split_label(line.text)
-        if labelled.kind == POINT and not has_marker(line.text):
+        if labelled.kind == POINT and not has_marker(line.text, context.names):
             point = Point(label=labelled.label, title=labelled.text)
             section.points.append(point)
             origin[id(point)] = line.where
             open_measure = None
-        elif _is_measure_line(line.text):
+        elif _is_measure_line(line.text, context):
             open_measure = measure_from(line.text, context)
             for finding in open_measure.findings:
                 finding.source = finding.source or line.where

@@ -17,18 +17,24 @@ from dataclasses import dataclass, field
 from .draft import Finding, Qualified, Responsibility
 from .names import AMBIGUOUS, ELSEWHERE, NO_SUB_UNIT, UNKNOWN, Names
 
-# The words documents use, each with the role it gives; longest first so 配合落实 wins over 落实.
+# The words documents use after the names they give a role to, each with that role. Matched
+# longest first, so 配合落实 wins over 落实 and 负责落实 over 落实. docs/importing.md lists them.
 ROLE_WORDS = sorted([
-    ("分别牵头", "each_lead"), ("分别负责", "each_lead"), ("分别主办", "each_lead"), ("分别落实", "each_lead"),
-    ("牵头负责", "lead"), ("牵头落实", "lead"), ("牵头", "lead"), ("主办", "lead"), ("负责", "lead"),
+    ("分别牵头落实", "each_lead"), ("分别负责落实", "each_lead"), ("分别牵头", "each_lead"),
+    ("分别负责", "each_lead"), ("分别主办", "each_lead"), ("分别落实", "each_lead"),
+    ("牵头负责", "lead"), ("牵头落实", "lead"), ("负责落实", "lead"), ("牵头", "lead"), ("主办", "lead"),
+    ("负责", "lead"), ("主责", "lead"),
     ("配合落实", "support"), ("配合", "support"), ("协办", "support"), ("协助", "support"), ("参与", "support"),
+    ("会办", "support"), ("协同", "support"),
     ("按职责分工负责", "implement"), ("按职责分工落实", "implement"), ("按照职能落实", "implement"),
     ("按照职责落实", "implement"), ("按照要求落实", "implement"), ("按职责落实", "implement"),
-    ("按职能落实", "implement"), ("按要求落实", "implement"), ("负责落实", "implement"), ("抓好落实", "implement"),
+    ("按职能落实", "implement"), ("按要求落实", "implement"), ("抓好落实", "implement"), ("具体落实", "implement"),
     ("落实", "implement"),
     ("参照落实", "follow"), ("参照执行", "follow"),
     ("汇总上报", "compile"), ("汇总", "compile"),
 ], key=lambda pair: -len(pair[0]))
+# Words between two names: the name before leads, the one after supports (宣传处会办公室).
+JOINING_WORDS = ("会同", "会")
 GENERIC_WORDS = {"lead": "牵头", "each_lead": "分别牵头", "support": "配合", "implement": "落实",
                  "follow": "参照落实", "compile": "汇总"}
 ROLE_ORDER = ("listed", "lead", "each_lead", "support", "implement", "follow", "compile")
@@ -37,7 +43,12 @@ _NAME_SEPARATORS = re.compile(r"[、/／\s]+")
 _KEYED = re.compile(r"(.{1,8}?)[:：](.*)")
 _BRACKETED_ROLE = re.compile(r"(.+?)[（(]([^（）()]{1,8})[）)]")
 _KEY_NOUNS = re.compile(r"(单位|处室|科室|股室|部门|责任人)$")
-_TRAILING = "等"  # 各科室等: the names end before it
+_TRAILING = ("等有关单位", "等有关部门", "等相关单位", "等相关部门", "等部门", "等单位", "等")  # 各科室等: names end before
+# A sentence in a cell (or bracket) that states which names lead: the first listed, or those
+# before the first comma. Found by its key words, then widened to its sentence: linear in the text.
+FIRST_LISTED_KEYS = ("排在第一位", "排第一位", "排在首位", "排名第一", "列第一位", "排位第一", "位列第一", "第一个")
+BEFORE_COMMA_KEYS = ("逗号前", "分号前")
+_SENTENCE_ENDS = "。；;（）()"
 
 
 @dataclass
@@ -81,11 +92,42 @@ def join_unit_lines(text: str, names: Names) -> str:
 
 
 def _strip_role(text: str) -> str:
-    text = text.rstrip("等")
-    for word, _ in ROLE_WORDS:
+    text = _without_trailing(text)[0]
+    word, _ = _ending_word(text)
+    return text[: -len(word)] if word else text
+
+
+def _ending_word(text: str) -> tuple[str, str]:
+    """The role word `text` ends with, after at least one character of name, and its role."""
+    for word, role in ROLE_WORDS:
         if text.endswith(word) and len(text) > len(word):
-            return text[: -len(word)]
-    return text
+            return word, role
+    return "", ""
+
+
+def _without_trailing(text: str) -> tuple[str, bool]:
+    """市财政局等有关部门 → (市财政局, True): the names end before 等."""
+    for tail in _TRAILING:
+        if text.endswith(tail) and len(text) > len(tail):
+            return text[: -len(tail)], True
+    return text, False
+
+
+def rule_sentence(text: str) -> tuple[str, str]:
+    """("first" or "comma", the sentence) where `text` states which listed names lead
+    (排在第一位的为牵头单位; 逗号前的为牵头单位), else ("", ""). Found by key words and widened
+    to the sentence around them, so it takes time in proportion to the text."""
+    for kind, keys in (("comma", BEFORE_COMMA_KEYS), ("first", FIRST_LISTED_KEYS)):
+        at = min((found for found in (text.find(key) for key in keys) if found >= 0), default=-1)
+        if at < 0:
+            continue
+        start = max(text.rfind(mark, 0, at) for mark in _SENTENCE_ENDS + "，,") + 1
+        ends = [found for found in (text.find(mark, at) for mark in _SENTENCE_ENDS) if found >= 0]
+        end = min(ends, default=len(text))
+        sentence = text[start:end].strip()
+        if "牵头" in sentence:
+            return kind, sentence
+    return "", ""
 
 
 def read_cell(text: str, names: Names, column: ColumnRole, marker: bool = False) -> ReadCell:
@@ -93,34 +135,86 @@ def read_cell(text: str, names: Names, column: ColumnRole, marker: bool = False)
     which stays in the measure's text, so no as_written is kept."""
     written = join_unit_lines(text, names)
     result = ReadCell(Responsibility())
-    beyond_names = False
-    worded = []
-    for clause in (c.strip() for c in _CLAUSES.split(written)):
+    rule, sentence = rule_sentence(written)
+    body = written.replace(sentence, "", 1) if rule else written
+    beyond_names = bool(rule)
+    named: list[tuple[str, str, str | None, int]] = []  # (name, role, the document's word or None, clause)
+    for number, clause in enumerate(c.strip() for c in _CLAUSES.split(body)):
         if not clause:
             continue
-        role, word, names_text, keyed = _clause_role(clause, column)
-        worded.append(word is not None or keyed)
-        if word is None:
-            role, word = column.role, column.word
-        else:
+        role, word, names_text, keyed = _keyed_clause(clause, column)
+        beyond_names |= keyed
+        for name, own_role, own_word, beyond in names_in_clause(names_text, names):
+            beyond_names |= beyond or own_word is not None
+            named.append((name, own_role or role, own_word if own_word is not None else word, number))
+    first_clause = min((number for *_, number in named), default=0)
+    for index, (name, role, word, number) in enumerate(named):
+        if rule and word is None:  # the cell's own rule gives the roles of names without a word
+            leads = number == first_clause if rule == "comma" else index == 0
+            role, word = ("lead", None) if leads else ("support", None)
+        own = _bracketed_role(name)
+        if own:  # 市发展改革局（牵头）: the role of this one name
+            name, role, word = own
             beyond_names = True
-        if keyed:
-            beyond_names = True
-        if names_text.endswith(_TRAILING):
-            names_text, beyond_names = names_text[: -len(_TRAILING)], True
-        for name in (n for n in _NAME_SEPARATORS.split(names_text) if n):
-            own = _bracketed_role(name)
-            if own:  # 市发展改革局（牵头）: the role of this one name
-                name, name_role, name_word = own
-                beyond_names |= _add_name(result, name, name_role, name_word, names) or True
-            else:
-                beyond_names |= _add_name(result, name, role, word, names)
-    if len(worded) > 1 and any(worded) and not all(worded):
+        beyond_names |= _add_name(result, name, role, word or (column.word if role == column.role else ""), names)
+    given = [word is not None for *_, word, _ in named]
+    if not rule and any(given) and not all(given):
         result.findings.append(Finding("", f"“{written}”中有的名称没有写明角色，按本栏的默认角色（{column.word or GENERIC_WORDS.get(column.role, '牵头')}）导入"
                                            "（ambiguous role: a name without a role word）"))
     if beyond_names and not marker:
         result.responsibility.as_written = written
     return result
+
+
+def _keyed_clause(clause: str, column: ColumnRole) -> tuple[str, str | None, str, bool]:
+    """(role, word, the names, whether a key gave the role) of 牵头单位：A、B; a clause without
+    a key has the column's role and no word."""
+    keyed = _KEYED.fullmatch(clause)
+    if keyed:
+        key = _KEY_NOUNS.sub("", keyed[1].strip())
+        for word, role in ROLE_WORDS:
+            if key == word:
+                return role, word, keyed[2].strip(), True
+        if key == "责任":
+            return ("listed" if column.role == "listed" else "lead"), None, keyed[2].strip(), True
+    return column.role, None, clause, False
+
+
+def names_in_clause(text: str, names: Names) -> list[tuple[str, str, str | None, bool]]:
+    """The names of a clause, each with the role its own word gives (or "" and None): a word
+    after a name closes the run of names before it (A、B牵头、C配合: A and B lead, C supports);
+    a joining word between two names makes the first lead and the second support."""
+    found: list[tuple[str, str, str | None, bool]] = []
+    pending: list[tuple[str, bool]] = []
+    for segment in (part for part in _NAME_SEPARATORS.split(text) if part):
+        joined = _joined(segment, names)
+        if joined:
+            found += [(name, "", None, beyond) for name, beyond in pending] + joined
+            pending = []
+            continue
+        word, role = _ending_word(segment)
+        name, trailing = _without_trailing(segment[: -len(word)] if word else segment)
+        if word:
+            found += [(earlier, role, word, beyond) for earlier, beyond in pending] + [(name, role, word, trailing)]
+            pending = []
+        else:
+            pending.append((name, trailing))
+    return found + [(name, "", None, beyond) for name, beyond in pending]
+
+
+def _joined(segment: str, names: Names) -> list[tuple[str, str, str | None, bool]]:
+    """宣传处会办公室, 市财政局会同市审计局: (first, lead), (second, support). 会 alone joins only
+    two known names (委员会, 工会 hold it too)."""
+    for word in JOINING_WORDS:
+        at = segment.find(word, 1)
+        while 0 < at < len(segment) - len(word):
+            before, after = segment[:at], segment[at + len(word):]
+            if word != "会" or names.known(before) and names.known(_strip_role(after)):
+                tail, role = _ending_word(after)
+                after_role = role or "support"
+                return [(before, "lead", word, True), (after[: -len(tail)] if tail else after, after_role, tail or word, True)]
+            at = segment.find(word, at + 1)
+    return []
 
 
 def _bracketed_role(name: str) -> tuple[str, str, str] | None:
@@ -130,22 +224,6 @@ def _bracketed_role(name: str) -> tuple[str, str, str] | None:
             if found[2] == word:
                 return found[1].strip(), role, word
     return None
-
-
-def _clause_role(clause: str, column: ColumnRole) -> tuple[str, str | None, str, bool]:
-    """(role, the document's word or None, the names, whether a 牵头单位： key gave the role)."""
-    keyed = _KEYED.fullmatch(clause)
-    if keyed:
-        key = _KEY_NOUNS.sub("", keyed[1].strip())
-        for word, role in ROLE_WORDS:
-            if key == word:
-                return role, word, keyed[2].strip(), True
-        if key == "责任":
-            return ("listed" if column.role == "listed" else "lead"), None, keyed[2].strip(), True
-    for word, role in ROLE_WORDS:
-        if clause.endswith(word) and len(clause) > len(word):
-            return role, word, clause[: -len(word)].strip(), False
-    return column.role, None, clause, False
 
 
 def _add_name(result: ReadCell, name: str, role: str, word: str, names: Names) -> bool:

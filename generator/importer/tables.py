@@ -29,9 +29,11 @@ HEADING_HINTS = ("序号", "编号", "工作", "任务", "要求", "要点", "�
                  "股室", "部门", "责任", "牵头", "主办", "协办", "配合", "时限", "时间", "期限", "情况", "进展",
                  "备注", "分工", "目标", "举措", "项目", "类别")
 SEQ, SECTIONS, POINTS, TASKS, REQUIREMENT, MEASURES = "seq", "section", "point", "task", "requirement", "measure"
-UNITS, DEADLINE, STATUS, REMARKS = "units", "deadline", "status", "remarks"
+UNITS, DEADLINE, STATUS, REMARKS, EXTRA, BLANK = "units", "deadline", "status", "remarks", "extra", "blank"
 DONE_WORDS = ("已完成", "持续推进", "推进中", "未启动")
 _EMPTY = Cell("")
+_SPACES = re.compile(r"\s+")
+_SERIAL = re.compile(r"[0-9０-９]{1,3}[.．、]?")  # a cell that is only a serial number
 
 
 @dataclass
@@ -79,7 +81,8 @@ class TableResult:
 
 
 def heading_text(cell: Cell) -> str:
-    return cell.text.replace("\n", "")
+    """A heading as one word: lines joined and the spaces of 具 体 要 求 (justified type) dropped."""
+    return _SPACES.sub("", cell.text)
 
 
 def is_heading_row(row: Row) -> bool:
@@ -112,23 +115,54 @@ def find_layout(table: Table, first_listed: bool) -> Layout | None:
 
 
 def _columns(table: Table, start: int, header: list[str], first_listed: bool) -> list[Column]:
+    """What each column holds. Headings say it for units, deadlines, status and the like; the
+    cells say it where a heading cannot: a heading cell spanning several columns (具体要求 over
+    an unheaded 序号 column, 工作任务 over the section, point and 序号 columns), a column with
+    no heading, and the text columns (sections, points, tasks, the measures). The measures are
+    the last text column before the units: a text column after them (公开路径) is an extra."""
+    rows = _data_rows(table, start)
     columns = []
-    seen: set[int] = set()
     for index, heading in enumerate(header):
-        if index and header[index - 1] == heading and all(
-                row.cells[index] is row.cells[index - 1] for row in table.rows[start - 1:start] if len(row.cells) > index):
-            continue  # a heading cell spanning two columns: one column
-        columns.append(Column(index, heading, _kind_of_heading(heading)))
-        seen.add(index)
+        if index and all(len(row.cells) <= index or row.cells[index] is row.cells[index - 1] for row in rows):
+            continue  # every cell spans this column and the one before: one column
+        kind = _kind_of_heading(heading)
+        shared = index and header[index - 1] == heading or index + 1 < len(header) and header[index + 1] == heading
+        if kind == "text" or not heading or shared:
+            kind = _kind_of_cells(rows, index) or kind
+        if kind != BLANK:
+            columns.append(Column(index, heading, kind))
     texts = [column for column in columns if column.kind == "text"]
-    for column in texts[:-1]:
-        column.kind = _level_of(table, start, column.index)
-    if texts:
-        texts[-1].kind = MEASURES
+    first_detail = next((c.index for c in columns if c.kind in (UNITS, DEADLINE, STATUS)), None)
+    before = [column for column in texts if first_detail is None or column.index < first_detail]
+    measure = (before or texts)[-1] if texts else None
+    for column in texts:
+        if measure is not None and column.index > measure.index:
+            column.kind = EXTRA
+        elif column is not measure:
+            column.kind = _level_of(table, start, column.index)
+    if measure is not None:
+        measure.kind = MEASURES
     for column in columns:
         if column.kind == UNITS:
             column.role = role_of_heading(column.heading, first_listed)
     return columns
+
+
+def _data_rows(table: Table, start: int) -> list[Row]:
+    """The rows below the header that have cells of their own (not one cell across the width)."""
+    return [row for row in table.rows[start:] if len(set(map(id, row.cells))) > 1]
+
+
+def _kind_of_cells(rows: list[Row], index: int) -> str:
+    """SEQ for a column of bare serial numbers, BLANK for one with no text of its own, else ""."""
+    cells = [row.cells[index] for row in rows if index < len(row.cells)
+             and not (index and row.cells[index] is row.cells[index - 1])]
+    texts = [cell.text.strip() for cell in {id(cell): cell for cell in cells}.values() if cell.text.strip()]
+    if not texts:
+        return BLANK
+    if sum(bool(_SERIAL.fullmatch(text)) for text in texts) * 5 >= len(texts) * 4:
+        return SEQ
+    return ""
 
 
 def _kind_of_heading(heading: str) -> str:
@@ -249,9 +283,10 @@ class TableReader:
             if others:
                 self.unplaced(" ".join(others), where)
             return
-        if not others and split_label(text).kind in (SECTION, POINT) and "\n" not in text and len(text) < 60 \
+        alone = not any(c.text for c in cells if c is not cell and not self.is_level_cell(c, cells))
+        if alone and split_label(text).kind in (SECTION, POINT) and "\n" not in text and len(text) < 60 \
                 and self.heading_row(text, where):
-            return  # a heading written in the measure column, alone in its row
+            return  # a heading written in the measure column, alone in its row (no unit, even merged from above)
         self.add_measures(text, cells, where)
 
     def covers_row_above(self, cell: Cell) -> bool:
@@ -372,9 +407,11 @@ class TableReader:
             if any(self.rows_of.get(id(cell), 1) > 1 for cell in reports):
                 measure.findings.append(Finding("status", "落实情况是跨多行的合并单元格，每条措施都记了同样的文字"
                                                           "（one status cell over several measures）", where))
-        remarks = self.cell_of(REMARKS, cells)
-        if remarks and remarks.text:
-            measure.remarks = join_lines(remarks.text)
+        notes = [join_lines(cells[c.index].text) for c in self.layout.of(REMARKS) if cells[c.index].text]
+        notes += [f"{c.heading or '无表头的一栏'}：{join_lines(cells[c.index].text)}"  # 公开路径：门户网站
+                  for c in self.layout.of(EXTRA) if cells[c.index].text]
+        if notes:
+            measure.remarks = "\n".join(notes)
 
     def units_of(self, cells: list[Cell], where: str, measure: Measure) -> tuple[tuple, list[Cell]]:
         """The units cells of this row, each keyed by the cell it continues: an empty cell right

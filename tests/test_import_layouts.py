@@ -1,0 +1,219 @@
+"""The importer on layouts other bodies publish: each fixture a table or prose written here from
+a description of a real layout (tests/support/layouts.py), imported, and compared with the plan
+an editor would have transcribed by hand: every measure's place, label, text and units.
+
+Every fixture is also held to conservation: each non-empty cell and paragraph of the source is
+in the draft or named in the report as not placed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from generator import content as content_stage
+from generator.importer import import_file
+from support import layouts
+from support.layouts import ABOVE as A, LEFT as L
+
+
+@dataclass
+class Case:
+    name: str
+    title: str
+    grid: list[list[str]] | None = None  # a table; None for prose
+    lines: list[str] = field(default_factory=list)  # prose paragraphs (after the title)
+    # (section label, point label or None, measure label, text, roles(...))
+    measures: list[tuple] = field(default_factory=list)
+    points: list[tuple[str, str]] | None = None  # (label, title) of every point, when checked
+    sections: list[tuple[str, str]] | None = None
+
+
+def roles(*pairs: str) -> tuple[tuple[str, str], ...]:
+    """("lead:办公室", "support:宣传股") as sorted (role, name) pairs."""
+    return tuple(sorted(tuple(pair.split(":", 1)) for pair in pairs))
+
+
+CASES = [
+    Case(
+        "heading-merged-over-serial",
+        "江北县卫生健康局2021年政务公开工作要点任务分解表",
+        [
+            ["具体要求", L, "责任股室", "完成时限"],
+            ["一、推进决策公开", L, L, L],
+            ["1", "建立重大行政决策预公开制度，公开征求意见的决策事项不少于3项。", "办公室", "2021年12月底前"],
+            ["2", "做好县卫健领域政策文件的解读，解读材料与文件同步发布。", "医政医管股", "持续推进"],
+            ["二、推进执行公开", L, L, L],
+            ["3", "公开疫苗接种服务机构名单和服务时间。", "疾病预防控制股", "2021年6月底前"],
+        ],
+        measures=[
+            ("一、", None, "1", "建立重大行政决策预公开制度，公开征求意见的决策事项不少于3项。", roles("lead:办公室")),
+            ("一、", None, "2", "做好县卫健领域政策文件的解读，解读材料与文件同步发布。", roles("lead:医政医管股")),
+            ("二、", None, "3", "公开疫苗接种服务机构名单和服务时间。", roles("lead:疾病预防控制股")),
+        ],
+    ),
+    Case(
+        "spaced-headings",
+        "江北县卫生健康局2020年政务公开工作要点分工方案",
+        [
+            ["序 号", "工 作 任 务", "具 体 要 求", "责 任 单 位", "完 成 时 限"],
+            ["1", "深化政策解读", "对出台的规范性文件，做到应解读尽解读。", "规划信息股", "全年"],
+            ["2", A, "通过图表、视频等形式开展多元化解读。", "宣传股", "全年"],
+            ["3", "加强信息发布", "及时发布传染病疫情信息。", "疾病预防控制股", "及时"],
+        ],
+        measures=[
+            ("", None, "1", "对出台的规范性文件，做到应解读尽解读。", roles("lead:规划信息股")),
+            ("", None, "2", "通过图表、视频等形式开展多元化解读。", roles("lead:宣传股")),
+            ("", None, "3", "及时发布传染病疫情信息。", roles("lead:疾病预防控制股")),
+        ],
+    ),
+    Case(
+        "task-heading-over-section-point-and-serial",
+        "东陵省投资促进委员会2019年政务公开工作要点分工方案",
+        [
+            ["工作任务", L, L, "具体措施", "责任处室"],
+            ["一、围绕优化营商环境推进公开", "（一）公开招商引资政策", "1", "集中公开全省招商引资优惠政策并动态更新。", "政策法规处"],
+            [A, A, "2", "编制投资指南，以图解形式发布。", "宣传处"],
+            [A, "（二）公开项目服务信息", "3", "按月公开重大项目服务进展情况。", "项目服务处"],
+            ["二、加强公开平台建设", "（一）办好门户网站", "4", "规范网站栏目设置，及时更新信息。", "办公室"],
+        ],
+        points=[("（一）", "公开招商引资政策"), ("（二）", "公开项目服务信息"), ("（一）", "办好门户网站")],
+        measures=[
+            ("一、", "（一）", "1", "集中公开全省招商引资优惠政策并动态更新。", roles("lead:政策法规处")),
+            ("一、", "（一）", "2", "编制投资指南，以图解形式发布。", roles("lead:宣传处")),
+            ("一、", "（二）", "3", "按月公开重大项目服务进展情况。", roles("lead:项目服务处")),
+            ("二、", "（一）", "4", "规范网站栏目设置，及时更新信息。", roles("lead:办公室")),
+        ],
+    ),
+    Case(
+        "prose-units-at-sentence-end",
+        "南岭市2018年政务公开工作要点",
+        lines=[
+            "为深入推进政务公开，制定本要点。",
+            "一、推进决策公开",
+            "（一）推进重大决策预公开。涉及群众切身利益的重大决策，决策前向社会公开草案并说明理由。（市发展改革委负责落实）",
+            "（二）做好民生政策解读。及时解读就业、社保、救助政策。（市人力社保局、市民政局分别负责落实）",
+            "二、推进管理服务公开",
+            "（一）公开城乡规划信息。规划批前公示、批后公布全部在网上公开。（市规划国土委负责落实）",
+            "（二）公开住房保障信息。（市住房城乡建委牵头，市财政局配合）",
+        ],
+        sections=[("一、", "推进决策公开"), ("二、", "推进管理服务公开")],
+        measures=[
+            ("一、", None, "（一）", "推进重大决策预公开。涉及群众切身利益的重大决策，决策前向社会公开草案并说明理由。（市发展改革委负责落实）",
+             roles("lead:市发展改革委")),
+            ("一、", None, "（二）", "做好民生政策解读。及时解读就业、社保、救助政策。（市人力社保局、市民政局分别负责落实）",
+             roles("each_lead:市人力社保局", "each_lead:市民政局")),
+            ("二、", None, "（一）", "公开城乡规划信息。规划批前公示、批后公布全部在网上公开。（市规划国土委负责落实）",
+             roles("lead:市规划国土委")),
+            ("二、", None, "（二）", "公开住房保障信息。（市住房城乡建委牵头，市财政局配合）",
+             roles("lead:市住房城乡建委", "support:市财政局")),
+        ],
+    ),
+    Case(
+        "prose-units-with-comma-rule",
+        "南岭市2019年政务公开工作要点",
+        lines=[
+            "一、深化重点领域信息公开",
+            "1.推进财政预决算公开。全面公开部门预决算和“三公”经费。（责任单位：市财政局，市发展改革委、市教委。逗号前的为牵头单位。）",
+            "2.推进教育信息公开。公开招生入学政策和学位分配情况。（责任单位：市教委）",
+        ],
+        measures=[
+            ("一、", None, "1.", "推进财政预决算公开。全面公开部门预决算和“三公”经费。（责任单位：市财政局，市发展改革委、市教委。逗号前的为牵头单位。）",
+             roles("lead:市财政局", "support:市发展改革委", "support:市教委")),
+            ("一、", None, "2.", "推进教育信息公开。公开招生入学政策和学位分配情况。（责任单位：市教委）", roles("lead:市教委")),
+        ],
+    ),
+    Case(
+        "role-words",
+        "江北县卫生健康局2022年政务公开工作要点分工方案",
+        [
+            ["序号", "工作任务", "责任单位"],
+            ["1", "做好疫情防控信息发布。", "局防控办主办、各工作组协办"],
+            ["2", "公开医疗机构执业登记信息。", "医政医管股负责落实"],
+            ["3", "公开爱国卫生运动信息。", "规划信息股（爱卫办）牵头"],
+            ["4", "做好依申请公开答复。", "办公室、宣传股分别牵头落实"],
+            ["5", "推进政务新媒体建设。", "宣传股会办公室"],
+        ],
+        measures=[
+            ("", None, "1", "做好疫情防控信息发布。", roles("lead:局防控办", "support:各工作组")),
+            ("", None, "2", "公开医疗机构执业登记信息。", roles("lead:医政医管股")),
+            ("", None, "3", "公开爱国卫生运动信息。", roles("lead:规划信息股（爱卫办）")),
+            ("", None, "4", "做好依申请公开答复。", roles("each_lead:办公室", "each_lead:宣传股")),
+            ("", None, "5", "推进政务新媒体建设。", roles("lead:宣传股", "support:办公室")),
+        ],
+    ),
+    Case(
+        "point-labels-as-measures",
+        "江北县卫生健康局2019年政务公开工作要点分工方案",
+        [
+            ["工作任务", "责任股室", "完成时限"],
+            ["一、推进执行和结果公开", L, L],
+            ["（一）公开年度重点工作推进情况。", "办公室", "2019年12月底前"],
+            ["（二）公开卫生健康事业统计公报。", "规划信息股", "2019年6月底前"],
+            ["（三）公开医疗卫生机构名单。", A, A],
+            ["二、加强政策解读", L, L],
+            ["（一）做好政策解读。", "宣传股", "全年"],
+        ],
+        measures=[
+            ("一、", None, "（一）", "公开年度重点工作推进情况。", roles("lead:办公室")),
+            ("一、", None, "（二）", "公开卫生健康事业统计公报。", roles("lead:规划信息股")),
+            ("一、", None, "（三）", "公开医疗卫生机构名单。", roles("lead:规划信息股")),
+            ("二、", None, "（一）", "做好政策解读。", roles("lead:宣传股")),
+        ],
+    ),
+]
+
+
+def issuer_of(case: Case) -> str | None:
+    return None
+
+
+def write_case(case: Case, folder: Path, fmt: str) -> Path:
+    path = folder / f"{case.name}.{fmt}"
+    if case.grid is None:
+        if fmt == "txt":
+            path.write_text("\n".join([case.title, *case.lines]) + "\n", encoding="utf-8")
+        else:
+            layouts.write_prose_docx(path, [case.title, *case.lines])
+    elif fmt == "docx":
+        layouts.write_docx(path, case.grid, before=[case.title])
+    else:
+        layouts.write_xlsx(path, case.grid, before=[case.title])
+    return path
+
+
+def summary(plan) -> list[tuple]:
+    out = []
+    for measure in plan.measures:
+        responsibilities = [measure.responsibility] + [part.responsibility for part in measure.parts]
+        given = tuple(sorted((a.role, a.written) for r in responsibilities if r for a in r.assignments))
+        text = measure.text or "".join(part.text for part in measure.parts)
+        out.append((measure.section.label, measure.point.label if measure.point else None, measure.label, text, given))
+    return out
+
+
+@pytest.fixture
+def layout_content(tmp_path) -> Path:
+    content = tmp_path / "content"
+    layouts.write_registry(content)
+    return content
+
+
+FORMATS = {case.name: (["docx", "xlsx"] if case.grid else ["docx", "txt"]) for case in CASES}
+
+
+@pytest.mark.parametrize("case, fmt", [(case, fmt) for case in CASES for fmt in FORMATS[case.name]],
+                         ids=lambda value: value.name if isinstance(value, Case) else value)
+def test_layout_imports_as_transcribed(case, fmt, tmp_path, layout_content):
+    source = write_case(case, tmp_path, fmt)
+    imported = import_file(source, layout_content, plan_id="imported")
+    loaded = content_stage.load(layout_content, include_drafts=True)
+    plan = next(plan for plan in loaded.plans if plan.id == "imported")
+    if case.sections is not None:
+        assert [(s.label, s.title) for s in plan.sections] == case.sections
+    if case.points is not None:
+        assert [(p.label, p.title) for p in plan.points] == case.points
+    assert summary(plan) == case.measures
+    assert imported.measures == len(case.measures)
