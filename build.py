@@ -87,7 +87,8 @@ def run(args) -> int:
         print(f"已导入 {imported.path}：{len(imported.plan.sections)} 个部分，{imported.measures} 项措施，"
               f"草稿 draft: true（{imported.seconds:.2f} 秒）（import OK）")
         if imported.report:
-            print(f"需要核对 {len(imported.report)} 处（review）；也可在 build.py serve 的 /__serve__/imports 页查看：")
+            print(f"需要核对 {imported.places} 处（review），按类别，最要紧的在前；"
+                  "全部列在草稿的“# 待核”注释中，也可在 build.py serve 的 /__serve__/imports 页查看：")
             print("\n".join(imported.report))
         else:
             print("没有发现需要特别核对的地方；请仍然逐条对照原文核对。")

@@ -219,6 +219,7 @@ CATALOGUE: dict[str, str | Hinted] = {
     "year-out-of-range": "--year 应在 1990–2100 之间，实际是 {year}（year out of range）",
     "bad-plan-id": "--id“{id}”不合格式：应为小写英文字母、数字和连字符（ASCII id）",
     "no-plan-found": "文件中没有找到计划的内容：既没有带表头的表格，也没有“一、”一级的标题（no plan table and no numbered sections found）",
+    "table-without-rows": "{table!s}有表头，但表头下面没有任何一行内容：请确认导入的是填好的计划表（a table with headings only）",
     "draft-exists": "{target} 已经存在，导入不会覆盖任何文件（file exists; never overwritten）：请用 --id 另取一个 id，或先移走这个文件",
     "plans-not-plain-folder": "{folder} 不是普通目录，导入不写入（content/plans must be a plain folder）",
     "plans-outside-content": "{folder} 在内容目录之外，导入不写入（outside the content folder）",

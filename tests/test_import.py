@@ -321,7 +321,8 @@ def test_a_row_that_fits_no_pattern_is_kept_and_reported(tmp_path, empty_content
     imported = import_file(source, empty_content)
     plan = imported_plan(empty_content, "zs-jrj-2022")
     assert plan.editor_notes == ["导入时未能归类的一行（表1第3行）：注：本表由综合科负责解释。"]
-    assert len(imported.report) == 1 and "fits no pattern" in imported.report[0] and "[editor_notes[0]]" in imported.report[0]
+    assert imported.places == 1 and "fits no pattern" in imported.report[1] and "[editor_notes[0]]" in imported.report[1]
+    assert imported.report[0].startswith("【原文待归位】1 处")
 
 
 def test_prose_markers_with_the_first_listed_rule(tmp_path, empty_content):
@@ -476,7 +477,7 @@ def test_two_level_header_bracketed_roles_and_a_state_column(tmp_path, empty_con
     assert second.responsibility.as_written == "产业金融科（牵头）、综合科"
     assert [(m.status.text, m.status.state) for m in plan.measures] == [("已在网站公开。", "已完成"), ("正在起草解读。", "推进中")]
     assert [(s.label, s.title) for s in plan.sections] == [("", "")]  # a flat 台账: one untitled section
-    assert len(imported.report) == 1 and "measures before any section" in imported.report[0]
+    assert imported.places == 1 and "measures before any section" in imported.report[1]
 
 
 EXAMPLE_PLANS = sorted(path.stem for path in (support.EXAMPLES / "plans").glob("*.yaml"))
@@ -552,7 +553,7 @@ def test_a_measure_cell_over_two_rows_with_a_second_units_cell_is_reported(tmp_p
     plan = imported_plan(empty_content, "zs-jrj-2022")
     assert [[a.written for a in m.responsibility.assignments] for m in plan.measures] == [["综合科"]]
     assert plan.editor_notes == ["导入时未能归类的一行（表1第3行）：金融发展科"]
-    assert len(imported.report) == 1
+    assert imported.places == 1
 
 
 # -- whatever the file, a draft or a message ----------------------------------------------------

@@ -8,6 +8,8 @@ in the draft or named in the report as not placed.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,3 +219,24 @@ def test_layout_imports_as_transcribed(case, fmt, tmp_path, layout_content):
         assert [(p.label, p.title) for p in plan.points] == case.points
     assert summary(plan) == case.measures
     assert imported.measures == len(case.measures)
+    assert_conserved(source_texts(case), imported.path.read_text(encoding="utf-8"))
+    assert not [line for line in imported.report if "原文未放入" in line]
+
+
+def source_texts(case: Case) -> list[str]:
+    cells = [text for row in case.grid or [] for text in row if text not in (A, L)]
+    return [case.title, *case.lines, *cells]
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^\w□]+", "", unicodedata.normalize("NFKC", text)).replace("_", "")
+
+
+def assert_conserved(texts: list[str], draft: str) -> None:
+    """Every run of every source text (between punctuation marks) is somewhere in the draft:
+    in a field where it belongs, or kept in the editor's notes as not placed."""
+    body = _normal(draft)
+    for text in texts:
+        runs = [_normal(run) for run in re.split(r"[^\w□]+", unicodedata.normalize("NFKC", text))]
+        missing = [run for run in runs if run and run not in body]
+        assert not missing, f"{text!r}: {missing} not in the draft"

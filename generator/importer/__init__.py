@@ -22,7 +22,7 @@ from pathlib import Path
 from .. import schema, yamlfile
 from ..content import load_registry
 from ..errors import BuildFailed, CannotBuild, ContentError
-from . import meta
+from . import audit, meta
 from .context import Context
 from .draft import Finding, Plan, measures_of
 from .fit import Features, fit
@@ -51,6 +51,11 @@ class Imported:
     def measures(self) -> int:
         return len(measures_of(self.plan))
 
+    @property
+    def places(self) -> int:
+        """How many places the draft marks for review."""
+        return len(self.placed)
+
 
 def import_file(source: Path, content_dir: Path, issuer: str | None = None, year: int | None = None,
                 plan_id: str | None = None) -> Imported:
@@ -76,18 +81,22 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
                 kind=kind or "分工方案", year=year, source_file=source.name)
     if title_finding:
         plan.findings.append(title_finding)
-    plan.findings += [Finding("", notice) for notice in document.notices]
+    plan.findings += [Finding("", notice, kind="file") for notice in document.notices]
     if not kind:
         plan.findings.append(Finding("kind", "标题中没有写明文件类型（分工方案、实施方案……），暂记为分工方案"
-                                             "（kind not in the title）"))
+                                             "（kind not in the title）", kind="title"))
     rule = _first_listed_rule(document)
     plan.first_listed_leads = rule
     context = Context(Names(registry, issuer_unit), year, first_listed=bool(rule))
-    _interpret(document, plan, context, title)
+    layout_ids, heading_ids = _interpret(document, plan, context, title)
     fit(plan, Features.of_schema())
+    audit.review_measures(plan, context.names)
 
-    header = _header(plan, source)
-    written = write(plan, header)
+    written = write(plan, _header(plan, source))
+    missing = audit.unplaced(audit.pieces_of(document, layout_ids, heading_ids), audit.draft_strings(written.text))
+    if missing:
+        audit.keep_unplaced(plan, missing)
+        written = write(plan, _header(plan, source))
     _self_check(written.text, target)
     _write_new(target, written.text)
     seconds = time.perf_counter() - started
@@ -116,7 +125,7 @@ def _title(document: Document) -> tuple[str, Finding | None]:
     if document.title:
         return document.title, None
     stem = clean_title(Path(document.name).stem) or "未命名"
-    return stem, Finding("title", f"文件中找不到标题，暂用文件名“{stem}”（title taken from the file name）")
+    return stem, Finding("title", f"文件中找不到标题，暂用文件名“{stem}”（title taken from the file name）", kind="title")
 
 
 def _issuer_name(title: str, unit) -> str:
@@ -138,13 +147,18 @@ def _first_listed_rule(document: Document) -> str:
     return ""
 
 
-def _interpret(document: Document, plan: Plan, context: Context, title: str) -> None:
+def _interpret(document: Document, plan: Plan, context: Context, title: str) -> tuple[set[int], set[int]]:
+    """Read the plan table, else the prose, into `plan`. For the audit: the ids of the
+    paragraphs set aside as page layout (page numbers), and of the plan table's header cells
+    (its header rows, also where repeated at page breaks)."""
     blocks = [block for block in document.blocks
               if not (isinstance(block, Paragraph) and _PAGE_CHROME.fullmatch(block.text))]
+    layout_ids = {id(block) for block in document.blocks if block not in blocks}
     tables = join_continued([block for block in blocks if isinstance(block, Table)])
     laid_out = [(table, find_layout(table, context.first_listed)) for table in tables]
     chosen = max(((t, layout) for t, layout in laid_out if layout), key=lambda pair: len(pair[0].rows), default=None)
     notes: list = []
+    heading_ids: set[int] = set()
     if chosen is None:
         paragraphs = [block for block in blocks if isinstance(block, Paragraph)]
         for table in tables:  # a sheet without a header row: its rows as lines of prose
@@ -156,10 +170,14 @@ def _interpret(document: Document, plan: Plan, context: Context, title: str) -> 
         notes = result.notes
         if tables:
             plan.findings.append(Finding("", f"{tables[0].where}没有可以识别的表头行（工作任务、责任单位……），"
-                                             "表格的各行按文字导入（no header row found: table read as prose）"))
+                                             "表格的各行按文字导入（no header row found: table read as prose）", kind="file"))
     else:
         table, layout = chosen
+        if len(table.rows) <= layout.header_rows:
+            raise CannotBuild("table-without-rows", table=table.where)
         result = read_table(table, layout, context)
+        header = table.rows[layout.header_rows - len(layout.repeats):layout.header_rows]
+        heading_ids = {id(cell) for row in header + result.header_rows for cell in row.cells}
         plan.sections, plan.columns, plan.role_words = result.sections, result.columns, result.role_words
         position = blocks.index(next(b for b in blocks if isinstance(b, Table)))
         before = [b.text for b in blocks[:position] if isinstance(b, Paragraph) and b.text.replace("\n", "") != title]
@@ -169,13 +187,14 @@ def _interpret(document: Document, plan: Plan, context: Context, title: str) -> 
         for other, _ in laid_out:
             if other is not table and len(other.rows) > 1:
                 plan.findings.append(Finding("", f"{other.where}没有导入：只导入了最大的一张计划表（{table.where}）"
-                                                 "（another table not imported）"))
+                                                 "（another table not imported）", kind="file"))
     for note, finding in notes:
         finding.field = f"editor_notes[{len(plan.editor_notes)}]"
         plan.editor_notes.append(note)
         plan.findings.append(finding)
     if not plan.sections:
         raise CannotBuild("no-plan-found")
+    return layout_ids, heading_ids
 
 
 def _header(plan: Plan, source: Path) -> list[str]:

@@ -17,6 +17,7 @@ class Finding:
     field: str  # the key the finding is about (responsibility, deadline, text …); "" = the item
     message: str  # Chinese, with a short English gloss in brackets
     source: str = ""  # where in the source file: 表1第7行, 第12行
+    kind: str = "structure"  # what sort of place it is (findings.KINDS): the report groups by it
 
 
 @dataclass

@@ -105,7 +105,7 @@ def _without_tasks(items: list) -> list:
                 measure.deadline = measure.deadline or item.deadline
             first = inner[0].measures[0] if isinstance(inner[0], Group) else inner[0]
             first.findings.append(Finding("", f"任务标题“{item.label}{item.title}”在当前的计划格式中无处可记，已略去"
-                                              "（task heading dropped: the schema has no tasks）"))
+                                              "（task heading dropped: the schema has no tasks）", kind="structure"))
             flat.extend(inner)
         else:
             flat.append(item)

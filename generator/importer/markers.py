@@ -107,7 +107,7 @@ def parts_of(text: str, names: Names, first_listed: bool) -> tuple[list[Part], l
     if rest:
         parts.append(Part(rest))
         findings.append(Finding("parts", f"措施末尾“{rest[:20]}”之后没有责任标注，单独成段，没有责任单位"
-                                         "（text after the last marker has no responsibility）"))
+                                         "（text after the last marker has no responsibility）", kind="no-unit"))
     return parts, findings
 
 

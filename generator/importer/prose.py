@@ -75,7 +75,7 @@ def _unplaced(result: ProseResult, text: str, where: str) -> None:
     """A line the draft has no place for, kept word for word in the editor's notes."""
     result.notes.append((f"导入时未能归类的一段（{where}）：{text}",
                          Finding("", "这一段不是标题、要点或措施，原文记在编者说明中，请核对它属于哪里"
-                                     "（a paragraph that fits no pattern）", where)))
+                                     "（a paragraph that fits no pattern）", where, kind="unplaced")))
 
 
 def _unmarked(sections: list[Section]) -> None:
@@ -86,7 +86,7 @@ def _unmarked(sections: list[Section]) -> None:
         for measure in measures:
             if not measure.parts:
                 measure.findings.append(Finding("", "这条措施没有（牵头处室：…）一类的责任标注，而本文其他措施有"
-                                                    "（no responsibility marker）"))
+                                                    "（no responsibility marker）", kind="no-unit"))
 
 
 def _is_measure_line(text: str, context: Context) -> bool:

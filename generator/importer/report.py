@@ -9,10 +9,17 @@ deletes its comment and the page forgets it. Nothing is kept beside the draft to
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .findings import KINDS
 from .writer import REVIEW_MARK, Placed
+
+
+SHOWN_PER_KIND = 3  # places the terminal lists of each kind; the draft and the preview list all
+_TAG = re.compile(r"［([^］]{1,12})］")
+_TAGS = {kind.tag: kind for kind in KINDS.values()}
 
 
 @dataclass
@@ -22,13 +29,24 @@ class OpenPlace:
     line: int
     message: str
     text: str  # the line it is about, as it reads now
+    tag: str = ""  # its kind's tag (findings.KINDS), "" for a comment written without one
 
 
 def terminal_lines(draft: Path, placed: list[Placed]) -> list[str]:
-    lines = []
+    """The places by kind, the worst kinds first: a count, what to do, the first few places."""
+    groups: dict[str, list[Placed]] = {}
     for item in sorted(placed, key=lambda p: p.line):
-        source = f"（原文{item.finding.source}）" if item.finding.source else ""
-        lines.append(f"{draft}:{item.line}: [{item.path}] {item.finding.message}{source}")
+        groups.setdefault(item.finding.kind, []).append(item)
+    lines = []
+    for kind_name in sorted(groups, key=lambda name: (KINDS[name].severity, list(KINDS).index(name))):
+        kind, items = KINDS[kind_name], groups[kind_name]
+        mark = "！" if kind.severity == 0 else ""
+        lines.append(f"{mark}【{kind.tag}】{len(items)} 处：{kind.advice}")
+        for item in items[:SHOWN_PER_KIND]:
+            source = f"（原文{item.finding.source}）" if item.finding.source else ""
+            lines.append(f"  {draft}:{item.line}: [{item.path}] {item.finding.message}{source}")
+        if len(items) > SHOWN_PER_KIND:
+            lines.append(f"  ……另有 {len(items) - SHOWN_PER_KIND} 处（见草稿中的“待核”注释）")
     return lines
 
 
@@ -42,7 +60,10 @@ def open_places(text: str) -> list[OpenPlace]:
             continue
         target = next((number for number in range(index + 1, len(lines))
                        if not lines[number].strip().startswith(REVIEW_MARK)), index)
-        found.append(OpenPlace(target + 1, stripped[len(REVIEW_MARK):], lines[target].strip()))
+        message = stripped[len(REVIEW_MARK):]
+        tag = _TAG.match(message)
+        found.append(OpenPlace(target + 1, message[tag.end():] if tag else message, lines[target].strip(),
+                               tag[1] if tag and tag[1] in _TAGS else ""))
     return found
 
 
@@ -74,10 +95,22 @@ def page(content_dir: Path) -> str:
                      "每处需要核对的地方都有一行“# 待核”注释；删去注释即表示已核对。</p>")
     for path, places in drafts:
         name = html.escape(f"plans/{path.name}")
-        parts.append(f"<section><h2><code>{name}</code>：{len(places)} 处待核</h2><ol>")
+        parts.append(f"<section><h2><code>{name}</code>：{len(places)} 处待核</h2>")
+        groups: dict[str, list[OpenPlace]] = {}
         for place in places:
-            parts.append(f"<li><strong>第 {place.line} 行</strong>："
-                         f"{html.escape(place.message)}<br><code>{html.escape(place.text[:120])}</code></li>")
-        parts.append("</ol></section>")
+            groups.setdefault(place.tag, []).append(place)
+        order = sorted(groups, key=lambda tag: (_TAGS[tag].severity, list(_TAGS).index(tag)) if tag in _TAGS else (9, 0))
+        for tag in order:
+            kind = _TAGS.get(tag)
+            title = f"{tag}：{len(groups[tag])} 处" if kind else f"其他：{len(groups[tag])} 处"
+            parts.append(f"<h3>{html.escape(title)}</h3>")
+            if kind:
+                parts.append(f"<p>{html.escape(kind.advice)}</p>")
+            parts.append("<ol>")
+            for place in groups[tag]:
+                parts.append(f"<li><strong>第 {place.line} 行</strong>："
+                             f"{html.escape(place.message)}<br><code>{html.escape(place.text[:120])}</code></li>")
+            parts.append("</ol>")
+        parts.append("</section>")
     parts.append("</main></body></html>")
     return "\n".join(parts)

@@ -160,7 +160,7 @@ def read_cell(text: str, names: Names, column: ColumnRole, marker: bool = False)
     given = [word is not None for *_, word, _ in named]
     if not rule and any(given) and not all(given):
         result.findings.append(Finding("", f"“{written}”中有的名称没有写明角色，按本栏的默认角色（{column.word or GENERIC_WORDS.get(column.role, '牵头')}）导入"
-                                           "（ambiguous role: a name without a role word）"))
+                                           "（ambiguous role: a name without a role word）", kind="role"))
     if beyond_names and not marker:
         result.responsibility.as_written = written
     return result
@@ -232,7 +232,7 @@ def _add_name(result: ReadCell, name: str, role: str, word: str, names: Names) -
     if word and GENERIC_WORDS.get(role) != word and role != "listed":
         if responsibility.words.get(role, word) != word:
             result.findings.append(Finding("", f"同一单元格中“{GENERIC_WORDS[role]}”一类的角色用了不同的词"
-                                               f"（{responsibility.words[role]}、{word}），只记下了第一个（two words for one role）"))
+                                               f"（{responsibility.words[role]}、{word}），只记下了第一个（two words for one role）", kind="role"))
         else:
             responsibility.words[role] = word
     match = names.look(name)
@@ -242,30 +242,30 @@ def _add_name(result: ReadCell, name: str, role: str, word: str, names: Names) -
         outer = names.outer(name)
         if outer:
             result.findings.append(Finding("", f"括号中的单位未登记为“{outer}”的下级单位，按“{outer}”导入，整格记在 as_written"
-                                               f"（sub-unit in brackets not registered: imported as {outer}）"))
+                                               f"（sub-unit in brackets not registered: imported as {outer}）", kind="unknown-unit"))
             written, beyond = outer, True
         else:
             prefix = names.known_prefix(name)
             if prefix:
                 result.findings.append(Finding("", f"“{name[len(prefix):]}”不是已知的角色用词，“{prefix}”按本栏的默认角色导入"
-                                                   f"（role word not recognised）"))
+                                                   f"（role word not recognised）", kind="role"))
                 written, beyond = prefix, True
             else:
                 close = names.suggestions(name)
                 hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
-                result.findings.append(Finding("", f"单位名称“{name}”在登记册（content/registry/）中找不到（unknown unit）{hint}"))
+                result.findings.append(Finding("", f"单位名称“{name}”在登记册（content/registry/）中找不到（unknown unit）{hint}", kind="unknown-unit"))
     elif match.kind == AMBIGUOUS:
         options = "、".join(f"{unit.display_name}（{unit.id}）" for unit in match.candidates)
-        result.findings.append(Finding("", f"单位名称“{name}”有歧义，可能是：{options}（ambiguous unit）"))
+        result.findings.append(Finding("", f"单位名称“{name}”有歧义，可能是：{options}（ambiguous unit）", kind="ambiguous-unit"))
     elif match.kind == ELSEWHERE:
         if len(match.candidates) == 1:
             unit = match.candidates[0]
             written = Qualified(name, unit.id)
             result.findings.append(Finding("", f"“{name}”不在发布机构可直接称呼的范围内，已写成登记册中的 {unit.display_name}（{unit.id}），请核对"
-                                               f"（outside the issuer's scope: pinned to {unit.id}）"))
+                                               f"（outside the issuer's scope: pinned to {unit.id}）", kind="outside-scope"))
         else:
             options = "、".join(f"{unit.display_name}（{unit.id}）" for unit in match.candidates)
             result.findings.append(Finding("", f"“{name}”不在发布机构可直接称呼的范围内；登记册中有：{options}"
-                                               "（outside the issuer's scope）"))
+                                               "（outside the issuer's scope）", kind="outside-scope"))
     responsibility.roles.setdefault(role, []).append(written)
     return beyond

@@ -78,6 +78,7 @@ class TableResult:
     role_words: dict[str, str]
     title: str
     notes: list[tuple[str, Finding]]  # editor notes for rows that fit no pattern
+    header_rows: list[Row] = field(default_factory=list)  # the header where repeated at page breaks
 
 
 def heading_text(cell: Cell) -> str:
@@ -244,10 +245,12 @@ class TableReader:
 
     def read(self) -> TableResult:
         header = self.layout.header
+        repeated = []
         for row in self.table.rows[self.layout.header_rows:]:
             cells = row.cells + [_EMPTY] * (len(header) - len(row.cells))
             if [heading_text(cell) for cell in cells] in self.layout.repeats:
                 self.after_break = True  # a header repeated at the top of a page
+                repeated.append(row)
                 continue
             self.read_row(cells, row.where)
             self.after_break = False
@@ -257,7 +260,8 @@ class TableReader:
         for column in self.layout.of(UNITS):
             if column.role.word and column.role.role != "listed":
                 role_words[column.role.role] = column.role.word
-        return TableResult(self.sections, _headings(header), role_words, "".join(self.layout.title_rows[:1]), self.notes)
+        return TableResult(self.sections, _headings(header), role_words, "".join(self.layout.title_rows[:1]), self.notes,
+                           repeated)
 
     def read_row(self, cells: list[Cell], where: str) -> None:
         if len(set(map(id, cells))) == 1:  # one cell across the whole width: a heading or a note
@@ -307,7 +311,7 @@ class TableReader:
     def unplaced(self, text: str, where: str) -> None:
         note = f"导入时未能归类的一行（{where}）：{text}"
         self.notes.append((note, Finding("", "这一行不符合表格的任何模式，原文记在编者说明中，请核对它属于哪里"
-                                             "（a row that fits no pattern）", where)))
+                                             "（a row that fits no pattern）", where, kind="unplaced")))
 
     def is_level_cell(self, cell: Cell, cells: list[Cell]) -> bool:
         return any(cells[column.index] is cell for column in self.levels)
@@ -351,7 +355,7 @@ class TableReader:
         if self.section is None:
             self.start_section("", "", where)
             self.section.findings.append(Finding("", "表格开头的措施前没有“一、”一级的标题，放在一个无标题的部分中"
-                                                     "（measures before any section）", where))
+                                                     "（measures before any section）", where, kind="structure"))
 
     def start_point(self, label: str, title: str, where: str) -> None:
         self.point = Point(label=label, title=title)
@@ -370,7 +374,7 @@ class TableReader:
             measures = [measure_from(line, self.context) for line in items]
             measures[0].findings.append(Finding("", f"一个单元格中的 {len(items)} 项编号内容拆成了 {len(items)} 条措施"
                                                     "（它们是这一行所属要点的全部措施）；如应是一条措施，请合并"
-                                                    "（numbered items in one cell split into measures）", where))
+                                                    "（numbered items in one cell split into measures）", where, kind="split"))
         else:
             seq = self.cell_of(SEQ, cells)
             measures = [measure_from(text, self.context, label="" if not seq else seq.text.replace("\n", ""))]
@@ -394,7 +398,7 @@ class TableReader:
             measure.deadline, understood = read_deadline(join_lines(deadline.text).replace("\n", ""), self.context.year)
             if not understood:
                 measure.findings.append(Finding("deadline", f"完成时限“{measure.deadline.text}”没有读出日期，只保留了原文"
-                                                            "（deadline not parsed; text kept）", where))
+                                                            "（deadline not parsed; text kept）", where, kind="deadline"))
         reports = [cells[column.index] for column in self.layout.of(STATUS) if cells[column.index].text]
         words = [join_lines(cell.text) for cell in reports]
         # A 完成情况 column of state words beside a 落实情况 column of text: the state of that text.
@@ -406,7 +410,7 @@ class TableReader:
             measure.status = Status(text=text, state=state)
             if any(self.rows_of.get(id(cell), 1) > 1 for cell in reports):
                 measure.findings.append(Finding("status", "落实情况是跨多行的合并单元格，每条措施都记了同样的文字"
-                                                          "（one status cell over several measures）", where))
+                                                          "（one status cell over several measures）", where, kind="status"))
         notes = [join_lines(cells[c.index].text) for c in self.layout.of(REMARKS) if cells[c.index].text]
         notes += [f"{c.heading or '无表头的一栏'}：{join_lines(cells[c.index].text)}"  # 公开路径：门户网站
                   for c in self.layout.of(EXTRA) if cells[c.index].text]
@@ -438,7 +442,7 @@ class TableReader:
                 self.continuing[id(cell)] = before
             if continued and not cell.text and not self.after_break:
                 measure.findings.append(Finding("", f"“{column.heading}”栏是空的，按上一行单元格的延续导入"
-                                                    "（empty units cell taken as the merged cell above）", where))
+                                                    "（empty units cell taken as the merged cell above）", where, kind="no-unit"))
             entry = before if continued else (id(cell), cell)
             key.append(entry)
             chosen.append(entry[1])
@@ -462,7 +466,7 @@ class TableReader:
             read = self.read_units(span[0])
             if read.responsibility.empty:
                 if self.layout.of(UNITS):
-                    span[0].measure.findings.append(Finding("", "没有责任单位（no responsible unit）", span[0].where))
+                    span[0].measure.findings.append(Finding("", "没有责任单位（no responsible unit）", span[0].where, kind="no-unit"))
                 continue
             for finding in read.findings:
                 finding.source = finding.source or span[0].where
@@ -509,7 +513,7 @@ class TableReader:
             placed.measure.responsibility = responsibility
         first.measure.findings.extend(_at(read.findings, "responsibility"))
         first.measure.findings.append(Finding("responsibility", f"责任单位的合并单元格跨过了要点或部分的边界，覆盖 {len(span)} 条措施，"
-                                                                 "已分别记在每条措施上（a merged units cell across points）", first.where))
+                                                                 "已分别记在每条措施上（a merged units cell across points）", first.where, kind="structure"))
 
     def items_holding(self, placed: _Placed) -> list:
         return placed.task.items if placed.task else placed.point.items if placed.point else placed.section.items

@@ -25,11 +25,9 @@ def tidy_sections(sections: list[Section], unplaced: Unplaced) -> None:
         if section.items and section.points:
             loose = Point(label="", title="", items=section.items)
             loose.findings.append(Finding("", "这一部分既有直接列出的措施又有（一）级要点，直接列出的措施放进了一个无标题的要点"
-                                              "（measures beside points put in an untitled point）"))
+                                              "（measures beside points put in an untitled point）", kind="structure"))
             section.points.insert(0, loose)
             section.items = []
-        if not section.items and not section.points and not section.body:
-            section.findings.append(Finding("", "这一部分没有措施，只记下了标题（section without measures）"))
 
 
 def _without_empty(items: list, unplaced: Unplaced) -> list:

@@ -18,6 +18,7 @@ import yaml
 from .draft import (
     Deadline, Finding, Group, Measure, Plan, Point, Qualified, Responsibility, Section, Status, Task,
 )
+from .findings import KINDS
 from .roles import ROLE_ORDER
 
 REVIEW_MARK = "# 待核（review）："
@@ -81,7 +82,8 @@ class _Writer:
         """The findings' comments, then the line they are about is the next one written."""
         for finding in findings:
             source = f"【{finding.source}】" if finding.source else ""
-            self.lines.append(f"{INDENT * depth}{REVIEW_MARK}{_one_line(finding.message)}{source}")
+            tag = KINDS[finding.kind].tag
+            self.lines.append(f"{INDENT * depth}{REVIEW_MARK}［{tag}］{_one_line(finding.message)}{source}")
             self.placed.append(Placed(0, path, finding))
 
     def field(self, depth: int, key: str, value, dash: bool = False, flow: bool = False) -> None:
