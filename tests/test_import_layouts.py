@@ -31,6 +31,7 @@ class Case:
     measures: list[tuple] = field(default_factory=list)
     points: list[tuple[str, str]] | None = None  # (label, title) of every point, when checked
     sections: list[tuple[str, str]] | None = None
+    in_draft: list[str] = field(default_factory=list)  # lines the draft must hold (deadlines, remarks …); "!…": must not
 
 
 def roles(*pairs: str) -> tuple[tuple[str, str], ...]:
@@ -147,6 +148,104 @@ CASES = [
         ],
     ),
     Case(
+        "prose-units-paragraph-after-measure",
+        "南岭市2020年政务公开工作要点",
+        lines=[
+            "一、加强政策解读",
+            "1.做好重要政策解读。市政府出台的重要政策文件，在2020年9月30日前建立解读材料同步报送制度。",
+            "（责任单位：市政府办公室、市发展改革委。排在第一位的为牵头单位。）",
+            "2.回应社会关切。对涉及群众切身利益的热点问题，及时发布权威信息。",
+            "（责任单位：市政府办公室）",
+        ],
+        measures=[
+            ("一、", None, "1.", "做好重要政策解读。市政府出台的重要政策文件，在2020年9月30日前建立解读材料同步报送制度。"
+             "（责任单位：市政府办公室、市发展改革委。排在第一位的为牵头单位。）",
+             roles("lead:市政府办公室", "support:市发展改革委")),
+            ("一、", None, "2.", "回应社会关切。对涉及群众切身利益的热点问题，及时发布权威信息。（责任单位：市政府办公室）",
+             roles("lead:市政府办公室")),
+        ],
+        in_draft=["text: 2020年9月30日前", "date: 2020-09-30"],
+    ),
+    Case(
+        "lead-and-responsible-columns-with-extras",
+        "江北县卫生健康局2022年政务公开重点任务分工",
+        [
+            ["序号", "重点任务", "牵头单位", "责任单位", "完成时限", "公开路径", "备注"],
+            ["一、规范公开平台", L, L, L, L, L, L],
+            ["1", "及时更新政府信息公开专栏。", "办公室", "各股室", "全年", "县政府门户网站", ""],
+            ["2", "规范政务新媒体管理。", "宣传股", "", "2022年6月底前", "政务微信公众号", "新增"],
+            ["二、做好重点领域公开", L, L, L, L, L, L],
+            ["3", "公开医疗机构名单及服务信息。", "医政医管股", "规划信息股", "每季度末", "县政府门户网站", ""],
+        ],
+        measures=[
+            ("一、", None, "1", "及时更新政府信息公开专栏。", roles("lead:办公室", "implement:各股室")),
+            ("一、", None, "2", "规范政务新媒体管理。", roles("lead:宣传股")),
+            ("二、", None, "3", "公开医疗机构名单及服务信息。", roles("lead:医政医管股", "implement:规划信息股")),
+        ],
+        in_draft=["remarks: 公开路径：县政府门户网站", "remarks: |-", "新增", "recurring: {every: quarter, by: end}"],
+    ),
+    Case(
+        "ledger-task-spanning-its-detail",
+        "东陵省投资促进委员会2021年政务公开工作重点任务台账",
+        [
+            ["序号", "工作任务", "细化分工", "责任处室", "完成时限", "备注"],
+            ["1", "做好招商政策信息发布", "围绕重点产业招商政策发布权威信息并及时解读。", "宣传处、政策法规处等按职责分工落实", "长期推进", ""],
+            ["2", "扎实做好重大项目信息公开", L, "项目服务处", "长期推进", ""],
+            ["3", "提高涉企信息发布规范化水平", L, "宣传处会办公室", "2021年8月前", ""],
+            ["4", "常规政务公开事项", "规范发布委机关规范性文件并集中公开。", "政策法规处", "长期推进", ""],
+            ["5", A, "逐步推进所属单位预算、决算公开。", "综合协调处", "2021年2月公布预算信息，2021年8月公布决算信息", ""],
+        ],
+        measures=[
+            ("", None, "1", "围绕重点产业招商政策发布权威信息并及时解读。", roles("implement:宣传处", "implement:政策法规处")),
+            ("", None, "2", "扎实做好重大项目信息公开", roles("lead:项目服务处")),
+            ("", None, "3", "提高涉企信息发布规范化水平", roles("lead:宣传处", "support:办公室")),
+            ("", None, "4", "规范发布委机关规范性文件并集中公开。", roles("lead:政策法规处")),
+            ("", None, "5", "逐步推进所属单位预算、决算公开。", roles("lead:综合协调处")),
+        ],
+        in_draft=["task: 做好招商政策信息发布", "task: 常规政务公开事项", "{date: 2021-02, text: 公布预算信息}",
+                  "!task: 扎实做好重大项目信息公开", "as_written: 宣传处会办公室", "!words: {lead: 会, support: 会}"],
+    ),
+    Case(
+        "task-column-and-requirement-over-serial",
+        "江北县卫生健康局2021年政务公开工作任务分工",
+        [
+            ["工作任务", "具体要求", L, "责任科室", "时限要求"],
+            ["强化规范性文件公开", "1", "对规范性文件进行全面清理，公布现行有效文件目录。", "办公室", "年底前"],
+            ["做好主动公开基础工作", "2", "严格规范政府信息公开专栏，及时发布法定主动公开内容。", "各股室", "持续推进"],
+            [A, "3", "规范编制政府信息公开工作年度报告。", "办公室", "持续推进"],
+            ["加强宣传", "4", "积极参加政务公开交流约稿活动。", "宣传股", "持续推进"],
+        ],
+        measures=[
+            ("", None, "1", "对规范性文件进行全面清理，公布现行有效文件目录。", roles("lead:办公室")),
+            ("", None, "2", "严格规范政府信息公开专栏，及时发布法定主动公开内容。", roles("lead:各股室")),
+            ("", None, "3", "规范编制政府信息公开工作年度报告。", roles("lead:办公室")),
+            ("", None, "4", "积极参加政务公开交流约稿活动。", roles("lead:宣传股")),
+        ],
+        in_draft=["task: 强化规范性文件公开", "task: 做好主动公开基础工作", "columns: [工作任务, 具体要求, 责任科室, 时限要求]"],
+    ),
+    Case(
+        "target-column-with-sections-and-points",
+        "南岭市2017年政务公开工作要点实施方案",
+        [
+            ["目标任务", "主要内容", "责任单位"],
+            ["一、以政务公开助力稳增长", L, L],
+            ["（一）加强预期引导", "围绕全市经济形势和宏观政策执行情况，及时宣传解读。", "市发改委牵头落实"],
+            [A, "加强就业创业政策信息公开，深入解读政策背景和落实情况。", "市人力社保局牵头落实"],
+            [A, "加强财政政策信息公开，按月公开全市财政收支情况。", "市财政局、市发展改革委分别牵头落实"],
+            ["（二）加强重大项目信息公开", "公开重大建设项目审批和实施信息。", "市发展改革委牵头，市住房城乡建委配合"],
+            ["二、以政务公开推进民生改善", L, L],
+            ["（一）推进教育信息公开", "公开义务教育招生范围和入学办法。", "市教委牵头落实"],
+        ],
+        points=[("（一）", "加强预期引导"), ("（二）", "加强重大项目信息公开"), ("（一）", "推进教育信息公开")],
+        measures=[
+            ("一、", "（一）", "", "围绕全市经济形势和宏观政策执行情况，及时宣传解读。", roles("lead:市发改委")),
+            ("一、", "（一）", "", "加强就业创业政策信息公开，深入解读政策背景和落实情况。", roles("lead:市人力社保局")),
+            ("一、", "（一）", "", "加强财政政策信息公开，按月公开全市财政收支情况。", roles("each_lead:市财政局", "each_lead:市发展改革委")),
+            ("一、", "（二）", "", "公开重大建设项目审批和实施信息。", roles("lead:市发展改革委", "support:市住房城乡建委")),
+            ("二、", "（一）", "", "公开义务教育招生范围和入学办法。", roles("lead:市教委")),
+        ],
+    ),
+    Case(
         "point-labels-as-measures",
         "江北县卫生健康局2019年政务公开工作要点分工方案",
         [
@@ -219,7 +318,10 @@ def test_layout_imports_as_transcribed(case, fmt, tmp_path, layout_content):
         assert [(p.label, p.title) for p in plan.points] == case.points
     assert summary(plan) == case.measures
     assert imported.measures == len(case.measures)
-    assert_conserved(source_texts(case), imported.path.read_text(encoding="utf-8"))
+    draft = imported.path.read_text(encoding="utf-8")
+    assert_conserved(source_texts(case), draft)
+    lines = [line.strip().removeprefix("- ") for line in draft.split("\n")]
+    assert [wanted for wanted in case.in_draft if (wanted[1:] in lines if wanted.startswith("!") else wanted not in lines)] == []
     assert not [line for line in imported.report if "原文未放入" in line]
 
 

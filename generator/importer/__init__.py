@@ -31,11 +31,11 @@ from .prose import read_prose
 from .report import terminal_lines
 from .source import Document, Paragraph, Table, clean_title
 from .reading import read_source
+from .roles import rule_sentence
 from .tables import find_layout, join_continued, read_table
 from .writer import Placed, write
 
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-_FIRST_LISTED = re.compile(r"[^。；;，,]*(?:排在?第一位|排在首位|排名第一|列第一位|第一个)[^。；;]*?牵头[^。；;，,）)]*")
 _PAGE_CHROME = re.compile(r"[-—－\s]*(?:第\s*\d+\s*页.*|\d+)[-—－\s]*")
 
 
@@ -137,13 +137,14 @@ def _issuer_name(title: str, unit) -> str:
 
 
 def _first_listed_rule(document: Document) -> str:
+    """The document's sentence saying the first unit listed leads, wherever it stands."""
     texts = [block.text for block in document.blocks if isinstance(block, Paragraph)]
     for table in document.tables:
         texts += [cell.text for row in table.rows for cell in dict.fromkeys(row.cells)]
     for text in texts:
-        found = _FIRST_LISTED.search(text.replace("\n", ""))
-        if found:
-            return found.group(0).strip("（()）")
+        kind, sentence = rule_sentence(text.replace("\n", ""))
+        if kind == "first":
+            return sentence.strip("（()）")
     return ""
 
 

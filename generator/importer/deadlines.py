@@ -16,7 +16,7 @@ _DATE = re.compile(
     r"(?:(?P<year>\d{4})年)?(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)?"
     r"(?P<when>年底|年末|底|末|上旬|中旬|下旬|内|前|之前)*"
 )
-_DATED = re.compile(r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月(?:\d{1,2}日)?|年底|年末|年内)"
+_DATED = re.compile(r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月(?:\d{1,2}日)?|年底|年末|年内|全年)"
                     r"(?:年底|年末|底|末|中旬|上旬|下旬)?(?:之?前|内)?")
 _NUMERIC_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:日)?(?:之?前)?")
 _PERIODS = {"年": "year", "半年": "half_year", "季度": "quarter", "季": "quarter", "月": "month", "周": "week"}
@@ -62,7 +62,7 @@ def read_deadline(text: str, year: int) -> tuple[Deadline, bool]:
 
 def _date_of(words: str, year: int) -> str:
     """2021年6月底前 → 2021-06; 年底前 → the plan's year; 2021年6月30日 → 2021-06-30."""
-    if words.startswith(("年底", "年末", "年内")):
+    if words.startswith(("年底", "年末", "年内", "全年")):
         return f"{year:04d}"
     found = _DATE.match(words)
     if not found or not found.group(0):
@@ -93,3 +93,17 @@ def _milestones(words: str, dated: list, year: int) -> list[tuple[str, str]]:
     if words[: dated[0].start()].strip("。；;，, "):
         return []
     return steps
+
+
+_IN_TEXT = re.compile(r"(?:在|于)?((?:\d{4}年)?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年底|年末|底|末)?(?:之?前))")
+
+
+def deadline_in_text(text: str, year: int) -> Deadline | None:
+    """The one dated deadline a measure's prose states (在2020年9月30日前, 6月底前, 年底前), else
+    None: two different dates, or a date without 前 (2019年出台的), are left to the editor."""
+    found = {match[1] for match in _IN_TEXT.finditer(text.translate(_DIGITS)) if re.search(r"\d|年", match[1])}
+    if len(found) != 1:
+        return None
+    words = found.pop()
+    date = _date_of(words, year)
+    return Deadline(text=words, date=date) if date else None

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from .context import Context
+from .deadlines import deadline_in_text
 from .draft import Finding, Point, Section
 from .labels import MEASURE, ITEM, POINT, SECTION, split_label
 from .lines import glue
-from .markers import has_marker
-from .measures import measure_from
+from .markers import has_marker, markers_in
+from .measures import measure_from, split_measure_label
 from .source import Paragraph
 from .tidy import tidy_sections
 
@@ -94,27 +95,64 @@ def _is_measure_line(text: str, context: Context) -> bool:
 
 
 def _task_section(block: _Block, context: Context, result: ProseResult, origin: dict[int, str]) -> Section:
+    """Points and measures of a section. A measure gathers its lines until the next label: its
+    continuation paragraphs, and a paragraph that is only its units in brackets
+    （责任单位：市财政局）, which closes it."""
     section = Section(label=block.label, title=block.title)
     point: Point | None = None
-    open_measure = None
+    open_measure: _Open | None = None
+
+    def close() -> None:
+        if open_measure is not None:
+            label, text = split_measure_label(open_measure.first)
+            measure = measure_from(open_measure.joined(text), context, label=label)
+            measure.deadline = deadline_in_text(measure.text or "".join(p.text for p in measure.parts), context.year)
+            if measure.deadline:
+                measure.findings.append(Finding("deadline", f"完成时限取自措施的文字“{measure.deadline.text}”，请核对"
+                                                            "（deadline read from the text）", kind="deadline"))
+            for finding in measure.findings:
+                finding.source = finding.source or open_measure.where
+            open_measure.items.append(measure)
+
     for line in block.lines:
         labelled = split_label(line.text)
         if labelled.kind == POINT and not has_marker(line.text, context.names):
+            close()
+            open_measure = None
             point = Point(label=labelled.label, title=labelled.text)
             section.points.append(point)
             origin[id(point)] = line.where
-            open_measure = None
+        elif open_measure is not None and _only_marker(line.text, context):
+            open_measure.rest.append(("", line.text))  # the units of the lines above
         elif _is_measure_line(line.text, context):
-            open_measure = measure_from(line.text, context)
-            for finding in open_measure.findings:
-                finding.source = finding.source or line.where
-            (point.items if point else section.items).append(open_measure)
-        elif open_measure is not None and open_measure.text:
-            before = open_measure.text
-            open_measure.text = before + "\n" + line.text if before.endswith(_SENTENCE_END) else glue(before, line.text)
+            close()
+            open_measure = _Open(line.text, line.where, point.items if point else section.items)
+        elif open_measure is not None:
+            open_measure.rest.append(("\n", line.text))
         else:
             _unplaced(result, line.text, line.where)
+    close()
     return section
+
+
+@dataclass
+class _Open:
+    """A measure still gathering its lines."""
+
+    first: str
+    where: str
+    items: list
+    rest: list[tuple[str, str]] = field(default_factory=list)  # (what joins it to the text before, line)
+
+    def joined(self, text: str) -> str:
+        for join, line in self.rest:
+            text = text + join + line if join and text.endswith(_SENTENCE_END) else glue(text, line)
+        return text
+
+
+def _only_marker(text: str, context: Context) -> bool:
+    found = markers_in(text.strip(), context.names, context.first_listed)
+    return len(found) == 1 and found[0].start == 0 and found[0].end == len(text.strip())
 
 
 def _body(lines: list[Paragraph]) -> str:

@@ -210,9 +210,8 @@ def _joined(segment: str, names: Names) -> list[tuple[str, str, str | None, bool
         while 0 < at < len(segment) - len(word):
             before, after = segment[:at], segment[at + len(word):]
             if word != "会" or names.known(before) and names.known(_strip_role(after)):
-                tail, role = _ending_word(after)
-                after_role = role or "support"
-                return [(before, "lead", word, True), (after[: -len(tail)] if tail else after, after_role, tail or word, True)]
+                tail, role = _ending_word(after)  # 会同 is not a role's word: none is kept ("")
+                return [(before, "lead", "", True), (after[: -len(tail)] if tail else after, role or "support", tail, True)]
             at = segment.find(word, at + 1)
     return []
 

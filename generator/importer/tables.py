@@ -33,6 +33,8 @@ UNITS, DEADLINE, STATUS, REMARKS, EXTRA, BLANK = "units", "deadline", "status", 
 DONE_WORDS = ("已完成", "持续推进", "推进中", "未启动")
 _EMPTY = Cell("")
 _SPACES = re.compile(r"\s+")
+_LEAD_HEADING = re.compile("牵头|主办")
+_ROLE_HEADING = re.compile("牵头|主办|协办|配合|参与|协助|会办")
 _SERIAL = re.compile(r"[0-9０-９]{1,3}[.．、]?")  # a cell that is only a serial number
 
 
@@ -143,9 +145,13 @@ def _columns(table: Table, start: int, header: list[str], first_listed: bool) ->
             column.kind = _level_of(table, start, column.index)
     if measure is not None:
         measure.kind = MEASURES
-    for column in columns:
-        if column.kind == UNITS:
-            column.role = role_of_heading(column.heading, first_listed)
+    units = [column for column in columns if column.kind == UNITS]
+    for column in units:
+        column.role = role_of_heading(column.heading, first_listed)
+    if any(_LEAD_HEADING.search(column.heading) for column in units):
+        for column in units:  # 牵头单位 | 责任单位: the second names the units that carry the work out
+            if not _ROLE_HEADING.search(column.heading):
+                column.role = ColumnRole("implement")
     return columns
 
 
@@ -254,6 +260,8 @@ class TableReader:
                 continue
             self.read_row(cells, row.where)
             self.after_break = False
+        if len(self.sections) == 1 and not self.sections[0].label and not self.sections[0].title:
+            self.sections[0].findings = []  # a flat list (a 台账 without 一、 headings): nothing is out of place
         tidy_sections(self.sections, self.unplaced_heading)
         self.place_responsibilities()
         role_words = {}
@@ -324,6 +332,10 @@ class TableReader:
             return  # the same merged cell, or its continuation after a page break
         if column.kind != SECTIONS and any(cells[c.index] is cell for c in self.levels if c.kind == SECTIONS):
             return  # a section cell spanning the point column too: the section has no points
+        if any(cells[c.index] is cell for c in self.layout.of(MEASURES)):
+            if column.kind == TASKS:
+                self.task = None
+            return  # a task cell spanning the measure column: the row is a measure of its own, no task
         text = join_lines(cell.text).replace("\n", "")
         labelled = split_label(text)
         if column.kind == SECTIONS:
@@ -377,7 +389,7 @@ class TableReader:
                                                     "（numbered items in one cell split into measures）", where, kind="split"))
         else:
             seq = self.cell_of(SEQ, cells)
-            measures = [measure_from(text, self.context, label="" if not seq else seq.text.replace("\n", ""))]
+            measures = [measure_from(text, self.context, label=None if not seq else seq.text.replace("\n", ""))]
         requirement = self.cell_of(REQUIREMENT, cells)
         for measure in measures:
             if requirement and requirement.text:
