@@ -342,3 +342,79 @@ def assert_conserved(texts: list[str], draft: str) -> None:
         runs = [_normal(run) for run in re.split(r"[^\w□]+", unicodedata.normalize("NFKC", text))]
         missing = [run for run in runs if run and run not in body]
         assert not missing, f"{text!r}: {missing} not in the draft"
+
+
+# -- nothing silently lost ------------------------------------------------------------------
+
+def test_a_second_table_is_kept_word_for_word_and_reported_first(tmp_path, layout_content):
+    """The importer reads one plan table; a second one (a contact list) is not lost: its rows
+    are in the editor's notes, and the report names them first, with where they stood."""
+    case = CASES[0]
+    source = tmp_path / "two-tables.docx"
+    document = __import__("docx").Document()
+    document.add_paragraph(case.title)
+    for grid in (case.grid, [["联系人", "联系电话"], ["王明", "0000-1234567"], ["李红", "0000-7654321"]]):
+        table = document.add_table(rows=len(grid), cols=len(grid[0]))
+        for r, row in enumerate(grid):
+            for c, text in enumerate(row):
+                if text not in (A, L):
+                    table.cell(r, c).text = text
+        for first, col, last, col_end in layouts.merges_of(grid):
+            table.cell(first, col).merge(table.cell(last, col_end))
+    document.save(str(source))
+    imported = import_file(source, layout_content, plan_id="imported")
+    draft = imported.path.read_text(encoding="utf-8")
+    assert_conserved(["联系人", "联系电话", "王明", "0000-1234567", "李红"], draft)
+    assert imported.report[0].startswith("！【原文未放入】3 处")
+    assert "表2第2行" in "\n".join(imported.report)
+    assert summary(content_stage.load(layout_content, include_drafts=True).plans[0]) == case.measures
+
+
+def test_measures_that_cannot_be_measures_are_the_first_findings(tmp_path, layout_content):
+    """A column of unit names read as the measures (the sign of a layout the importer got
+    wrong) and a section without measures lead the report; it never says all is well."""
+    grid = [["序号", "工作任务", "责任单位"],
+            ["一、推进决策公开", L, L],
+            ["1", "办公室", "办公室"],
+            ["2", "3", "宣传股"],
+            ["二、推进执行公开", L, L]]
+    source = tmp_path / "odd.docx"
+    layouts.write_docx(source, grid, before=["江北县卫生健康局2021年政务公开工作要点"])
+    imported = import_file(source, layout_content, plan_id="imported")
+    assert imported.report[0].startswith("！【没有措施】1 处") or imported.report[0].startswith("！【措施可疑】")
+    kinds = [line for line in imported.report if line.startswith("！")]
+    assert {line.split("】")[0] for line in kinds} == {"！【措施可疑", "！【没有措施"}
+    report = "\n".join(imported.report)
+    assert "只有单位名称" in report and "只有编号" in report and "section without measures" in report
+    assert "没有发现需要特别核对" not in imported.path.read_text(encoding="utf-8")
+
+
+def test_prose_without_any_measure_says_so(tmp_path, layout_content):
+    source = tmp_path / "no-measures.txt"
+    source.write_text("江北县卫生健康局2021年政务公开工作要点\n一、总体要求\n坚持以公开为常态。\n二、保障措施\n加强组织领导。\n",
+                      encoding="utf-8")
+    imported = import_file(source, layout_content, plan_id="imported")
+    assert imported.measures == 0
+    assert imported.report[0].startswith("！【没有措施】1 处")
+
+
+@pytest.mark.parametrize("shape", ["prose", "measure cell", "units cell"])
+def test_a_cell_of_200000_characters_imports_in_seconds(shape, tmp_path, layout_content):
+    """Every pattern is linear in the length of a line or cell: a 200,000-character measure
+    without a single punctuation mark (which a pattern that scans back from each character
+    takes minutes over) imports in a few seconds and is kept whole."""
+    import time
+    long = "公开政务信息" * 33_334
+    title = "江北县卫生健康局2021年政务公开工作要点"
+    if shape == "prose":
+        source = tmp_path / "long.txt"
+        source.write_text(f"{title}\n一、推进公开\n1.{long}（办公室负责）\n", encoding="utf-8")
+    else:
+        source = tmp_path / "long.docx"
+        row = ["1", long, "办公室"] if shape == "measure cell" else ["1", "做好公开。", long]
+        layouts.write_docx(source, [["序号", "工作任务", "责任单位"], row], before=[title])
+    started = time.perf_counter()
+    imported = import_file(source, layout_content, plan_id="imported")
+    assert time.perf_counter() - started < 20
+    assert long in imported.path.read_text(encoding="utf-8")
+    assert all(len(line) < 2000 for line in imported.report)

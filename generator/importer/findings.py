@@ -36,3 +36,8 @@ KINDS = {
     "title": Kind("标题", 3, "标题或文件类型是推定的：按原文改正"),
     "layout": Kind("版面文字", 3, "页码、表头等版面文字没有导入：确认其中没有计划的内容"),
 }
+
+
+def cut(text: str, limit: int = 40) -> str:
+    """A value as a finding quotes it: a 100,000-character cell is not a name to repeat in full."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 字）"

@@ -36,6 +36,8 @@ class Names:
     def __init__(self, registry, issuer: Unit):
         self.registry = registry
         self.issuer = issuer
+        # No unit's name is longer than this (with a bracketed sub-unit): a longer text is no name.
+        self.longest = 2 * max((len(name) for name in [*registry.by_name, *registry.collectives]), default=0) + 2
 
     def look(self, name: str) -> Match:
         found = self.registry.resolve(name, self.issuer)
@@ -52,7 +54,7 @@ class Names:
         return Match(UNKNOWN)
 
     def known(self, name: str) -> bool:
-        return bool(name) and self.look(name).known
+        return bool(name) and len(name) <= self.longest and self.look(name).known
 
     def outer(self, name: str) -> str | None:
         """市政府办公室 for 市政府办公室(市政府督查室) when only the part outside the brackets is known."""
@@ -62,11 +64,11 @@ class Names:
         return None
 
     def suggestions(self, name: str) -> list[str]:
-        return self.registry.suggestions(name, self.issuer)
+        return self.registry.suggestions(name, self.issuer) if len(name) <= self.longest else []
 
     def known_prefix(self, text: str) -> str:
         """The longest start of `text` that is a known name (综合科 in 综合科指导)."""
-        for end in range(len(text) - 1, 1, -1):
+        for end in range(min(len(text) - 1, self.longest), 1, -1):
             if self.known(text[:end]):
                 return text[:end]
         return ""

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from .draft import Finding, Qualified, Responsibility
+from .findings import cut
 from .names import AMBIGUOUS, ELSEWHERE, NO_SUB_UNIT, UNKNOWN, Names
 
 # The words documents use after the names they give a role to, each with that role. Matched
@@ -159,7 +160,7 @@ def read_cell(text: str, names: Names, column: ColumnRole, marker: bool = False)
         beyond_names |= _add_name(result, name, role, word or (column.word if role == column.role else ""), names)
     given = [word is not None for *_, word, _ in named]
     if not rule and any(given) and not all(given):
-        result.findings.append(Finding("", f"“{written}”中有的名称没有写明角色，按本栏的默认角色（{column.word or GENERIC_WORDS.get(column.role, '牵头')}）导入"
+        result.findings.append(Finding("", f"“{cut(written)}”中有的名称没有写明角色，按本栏的默认角色（{column.word or GENERIC_WORDS.get(column.role, '牵头')}）导入"
                                            "（ambiguous role: a name without a role word）", kind="role"))
     if beyond_names and not marker:
         result.responsibility.as_written = written
@@ -246,16 +247,16 @@ def _add_name(result: ReadCell, name: str, role: str, word: str, names: Names) -
         else:
             prefix = names.known_prefix(name)
             if prefix:
-                result.findings.append(Finding("", f"“{name[len(prefix):]}”不是已知的角色用词，“{prefix}”按本栏的默认角色导入"
+                result.findings.append(Finding("", f"“{cut(name[len(prefix):])}”不是已知的角色用词，“{prefix}”按本栏的默认角色导入"
                                                    f"（role word not recognised）", kind="role"))
                 written, beyond = prefix, True
             else:
                 close = names.suggestions(name)
                 hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
-                result.findings.append(Finding("", f"单位名称“{name}”在登记册（content/registry/）中找不到（unknown unit）{hint}", kind="unknown-unit"))
+                result.findings.append(Finding("", f"单位名称“{cut(name)}”在登记册（content/registry/）中找不到（unknown unit）{hint}", kind="unknown-unit"))
     elif match.kind == AMBIGUOUS:
         options = "、".join(f"{unit.display_name}（{unit.id}）" for unit in match.candidates)
-        result.findings.append(Finding("", f"单位名称“{name}”有歧义，可能是：{options}（ambiguous unit）", kind="ambiguous-unit"))
+        result.findings.append(Finding("", f"单位名称“{cut(name)}”有歧义，可能是：{options}（ambiguous unit）", kind="ambiguous-unit"))
     elif match.kind == ELSEWHERE:
         if len(match.candidates) == 1:
             unit = match.candidates[0]

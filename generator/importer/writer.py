@@ -18,7 +18,7 @@ import yaml
 from .draft import (
     Deadline, Finding, Group, Measure, Plan, Point, Qualified, Responsibility, Section, Status, Task,
 )
-from .findings import KINDS
+from .findings import KINDS, cut
 from .roles import ROLE_ORDER
 
 REVIEW_MARK = "# 待核（review）："
@@ -83,7 +83,7 @@ class _Writer:
         for finding in findings:
             source = f"【{finding.source}】" if finding.source else ""
             tag = KINDS[finding.kind].tag
-            self.lines.append(f"{INDENT * depth}{REVIEW_MARK}［{tag}］{_one_line(finding.message)}{source}")
+            self.lines.append(f"{INDENT * depth}{REVIEW_MARK}［{tag}］{cut(_one_line(finding.message), 400)}{source}")
             self.placed.append(Placed(0, path, finding))
 
     def field(self, depth: int, key: str, value, dash: bool = False, flow: bool = False) -> None:
