@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     import_cmd.add_argument("--year", type=positive_number, help="计划的年份（默认从标题中识别）")
     import_cmd.add_argument("--id", dest="plan_id", help="计划 id（默认为发布机构的登记 id 加年份，如 zs-jrj-2022）")
     import_cmd.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
+    import_cmd.add_argument("--register", action="store_true",
+                            help="发布机构或文中的单位还没有登记时，同时写出登记册草稿（content/registry/ 下的新文件）")
+    import_cmd.add_argument("--parent", help="与 --register 同用：新登记的发布机构的上级机关（登记册中的名称）")
     for command in (build_cmd, check_cmd):
         command.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
     build_cmd.add_argument("--output", type=Path, default=ROOT / "output", help="输出目录（默认 output/）")
@@ -83,7 +86,10 @@ def run(args) -> int:
     if args.command == "import":
         from generator.importer import import_file
 
-        imported = import_file(args.file, args.content, issuer=args.issuer, year=args.year, plan_id=args.plan_id)
+        imported = import_file(args.file, args.content, issuer=args.issuer, year=args.year, plan_id=args.plan_id,
+                               register=args.register, parent=args.parent)
+        for path in imported.registered:
+            print(f"已写出登记册草稿 {path}：其中的名称、上级和简称是按文件猜的，请逐条核对“待核”注释（registry draft）")
         print(f"已导入 {imported.path}：{len(imported.plan.sections)} 个部分，{imported.measures} 项措施，"
               f"草稿 draft: true（{imported.seconds:.2f} 秒）（import OK）")
         if imported.report:

@@ -212,9 +212,13 @@ CATALOGUE: dict[str, str | Hinted] = {
     "source-not-valid": "无法读取 {file!s}：它不是有效的 {format} 文件（{error_type}: {detail:.80}）（not a valid {suffix} file）",
     "unknown-encoding": "无法读取 {file!s}：文本既不是 UTF-8 也不是 GB18030 编码（unknown text encoding）",
     "registry-has-errors": "登记册有错误，无法匹配单位名称（the registry has errors）：\n{errors!s}",
-    "issuer-not-in-title": "无法从标题“{title}”看出发布机构：请用 --issuer 指定登记册中的名称（issuer not found; use --issuer）",
+    "issuer-not-in-title": "无法从标题“{title}”看出发布机构：请用 --issuer 指定登记册中的名称；发布机构还没有登记的，"
+                           "加 --register 同时写出登记册草稿（issuer not found; use --issuer, or --register）",
+    "register-no-issuer": "无法从标题“{title}”看出发布机构的名称：请用 --issuer 写明要登记的名称（issuer not found; use --issuer）",
+    "unknown-parent-option": Hinted("--parent“{name!s}”在登记册（content/registry/）中找不到（unknown parent）{hint}",
+                                    CLOSEST_NAMES),
     "unknown-issuer-option": Hinted("--issuer“{name!s}”在登记册（content/registry/）中找不到（unknown issuer）{hint}；"
-                                    "请先在登记册中登记发布机构", CLOSEST_NAMES),
+                                    "请先在登记册中登记发布机构，或加 --register 让导入写出登记册草稿", CLOSEST_NAMES),
     "year-not-in-title": "无法从标题“{title}”看出年份：请用 --year 指定（year not found; use --year）",
     "year-out-of-range": "--year 应在 1990–2100 之间，实际是 {year}（year out of range）",
     "bad-plan-id": "--id“{id}”不合格式：应为小写英文字母、数字和连字符（ASCII id）",

@@ -31,6 +31,7 @@ from .prose import read_prose
 from .report import terminal_lines
 from .source import Document, Paragraph, Table, clean_title
 from .reading import read_source
+from .register import Registration
 from .roles import rule_sentence
 from .tables import find_layout, join_continued, read_table
 from .writer import Placed, write
@@ -46,6 +47,7 @@ class Imported:
     placed: list[Placed]
     seconds: float
     report: list[str] = field(default_factory=list)
+    registered: list[Path] = field(default_factory=list)  # registry files written by --register
 
     @property
     def measures(self) -> int:
@@ -58,12 +60,17 @@ class Imported:
 
 
 def import_file(source: Path, content_dir: Path, issuer: str | None = None, year: int | None = None,
-                plan_id: str | None = None) -> Imported:
+                plan_id: str | None = None, register: bool = False, parent: str | None = None) -> Imported:
     started = time.perf_counter()
     document = read_source(source)
     registry = _registry(content_dir)
     title, title_finding = _title(document)
-    issuer_unit = meta.issuer_named(issuer, registry) if issuer else meta.issuer_in(title, registry)
+    registration = Registration(registry, content_dir, title, issuer, parent, source.name) if register else None
+    if registration is not None:
+        registry = registration.load()
+        issuer_unit = registry.by_id[registration.issuer_id]
+    else:
+        issuer_unit = meta.issuer_named(issuer, registry) if issuer else meta.issuer_in(title, registry)
     if issuer_unit is None:
         raise CannotBuild("issuer-not-in-title", title=title)
     year = year or meta.year_of(title) or meta.year_of(source.stem)
@@ -76,6 +83,37 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
         raise CannotBuild("bad-plan-id", id=plan_id)
     target = _target(content_dir, plan_id)
 
+    draft = _draft(document, registry, issuer_unit, title, title_finding, issuer, plan_id, year, source)
+    if registration is not None and draft.names.unknown:
+        registration.add(draft.names.unknown)  # register what the document names, then read it again
+        registry = registration.load()
+        issuer_unit = registry.by_id[registration.issuer_id]
+        draft = _draft(document, registry, issuer_unit, title, title_finding, issuer, plan_id, year, source)
+    _self_check(draft.written.text, target)
+    registered = _write_registry(registration) if registration is not None else []
+    try:
+        _write_new(target, draft.written.text)
+    except BaseException:
+        for path in registered:
+            path.unlink(missing_ok=True)
+        raise
+    seconds = time.perf_counter() - started
+    shown = _shown(target)
+    imported = Imported(target, draft.plan, draft.written.placed, seconds, terminal_lines(shown, draft.written.placed))
+    imported.registered = [_shown(path) for path in registered]
+    return imported
+
+
+@dataclass
+class _Draft:
+    plan: Plan
+    written: object  # writer.Written
+    names: Names
+
+
+def _draft(document: Document, registry, issuer_unit, title: str, title_finding, issuer: str | None, plan_id: str,
+           year: int, source: Path) -> _Draft:
+    """The document read into a plan against `registry`, audited and written as YAML text."""
     kind = meta.kind_of(title)
     plan = Plan(id=plan_id, title=title, issuer=issuer if issuer else _issuer_name(title, issuer_unit),
                 kind=kind or "分工方案", year=year, source_file=source.name)
@@ -97,11 +135,21 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
     if missing:
         audit.keep_unplaced(plan, missing)
         written = write(plan, _header(plan, source))
-    _self_check(written.text, target)
-    _write_new(target, written.text)
-    seconds = time.perf_counter() - started
-    shown = _shown(target)
-    return Imported(target, plan, written.placed, seconds, terminal_lines(shown, written.placed))
+    return _Draft(plan, written, context.names)
+
+
+def _write_registry(registration: Registration) -> list[Path]:
+    """The draft registry files, each new (never over a file); all or none."""
+    written: list[Path] = []
+    try:
+        for path, text in registration.texts().items():
+            _write_new(path, text)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
 
 
 def _registry(content_dir: Path):

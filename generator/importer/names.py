@@ -36,6 +36,7 @@ class Names:
     def __init__(self, registry, issuer: Unit):
         self.registry = registry
         self.issuer = issuer
+        self.unknown: list[str] = []  # names read as units that the registry does not know, in order
         # No unit's name is longer than this (with a bracketed sub-unit): a longer text is no name.
         self.longest = 2 * max((len(name) for name in [*registry.by_name, *registry.collectives]), default=0) + 2
 

@@ -251,6 +251,7 @@ def _add_name(result: ReadCell, name: str, role: str, word: str, names: Names) -
                                                    f"（role word not recognised）", kind="role"))
                 written, beyond = prefix, True
             else:
+                names.unknown.append(name)
                 close = names.suggestions(name)
                 hint = f"；最接近的登记名称：{'、'.join(close)}" if close else ""
                 result.findings.append(Finding("", f"单位名称“{cut(name)}”在登记册（content/registry/）中找不到（unknown unit）{hint}", kind="unknown-unit"))
