@@ -152,10 +152,10 @@ def test_templates_folder_deleted_and_put_back_is_watched_again(clone, tmp_path)
     try:
         shutil.rmtree(templates)
         running.wait_for("（template error）")
-        assert errors_shown(running), "the overlay lists the missing template"
+        wait_until(lambda: errors_shown(running) != [])  # the overlay lists the missing template
         other.rename(templates)
         wait_until(lambda: b"data-restored" in fetch(running.url + "plans/zs-jrj-2022/")[2])
-        assert errors_shown(running) == []
+        wait_until(lambda: errors_shown(running) == [])  # the pages are written a moment before it is cleared
         edit(templates / "pages" / "plan.html", "data-restored", "data-edited")
         wait_until(lambda: b"data-edited" in fetch(running.url + "plans/zs-jrj-2022/")[2])
         assert "Traceback" not in running.output
