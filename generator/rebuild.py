@@ -6,6 +6,7 @@ each batch of changed files is answered through the same Pipeline as `build`:
   pages of the units and departments it names, before and after the edit); right after (`later`),
   the pages that show something of every plan (home, the indexes); then the search data;
 - a registry file, site.yaml or a shared template: everything (names and settings reach every page);
+- content/ or templates/ itself, deleted or put back (serve.PreviewServer.folder_replaced): everything;
 - a page template (templates/pages/x.html): the pages made from it;
 - the site's own CSS or JS: those files.
 Unchanged plan files are not even re-read (content.LoadCache); files are written only when their
@@ -77,7 +78,7 @@ class LiveBuild:
         content = {p for p in changed if _within(p, content_dir)}
         templates = {p for p in changed if _within(p, TEMPLATES_DIR) and p.suffix == ".html"}
         statics = {p for p in changed if _within(p, STATIC_DIR)}
-        if any(not _within(p, content_dir / "plans") for p in content) or any(
+        if TEMPLATES_DIR in changed or any(not _within(p, content_dir / "plans") for p in content) or any(
                 not _within(p, TEMPLATES_DIR / "pages") for p in templates):
             outcome = self.build_all()
             outcome.seconds = time.perf_counter() - started

@@ -1,7 +1,9 @@
 """`build.py serve`: build, serve on 127.0.0.1, rebuild on save, reload open pages.
 
 - Files are watched with watchdog (inotify where the system has it), so a save is seen at once;
-  changes that arrive within BATCH_SECONDS of the first are rebuilt together.
+  changes that arrive within BATCH_SECONDS of the first are rebuilt together. content/ and
+  templates/ are also watched from their parent folder, so a folder deleted or moved and put
+  back is watched again (_FolderWatcher).
 - Rebuilds go through rebuild.LiveBuild (the build's own Pipeline), which re-renders only the
   pages a change affects: first those that depend on the edited plan, then those that show
   every plan, then the search data in the background.
@@ -29,13 +31,15 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
-from watchdog.events import FileSystemEventHandler
+from watchdog.events import DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from . import messages
 from .content import require_folder
@@ -182,6 +186,26 @@ class _Watcher(FileSystemEventHandler):
             self.server.loop.add_callback(self.server.file_changed, path)
 
 
+class _FolderWatcher(FileSystemEventHandler):
+    """Sees content/ or templates/ itself deleted, created or moved, from its parent folder.
+
+    inotify watches a folder, not a name: the recursive watch dies with a deleted folder, and
+    follows one moved away. Only the parent sees the name come back (`cp -r`, `git checkout`,
+    `mv` back, a folder renamed over it), so the parent is watched, not recursively, for that.
+    """
+
+    KINDS = [DirCreatedEvent, DirDeletedEvent, DirMovedEvent]  # the kernel is asked for these alone
+
+    def __init__(self, server: "PreviewServer", folders: set[Path]):
+        self.server = server
+        self.folders = folders
+
+    def on_any_event(self, event):
+        for raw in {event.src_path, getattr(event, "dest_path", "")}:
+            if raw and Path(raw) in self.folders:
+                self.server.loop.add_callback(self.server.folder_replaced, Path(raw))
+
+
 class PreviewServer:
     def __init__(self, content_dir: Path, host: str, port: int, out=sys.stdout):
         self.content_dir = content_dir.resolve()
@@ -199,6 +223,7 @@ class PreviewServer:
         # its own, with its own open pages, instead of changing the library's.
         self.reloads = type("Reloads", (_Reloads,), {"waiters": set(), "watcher": self, "live_css": True})
         self.observer = None
+        self.watches: dict[Path, ObservedWatch | None] = {}  # content/ and templates/, recursively
         self.closing = False
 
     def say(self, text: str) -> None:
@@ -242,7 +267,8 @@ class PreviewServer:
 
     def _rebuilt(self, batch: set[Path], result) -> None:
         outcome, failure = result
-        names = "、".join(sorted(_relative(p) for p in batch))
+        # A folder put back is named once, not with every file copied into it.
+        names = "、".join(sorted(_relative(p) for p in batch if not batch.intersection(p.parents)))
         if failure is not None:
             self._show_failure(failure)
             self._reload(["*"])
@@ -316,6 +342,26 @@ class PreviewServer:
             if path == "*" or path.endswith((".html", ".css")):
                 self.reloads.reload_waiters(path)
 
+    # -- watching -------------------------------------------------------------------------
+
+    def _watch(self, handler, folder: Path, **options) -> ObservedWatch | None:
+        """Watch `folder`; None if it is gone again (its parent's watch will see it come back)."""
+        try:
+            return self.observer.schedule(handler, str(folder), **options)
+        except FileNotFoundError:
+            return None
+
+    def folder_replaced(self, folder: Path) -> None:
+        """content/ or templates/ was deleted, moved, or put back: drop the watch that went with
+        the old folder, watch the one there now, and rebuild everything. The rebuild starts after
+        the new watch is in place, so a file written in between is read by it."""
+        old = self.watches.pop(folder, None)
+        if old is not None:
+            self.observer.unschedule(old)
+        if folder.is_dir():
+            self.watches[folder] = self._watch(_Watcher(self), folder, recursive=True)
+        self.file_changed(folder)
+
     # -- serving --------------------------------------------------------------------------
 
     def application(self) -> web.Application:
@@ -348,11 +394,18 @@ class PreviewServer:
             self.close()
             return 1
         self.first_build()
+        # A folder copied in while it is being watched: watchdog's walk and its own handling of
+        # the new subfolder both register the subfolder, and it warns that the second replaces
+        # the first, which is the same. Not for the editor's terminal.
+        warnings.filterwarnings("ignore", "Callback with id .* already exists", RuntimeWarning, r"watchdog\.")
         self.observer = Observer()
-        handler = _Watcher(self)
-        for folder in (self.content_dir, TEMPLATES_DIR):
-            self.observer.schedule(handler, str(folder), recursive=True)
         self.observer.start()
+        folders = {self.content_dir, TEMPLATES_DIR}
+        parents = _FolderWatcher(self, folders)
+        for parent in {folder.parent for folder in folders}:
+            self._watch(parents, parent, recursive=False, event_filter=_FolderWatcher.KINDS)
+        for folder in folders:
+            self.watches[folder] = self._watch(_Watcher(self), folder, recursive=True)
         self.say(f"正在预览 http://{self.host}:{self.port}/ （保存文件后页面自动刷新；按 Ctrl-C 停止）")
         _stop_loop_on_signals(self.loop)
         try:

@@ -106,6 +106,63 @@ def test_broken_file_shows_an_overlay_and_recovers(server, content_copy, page):
     assert server.running(), "the server keeps running"
 
 
+def test_content_folder_deleted_and_copied_back_is_watched_again(server, content_copy, tmp_path, page):
+    """`rm -rf content && cp -r backup content`: while it is gone the page says so; once it is
+    back the page reloads with the backup's text, and the next save shows too (inotify's watch
+    went with the deleted folder)."""
+    backup = shutil.copytree(content_copy, tmp_path / "backup")
+    edit(backup / "plans" / "zs-jrj-2022.yaml", "规范行政法规使用", "规范行政法规使用（备份的版本）")
+    page.goto(server.url + "plans/zs-jrj-2022/")
+    connected(page)
+    shutil.rmtree(content_copy)
+    page.locator("#serve-error-overlay", has_text="content folder not found").wait_for(timeout=5000)
+    shutil.copytree(backup, content_copy)
+    page.get_by_text("（备份的版本）").wait_for(timeout=5000)
+    page.wait_for_function("!document.getElementById('serve-error-overlay')")
+    connected(page)
+    edit(content_copy / "plans" / "zs-jrj-2022.yaml", "（备份的版本）", "（恢复后修改）")
+    page.get_by_text("（恢复后修改）").wait_for(timeout=5000)
+
+
+def test_content_folder_moved_away_and_back_is_watched_again(server, content_copy, tmp_path):
+    """`mv content away && mv away content`: gone is said while it is away, and an editor's
+    safe-save (a temporary file renamed over the plan) in the folder moved back shows."""
+    away = content_copy.rename(tmp_path / "away")
+    server.wait_for("content folder not found")
+    assert any("content folder not found" in error["message"] for error in errors_shown(server))
+    away.rename(content_copy)
+    wait_until(lambda: errors_shown(server) == [])
+    server.wait_for("错误已修正")
+    plan = content_copy / "plans" / "zs-jrj-2022.yaml"
+    saved = plan.with_name(".zs-jrj-2022.yaml.tmp")
+    saved.write_text(plan.read_text(encoding="utf-8").replace("规范行政法规使用", "规范行政法规使用（移回后修改）", 1),
+                     encoding="utf-8")
+    saved.replace(plan)
+    wait_until(lambda: "（移回后修改）".encode() in fetch(server.url + "plans/zs-jrj-2022/")[2])
+
+
+def test_templates_folder_deleted_and_put_back_is_watched_again(clone, tmp_path):
+    """The same for templates/ (a clone's: the preview watches the templates beside its code),
+    put back whole by renaming another version into place, as a tool that replaces a folder
+    safely does: no file inside it is written once it is back, only the folder's return is seen."""
+    templates = clone / "templates"
+    other = shutil.copytree(templates, tmp_path / "other-templates")
+    edit(other / "pages" / "plan.html", '<article class="plan">', '<article class="plan" data-restored>')
+    running = Serve(clone / "content", free_port(), build_py=clone / "build.py")
+    try:
+        shutil.rmtree(templates)
+        running.wait_for("（template error）")
+        wait_until(lambda: errors_shown(running) != [])  # the overlay lists the missing template
+        other.rename(templates)
+        wait_until(lambda: b"data-restored" in fetch(running.url + "plans/zs-jrj-2022/")[2])
+        wait_until(lambda: errors_shown(running) == [])  # the pages are written a moment before it is cleared
+        edit(templates / "pages" / "plan.html", "data-restored", "data-edited")
+        wait_until(lambda: b"data-edited" in fetch(running.url + "plans/zs-jrj-2022/")[2])
+        assert "Traceback" not in running.output
+    finally:
+        running.stop()
+
+
 def test_burst_of_saves_is_one_rebuild(server, content_copy):
     plans = content_copy / "plans"
     before = server.output.count("已更新")
