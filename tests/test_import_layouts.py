@@ -17,6 +17,7 @@ import pytest
 
 from generator import content as content_stage
 from generator.importer import import_file
+from conftest import run_main
 from support import layouts
 from support.layouts import ABOVE as A, LEFT as L
 
@@ -418,3 +419,80 @@ def test_a_cell_of_200000_characters_imports_in_seconds(shape, tmp_path, layout_
     assert time.perf_counter() - started < 20
     assert long in imported.path.read_text(encoding="utf-8")
     assert all(len(line) < 2000 for line in imported.report)
+
+
+# -- starting without a registry ----------------------------------------------------------------
+
+def bare_content(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    (content / "registry").mkdir(parents=True)
+    (content / "plans").mkdir()
+    (content / "registry" / "collectives.yaml").write_text("collectives:\n  - 各科室\n", encoding="utf-8")
+    return content
+
+
+def test_register_writes_a_registry_draft_for_a_body_and_its_sections(tmp_path):
+    """A county bureau nobody registered: --register writes its government, the bureau and the
+    sections the table names (a bracketed second name as an alias, two units joined by 会 as
+    two), each guess marked; the plan then resolves every name."""
+    content = bare_content(tmp_path)
+    case = next(case for case in CASES if case.name == "role-words")
+    source = write_case(case, tmp_path, "docx")
+    result = run_main("import", str(source), "--content", str(content), "--register")
+    assert result.returncode == 0, result.stderr
+    files = sorted((content / "registry").glob("*.yaml"))
+    assert [path.name for path in files] == ["collectives.yaml", "jbx.yaml"]
+    registry = files[1].read_text(encoding="utf-8")
+    assert "已写出登记册草稿" in result.stdout and "jbx.yaml" in result.stdout
+    assert "name: 江北县人民政府" in registry and "江北县人民政府，按发布机构名称中的地名新建" in registry
+    assert "name: 规划信息股" in registry and "aliases: [爱卫办]" in registry and "宣传股会办公室" not in registry
+    assert "- 各工作组" in registry
+    plan = content_stage.load(content, include_drafts=True).plans[0]
+    assert plan.issuer.name == "江北县卫生健康局" and plan.id == "jbx-wsjkj-2022"
+    assert summary(plan) == case.measures
+    assert "单位未登记" not in result.stdout
+
+
+def test_register_a_government_plan_names_its_departments_in_full(tmp_path):
+    """A city's plan naming 市发展改革委, 市财政局 …: departments of that city's government,
+    written with the place in full and the printed short form kept as an alias."""
+    content = bare_content(tmp_path)
+    case = next(case for case in CASES if case.name == "prose-units-at-sentence-end")
+    source = write_case(case, tmp_path, "txt")
+    result = run_main("import", str(source), "--content", str(content), "--register", "--issuer", "南岭市人民政府")
+    assert result.returncode == 0, result.stderr
+    registry = (content / "registry" / "nls.yaml").read_text(encoding="utf-8")
+    assert "name: 南岭市财政局" in registry and "aliases: [市财政局]" in registry
+    assert "文中写作“市财政局”，按地名补全为“南岭市财政局”" in registry
+    plan = content_stage.load(content, include_drafts=True).plans[0]
+    assert summary(plan) == case.measures
+    responsible = {a.unit.name for m in plan.measures for p in m.parts for a in p.responsibility.assignments}
+    assert "南岭市发展改革委" in responsible and "南岭市规划国土委" in responsible
+
+
+def test_register_adds_only_what_a_registered_body_lacks_and_never_overwrites(tmp_path, layout_content):
+    """A registered issuer keeps its entry: the new file hangs the unknown sections below it.
+    A second import writes a file of its own beside the first."""
+    grid = [["序号", "工作任务", "责任单位"], ["1", "做好公开。", "办公室"], ["2", "做好解读。", "法规股"]]
+    source = tmp_path / "plan.docx"
+    layouts.write_docx(source, grid, before=["江北县卫生健康局2023年政务公开工作要点"])
+    first = run_main("import", str(source), "--content", str(layout_content), "--register", "--id", "first")
+    assert first.returncode == 0, first.stderr
+    added = (layout_content / "registry" / "jb-wjj-units.yaml").read_text(encoding="utf-8")
+    assert added.count("- name:") == 1 and "name: 法规股" in added and "parent: jb-wjj" in added
+    before = (layout_content / "registry" / "jb-wjj-units.yaml").read_bytes()
+    grid[2][2] = "财务股"
+    layouts.write_docx(source, grid, before=["江北县卫生健康局2023年政务公开工作要点"])
+    second = run_main("import", str(source), "--content", str(layout_content), "--register", "--id", "second")
+    assert second.returncode == 0, second.stderr
+    assert (layout_content / "registry" / "jb-wjj-units.yaml").read_bytes() == before
+    assert "name: 财务股" in (layout_content / "registry" / "jb-wjj-units-2.yaml").read_text(encoding="utf-8")
+    assert len(content_stage.load(layout_content, include_drafts=True).plans) == 2
+
+
+def test_without_register_an_unknown_issuer_points_to_it(tmp_path):
+    content = bare_content(tmp_path)
+    source = write_case(CASES[0], tmp_path, "docx")
+    result = run_main("import", str(source), "--content", str(content))
+    assert result.returncode == 1 and "--register" in result.stderr
+    assert list((content / "plans").iterdir()) == [] and len(list((content / "registry").iterdir())) == 1

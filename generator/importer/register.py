@@ -104,6 +104,8 @@ class Registration:
 
         place = _PLACE.match(name)
         pieces = [place[1], name[len(place[1]):]] if place and len(name) > len(place[1]) else [name]
+        if place and name[len(place[1]):] in ("", "人民政府"):
+            pieces = [place[1]]  # 南岭市人民政府 → nls
         base = "-".join(re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(p, style=Style.FIRST_LETTER)).lower()) or "unit"
                         for p in pieces)
         taken = set(self.registry.by_id) | {u.id for u in (getattr(self, "new_government", None),
