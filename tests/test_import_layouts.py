@@ -496,3 +496,32 @@ def test_without_register_an_unknown_issuer_points_to_it(tmp_path):
     result = run_main("import", str(source), "--content", str(content))
     assert result.returncode == 1 and "--register" in result.stderr
     assert list((content / "plans").iterdir()) == [] and len(list((content / "registry").iterdir())) == 1
+
+
+# -- the report -------------------------------------------------------------------------------
+
+def test_a_long_sheet_with_one_misspelt_unit_is_summed_up_not_listed(tmp_path, layout_content):
+    """500 rows naming the same unregistered unit: one group with its count and three places,
+    not 500 lines; the draft still marks every place."""
+    grid = [["序号", "工作任务", "责任单位"]] + [[str(n), f"做好第{n}项公开工作。", "医政科"] for n in range(1, 501)]
+    source = tmp_path / "long.xlsx"
+    layouts.write_xlsx(source, grid, before=["江北县卫生健康局2021年政务公开工作任务分解表"])
+    result = run_main("import", str(source), "--content", str(layout_content))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().split("\n")
+    assert len(lines) < 12
+    assert any(line.startswith("【单位未登记】500 处") for line in lines)
+    assert any("另有 497 处" in line for line in lines)
+    draft = (layout_content / "plans" / "jb-wjj-2021.yaml").read_text(encoding="utf-8")
+    assert draft.count("［单位未登记］") == 500
+
+
+def test_a_suggestion_from_another_body_says_whose_it_is(tmp_path, layout_content):
+    """项目服务处 is registered only under the provincial commission: suggested to a county
+    bureau's plan, it is named as another body's unit."""
+    grid = [["序号", "工作任务", "责任单位"], ["1", "做好项目服务公开。", "项目服务科"]]
+    source = tmp_path / "elsewhere.docx"
+    layouts.write_docx(source, grid, before=["江北县卫生健康局2021年政务公开工作要点"])
+    imported = import_file(source, layout_content, plan_id="imported")
+    report = "\n".join(imported.report)
+    assert "项目服务处（属于东陵省投资促进委员会，不在发布机构的范围内）" in report
