@@ -19,6 +19,10 @@ A value that is a Message is shown as its own catalogue entry (a unit in a list 
 a folder's name); an OSError as its reason in Chinese with the system's words in brackets.
 An entry that is a Hinted fills its {hint} from the error's suggestions: what the editor may
 have meant, or (`otherwise`) what there is to choose from.
+
+Whatever a value holds, a message never carries a character nobody sees (generator/invisible.py)
+as it is: an escape sequence in an argument would otherwise recolour or rewrite the editor's
+terminal. Each is written as its code point, <U+001B>.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import string
 import unicodedata
 from pathlib import Path
 from typing import NamedTuple
+
+from . import invisible
 
 SHOWN_CHARACTERS = 60  # a value echoed in a message is cut to this many characters
 
@@ -288,23 +294,34 @@ def _shown(value, separator: str, limit: int | None, full: bool) -> str:
 def shorten(value, limit: int = SHOWN_CHARACTERS) -> str:
     """A value as a message quotes it: invisible characters named, long text cut.
 
-    A registry file that is really /etc/passwd, or a 1 MB title, must not flood the terminal
-    (or the browser overlay of `serve`) with its text.
+    A registry file that is really /etc/passwd, a 1 MB title or an argument of escape
+    sequences must not flood the terminal (or the browser overlay of `serve`) with its text:
+    what is shown, names included, is at most `limit` characters and the count of the rest.
     """
     written = value if isinstance(value, str) else repr(value)
-    shown = "".join(_visible(character) for character in written[: limit + 1])
-    if len(written) > limit:
-        return shown[:limit] + f"…（共 {len(written)} 字）"
-    return shown
-
-
-def _visible(character: str) -> str:
-    if character == "\t" or unicodedata.category(character) not in ("Cc", "Cf", "Zl", "Zp"):
-        return character
-    return f"<U+{ord(character):04X}>"
+    start = written[:limit]
+    named = set(invisible.positions(start))
+    shown, length = [], 0
+    for index, character in enumerate(start):
+        piece = f"<U+{ord(character):04X}>" if index in named else character
+        length += len(piece)
+        if length > limit:
+            break
+        shown.append(piece)
+    if len(shown) < len(written):
+        return "".join(shown) + f"…（共 {len(written)} 字）"
+    return "".join(shown)
 
 
 def character_name(character: str) -> str:
     """U+2028 LINE SEPARATOR: how a message names a character nobody can see."""
-    fallback = {0x85: "NEXT LINE (NEL)", 0x7F: "DELETE"}.get(ord(character), "CONTROL CHARACTER")
-    return f"U+{ord(character):04X} {unicodedata.name(character, fallback)}"
+    point = ord(character)
+    if unicodedata.category(character) == "Cs":
+        fallback = "SURROGATE"
+    elif point & 0xFFFE == 0xFFFE or 0xFDD0 <= point <= 0xFDEF:
+        fallback = "NONCHARACTER"
+    elif unicodedata.category(character) == "Cn":
+        fallback = "UNASSIGNED"
+    else:
+        fallback = {0x85: "NEXT LINE (NEL)", 0x7F: "DELETE"}.get(point, "CONTROL CHARACTER")
+    return f"U+{point:04X} {unicodedata.name(character, fallback)}"
