@@ -30,8 +30,11 @@ Variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF) are members only where 
 follow a base character: after a CJK ideograph (葛 + U+E0100 picks a glyph of a name) or an
 emoji (❤ + U+FE0F) they are part of the character and pass; at the start of a text, after a
 space, a mark, a line break or another member they select nothing and are refused. A base
-character is any character that is not a member, a mark (M*) or a separator (Z*); unassigned
-and private-use code points count as base, since a font may draw them.
+character is any character that is not a member, a mark (M*), a separator (Z*) or punctuation
+(P*); unassigned and private-use code points count as base, since a font may draw them.
+Punctuation is left out although Unicode defines a few sequences on it (fullwidth commas set
+to one side, ‼️): plan text has no use for them, and the importer splits text at punctuation
+(the label 一、, the units of 综合科、办公室), which would leave a selector at the start of a value.
 
 The zero width joiner U+200D is a member everywhere, also inside an emoji sequence (👨‍👩‍👧):
 between two CJK characters it would make 市财政局 a different name that looks the same, plan
@@ -160,7 +163,7 @@ _SELECTOR = re.compile(f"[{_class(VARIATION_SELECTORS)}]")
 
 def is_base(character: str) -> bool:
     """Whether a variation selector after `character` selects something (see above)."""
-    return not _MEMBER.match(character) and unicodedata.category(character)[0] not in "MZ"
+    return not _MEMBER.match(character) and unicodedata.category(character)[0] not in "MZP"
 
 
 def positions(text: str, allowed: str = "") -> Iterator[int]:

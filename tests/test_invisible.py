@@ -39,8 +39,9 @@ def member(point: int) -> bool:
 
 
 def is_base(character: str) -> bool:
-    """What a variation selector may follow: any character but a member, a mark or a separator."""
-    return not member(ord(character)) and unicodedata.category(character)[0] not in "MZ"
+    """What a variation selector may follow: any character but a member, a mark, a separator or
+    punctuation."""
+    return not member(ord(character)) and unicodedata.category(character)[0] not in "MZP"
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +123,7 @@ def test_a_variation_selector_passes_exactly_after_a_base_character(others):
     after every CJK ideograph of the BMP.)"""
     before = others
     bases = [character for character in before if is_base(character)]
-    assert "葛" in bases and "❤" in bases and "\U0001f600" in bases and "1" in bases and "，" in bases
+    assert "葛" in bases and "❤" in bases and "\U0001f600" in bases and "1" in bases and "、" not in bases
     for chunk in chunks(bases):
         text = "".join(character + "\ufe0f" for character in chunk)
         assert loads(text) is None and clean_lines(text) == text
@@ -167,7 +168,7 @@ def test_variation_selectors_after_an_ideograph_or_an_emoji_pass_and_alone_are_r
 
 
 PROSE = ["中山市金融工作局2022年政务公开工作要点分工方案",
-         "一、推进\u061c政务\u00ad公开",
+         "一、\ufe0f推进\u061c政务\u00ad公开",  # a selector after punctuation, the label split off
          "1、规范\u3164行政\U000e0041法规\u200d\ufe0f使用，确保文本最新（牵头科室：综\u00ad合科）"]
 
 
