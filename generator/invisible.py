@@ -149,8 +149,8 @@ def _without(ranges, allowed: str) -> list[tuple[int, int]]:
 def _candidates(allowed: str) -> re.Pattern:
     """The members of the BMP (but those `allowed`), its variation selectors, and any character
     beyond it. Python's re tests a character class's ranges beyond the BMP one by one, for every
-    character of the text: with the table's two dozen such ranges a scan took 13 times as long
-    as with this one range, whose few matches (a rare CJK extension character, an emoji) are
+    character of the text: with the table's two dozen such ranges a scan took twenty times as
+    long as with this one range, whose few matches (a rare CJK extension character, an emoji) are
     then looked up one by one."""
     bmp = [(low, min(high, 0xFFFF)) for low, high in _without(MEMBERS, allowed) + list(VARIATION_SELECTORS)
            if low <= 0xFFFF]
@@ -185,28 +185,20 @@ def first(text: str, allowed: str = "") -> int | None:
 
 def remove(text: str, allowed: str = "") -> str:
     """`text` without its members (but for the characters in `allowed`)."""
-    found = list(positions(text, allowed))
-    if not found:
-        return text
-    kept, start = [], 0
-    for at in found:
-        kept.append(text[start:at])
-        start = at + 1
-    kept.append(text[start:])
-    return "".join(kept)
+    return _rewrite(text, allowed, lambda character: "")
 
 
 def show(text: str, allowed: str = "") -> str:
     """`text` with each member written as its code point, <U+001B>, so a reader sees it."""
-    found = list(positions(text, allowed))
-    if not found:
-        return text
-    shown, start = [], 0
-    for at in found:
-        shown.append(text[start:at] + f"<U+{ord(text[at]):04X}>")
+    return _rewrite(text, allowed, lambda character: f"<U+{ord(character):04X}>")
+
+
+def _rewrite(text: str, allowed: str, replace) -> str:
+    pieces, start = [], 0
+    for at in positions(text, allowed):
+        pieces += [text[start:at], replace(text[at])]
         start = at + 1
-    shown.append(text[start:])
-    return "".join(shown)
+    return "".join(pieces) + text[start:] if pieces else text
 
 
 def table_source() -> str:
