@@ -12,6 +12,16 @@ from generator import messages
 from generator.errors import CannotBuild, failure_from
 
 ROOT = Path(__file__).resolve().parent
+REPORT_LINE_CHARACTERS = 400  # an import's review line quotes the document: cut like a message
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, whose refusals quote the arguments as messages do: cut, control characters
+    named (an argument of escape sequences must not reach the terminal as it is)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {messages.shorten(message, REPORT_LINE_CHARACTERS)}\n")
 
 
 def positive_number(text: str) -> int:
@@ -37,7 +47,7 @@ def readable_anywhere() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     readable_anywhere()
-    parser = argparse.ArgumentParser(prog="build.py", description="把 content/ 中的 YAML 计划生成静态网站。")
+    parser = Parser(prog="build.py", description="把 content/ 中的 YAML 计划生成静态网站。")
     commands = parser.add_subparsers(dest="command")
     build_cmd = commands.add_parser("build", help="生成网站（默认命令）")
     check_cmd = commands.add_parser("check", help="只检查内容，不生成网站")
@@ -89,13 +99,14 @@ def run(args) -> int:
         imported = import_file(args.file, args.content, issuer=args.issuer, year=args.year, plan_id=args.plan_id,
                                register=args.register, parent=args.parent)
         for path in imported.registered:
-            print(f"已写出登记册草稿 {path}：其中的名称、上级和简称是按文件猜的，请逐条核对“待核”注释（registry draft）")
-        print(f"已导入 {imported.path}：{len(imported.plan.sections)} 个部分，{imported.measures} 项措施，"
+            print(f"已写出登记册草稿 {messages.shown_path(path)}：其中的名称、上级和简称是按文件猜的，"
+                  "请逐条核对“待核”注释（registry draft）")
+        print(f"已导入 {messages.shown_path(imported.path)}：{len(imported.plan.sections)} 个部分，{imported.measures} 项措施，"
               f"草稿 draft: true（{imported.seconds:.2f} 秒）（import OK）")
         if imported.report:
             print(f"需要核对 {imported.places} 处（review），按类别，最要紧的在前；"
                   "全部列在草稿的“# 待核”注释中，也可在 build.py serve 的 /__serve__/imports 页查看：")
-            print("\n".join(imported.report))
+            print("\n".join(messages.shorten(line, REPORT_LINE_CHARACTERS) for line in imported.report))
         else:
             print("没有发现需要特别核对的地方；请仍然逐条对照原文核对。")
         return 0
@@ -112,7 +123,7 @@ def run(args) -> int:
         timings: dict = {}
         notices: list = []
         files = pipeline.build(args.content, args.output, workers=args.workers, timings=timings, notices=notices)
-        print(f"已生成 {len(files)} 个文件到 {args.output}（build OK）")
+        print(f"已生成 {len(files)} 个文件到 {messages.shown_path(args.output)}（build OK）")
         for notice in notices:
             print(f"提示：{notice}")
         if args.timings:

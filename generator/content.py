@@ -84,6 +84,8 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
     settings = _load_settings(content_dir, errors)
 
     registry_paths = _yaml_files(content_dir / "registry", errors)
+    if (content_dir / "registry").is_symlink():
+        raise BuildFailed(errors)  # every name in every plan would be unknown: say only why
     registry_signature = tuple((str(path), _signature(path)) for path in registry_paths)
     if cache.registry is None or cache.registry[0] != registry_signature:
         registry_errors: list[ContentError] = []
@@ -155,8 +157,14 @@ def _no_plans(content_dir: Path, drafts: int) -> ContentError:
 def _yaml_files(folder: Path, errors: list[ContentError]) -> list[Path]:
     """The YAML files directly in `folder`; any in a subfolder is reported, never silently skipped.
 
-    A folder named like a YAML file is listed too, so that reading it says what it is.
+    A folder named like a YAML file is listed too, so that reading it says what it is. The
+    folder itself must be a plain folder: a link, wherever it leads, is named and not followed
+    (as content/static/ is, and as `build.py import` will not write into one).
     """
+    if folder.is_symlink():
+        errors.append(ContentError(folder, 0, 0, None, kind="folder-is-link",
+                                   values={"target": Path(os.readlink(folder))}))
+        return []
     if not folder.is_dir():
         return []
     found: list[Path] = []

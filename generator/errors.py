@@ -18,6 +18,7 @@ from . import messages
 from .messages import Message
 
 MESSAGE_LIMIT = 400  # no message grows past this, whatever it quotes
+FIELD_LIMIT = 120  # a field's name holds keys from content: cut like a value
 
 
 @dataclass
@@ -43,13 +44,14 @@ class ContentError(Exception):
         return text[:MESSAGE_LIMIT] + "…" if len(text) > MESSAGE_LIMIT else text
 
     def __str__(self) -> str:
-        field = f" [{self.field}]" if self.field else ""
+        field = f" [{messages.shorten(self.field, FIELD_LIMIT)}]" if self.field else ""
         where = self.where
         return f"{where}:{field} {self.message}" if where else f"{field.strip()} {self.message}".strip()
 
     @property
     def where(self) -> str:
-        parts = [str(self.path)] if self.path is not None else []
+        """file:line:column, the file as messages show a path (cut, invisible characters named)."""
+        parts = [messages.shown_path(self.path)] if self.path is not None else []
         if self.line:
             parts.append(str(self.line))
             if self.column:

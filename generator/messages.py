@@ -8,10 +8,11 @@ target=target)); the text is made here, when the error is shown.
 
 A template is str.format text; how each value is shown is the template's to say:
 
-    {name}         a value quoted from content or from the system: cut at SHOWN_CHARACTERS,
-                   invisible characters named (`shorten`); a Path is shown in full
+    {name}         a value quoted from content, arguments or the system: cut at SHOWN_CHARACTERS,
+                   invisible characters named (`shorten`); a Path is cut at PATH_CHARACTERS
     {name:.120}    cut at 120 characters instead
-    {name!s}       in full: text the program made (a list of errors, a dotted field name)
+    {name!s}       in full: text the program made (a list of errors, a dotted field name);
+                   invisible characters but line breaks and tabs are named all the same
     {name:、}      a sequence, its items shown one by one and joined by 、 (`{types:或}`: by 或)
     {name:、.40}   the same, each item cut at 40 characters
 
@@ -19,6 +20,10 @@ A value that is a Message is shown as its own catalogue entry (a unit in a list 
 a folder's name); an OSError as its reason in Chinese with the system's words in brackets.
 An entry that is a Hinted fills its {hint} from the error's suggestions: what the editor may
 have meant, or (`otherwise`) what there is to choose from.
+
+Whatever a value holds, a message never carries a character nobody sees (generator/invisible.py)
+as it is: an escape sequence in an argument would otherwise recolour or rewrite the editor's
+terminal. Each is written as its code point, <U+001B>.
 """
 
 from __future__ import annotations
@@ -29,7 +34,10 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
+from . import invisible
+
 SHOWN_CHARACTERS = 60  # a value echoed in a message is cut to this many characters
+PATH_CHARACTERS = 240  # a path is cut to this many (a real one is far shorter)
 
 
 class Message(NamedTuple):
@@ -126,6 +134,8 @@ CATALOGUE: dict[str, str | Hinted] = {
     # -- the content folder and the plans (content.py) ----------------------------------------
     "content-folder-missing": "内容目录 {folder} 不存在（content folder not found）；请用 --content 指定含有 plans/ 和 registry/ 的目录",
     "content-folder-not-folder": "内容目录 {folder} 不是目录（content folder is not a folder）",
+    "folder-is-link": "这是指向 {target:.120} 的目录链接，不会读取：registry/ 和 plans/ 必须是普通目录，"
+                      "请用目录本身代替链接（a symlinked folder is not read, wherever it leads）",
     "file-in-subfolder": "子目录中的文件不会被读取：请把它直接放在 {folder} 中（files in subfolders are not read）",
     "empty-file": "文件是空的（empty file）",
     "not-a-plan": "这不是计划文件：计划文件应有 id、title、issuer、kind、year 和 sections 等字段"
@@ -157,11 +167,11 @@ CATALOGUE: dict[str, str | Hinted] = {
     "unknown-unit-id": Hinted("单位 id“{id}”在登记册中不存在（unknown unit id）{hint}", DID_YOU_MEAN),
     "name-not-of-unit": "“{name}”不是{unit}（{unit_id}）的登记名称或别名（name does not match the unit）；"
                         "如果文件这样称呼它，请在登记册中把它加入 aliases",
-    "duplicate-anchor": "锚点“{anchor}”在本计划中重复（duplicate anchor; first used at {first!s}）",
+    "duplicate-anchor": "锚点“{anchor}”在本计划中重复（duplicate anchor; first used at {first:.200}）",
     # -- writing the site (output.py) ---------------------------------------------------------
     "cannot-write-beside-output": "无法写入 {folder}：{reason}；什么都没有改动（cannot write beside the output; nothing changed）",
     "cannot-clean-up": "无法清理上次中断的构建留下的目录：{reason}（cannot clean up after an interrupted build）",
-    "cannot-resolve-output": "不能生成到 {output}：路径无法解析（{detail!s}）（cannot resolve the output path）",
+    "cannot-resolve-output": "不能生成到 {output}：路径无法解析（{detail:.200}）（cannot resolve the output path）",
     "cannot-inspect-output": "不能生成到 {output}：无法查看其中的内容：{reason}（cannot inspect {output}）",
     "output-is-or-holds": "不能生成到 {output}：它是或包含{name} {folder}；什么都没有改动"
                           "（refusing to build into {output}: it is or contains {english}）",
@@ -200,7 +210,7 @@ CATALOGUE: dict[str, str | Hinted] = {
     "cannot-listen": "无法在 {host}:{port} 上启动预览：{detail}",
     "search-data-failed": "搜索数据没有生成：{failure}",
     # -- build.py import (importer/) ----------------------------------------------------------
-    "unsupported-file-type": "只能导入 .docx、.xlsx 或 .txt 文件，{file!s} 不是（unsupported file type）；"
+    "unsupported-file-type": "只能导入 .docx、.xlsx 或 .txt 文件，{file:.120} 不是（unsupported file type）；"
                              ".doc 和 .xls 请先在 Word 或 Excel 中另存为 .docx 或 .xlsx",
     "cannot-read-source": "无法读取 {source}：{detail:.200}（cannot read the file）",
     "invisible-in-file-name": "文件名“{file}”中有看不见的字符或换行，草稿会记下文件名而无法通过检查："
@@ -215,9 +225,9 @@ CATALOGUE: dict[str, str | Hinted] = {
     "issuer-not-in-title": "无法从标题“{title}”看出发布机构：请用 --issuer 指定登记册中的名称；发布机构还没有登记的，"
                            "加 --register 同时写出登记册草稿（issuer not found; use --issuer, or --register）",
     "register-no-issuer": "无法从标题“{title}”看出发布机构的名称：请用 --issuer 写明要登记的名称（issuer not found; use --issuer）",
-    "unknown-parent-option": Hinted("--parent“{name!s}”在登记册（content/registry/）中找不到（unknown parent）{hint}",
+    "unknown-parent-option": Hinted("--parent“{name}”在登记册（content/registry/）中找不到（unknown parent）{hint}",
                                     CLOSEST_NAMES),
-    "unknown-issuer-option": Hinted("--issuer“{name!s}”在登记册（content/registry/）中找不到（unknown issuer）{hint}；"
+    "unknown-issuer-option": Hinted("--issuer“{name}”在登记册（content/registry/）中找不到（unknown issuer）{hint}；"
                                     "请先在登记册中登记发布机构，或加 --register 让导入写出登记册草稿", CLOSEST_NAMES),
     "year-not-in-title": "无法从标题“{title}”看出年份：请用 --year 指定（year not found; use --year）",
     "year-out-of-range": "--year 应在 1990–2100 之间，实际是 {year}（year out of range）",
@@ -283,34 +293,51 @@ def _shown(value, separator: str, limit: int | None, full: bool) -> str:
     if separator:
         return separator.join(_shown(item, "", limit, full) for item in value)
     if isinstance(value, OSError):
-        english = value.strerror or str(value)
+        english = shorten(value.strerror or str(value), 200)
         return f"{OS_REASONS[value.errno]}（{english}）" if value.errno in OS_REASONS else english
     if isinstance(value, Path):
-        value = str(value)
-        full = full or limit is None
-    return str(value) if full else shorten(value, limit or SHOWN_CHARACTERS)
+        return shorten(str(value), limit or PATH_CHARACTERS)
+    if full:
+        return invisible.show(str(value), allowed="\n\t")
+    return shorten(value, limit or SHOWN_CHARACTERS)
 
 
 def shorten(value, limit: int = SHOWN_CHARACTERS) -> str:
     """A value as a message quotes it: invisible characters named, long text cut.
 
-    A registry file that is really /etc/passwd, or a 1 MB title, must not flood the terminal
-    (or the browser overlay of `serve`) with its text.
+    A registry file that is really /etc/passwd, a 1 MB title or an argument of escape
+    sequences must not flood the terminal (or the browser overlay of `serve`) with its text:
+    what is shown, names included, is at most `limit` characters and the count of the rest.
     """
     written = value if isinstance(value, str) else repr(value)
-    shown = "".join(_visible(character) for character in written[: limit + 1])
-    if len(written) > limit:
-        return shown[:limit] + f"…（共 {len(written)} 字）"
-    return shown
+    start = written[:limit]
+    named = set(invisible.positions(start))
+    shown, length = [], 0
+    for index, character in enumerate(start):
+        piece = f"<U+{ord(character):04X}>" if index in named else character
+        length += len(piece)
+        if length > limit:
+            break
+        shown.append(piece)
+    if len(shown) < len(written):
+        return "".join(shown) + f"…（共 {len(written)} 字）"
+    return "".join(shown)
 
 
-def _visible(character: str) -> str:
-    if character == "\t" or unicodedata.category(character) not in ("Cc", "Cf", "Zl", "Zp"):
-        return character
-    return f"<U+{ord(character):04X}>"
+def shown_path(path) -> str:
+    """A path in a line the program prints (not a catalogue message): as a message shows it."""
+    return _shown(Path(path), "", None, False)
 
 
 def character_name(character: str) -> str:
     """U+2028 LINE SEPARATOR: how a message names a character nobody can see."""
-    fallback = {0x85: "NEXT LINE (NEL)", 0x7F: "DELETE"}.get(ord(character), "CONTROL CHARACTER")
-    return f"U+{ord(character):04X} {unicodedata.name(character, fallback)}"
+    point = ord(character)
+    if unicodedata.category(character) == "Cs":
+        fallback = "SURROGATE"
+    elif point & 0xFFFE == 0xFFFE or 0xFDD0 <= point <= 0xFDEF:
+        fallback = "NONCHARACTER"
+    elif unicodedata.category(character) == "Cn":
+        fallback = "UNASSIGNED"
+    else:
+        fallback = {0x85: "NEXT LINE (NEL)", 0x7F: "DELETE"}.get(point, "CONTROL CHARACTER")
+    return f"U+{point:04X} {unicodedata.name(character, fallback)}"

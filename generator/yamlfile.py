@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from . import invisible
 from .errors import ContentError
 from .messages import character_name
 
@@ -46,12 +47,10 @@ _STR_TAG, _INT_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
 _BOOL_TAG, _NULL_TAG = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 _COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
-# Characters an editor cannot see, or that YAML counts as line breaks where editors do not
-# (NEL, U+2028, U+2029): they would shift every line number after them.
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029"
-    "\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufffe\uffff]"
-)
+# Of the characters nobody sees (generator/invisible.py), a YAML file may hold a tab and its
+# own line breaks. NEL, U+2028 and U+2029 stay refused: YAML counts them as line breaks where
+# editors do not, so they would shift every line number after them.
+ALLOWED_INVISIBLE = "\t\n\r"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -184,15 +183,15 @@ def _is_gb18030(raw: bytes) -> bool:
 
 def _refuse_invisible(path: Path, text: str) -> None:
     """Name the first invisible character by code point, at the line an editor shows it on."""
-    found = _INVISIBLE.search(text)
+    found = invisible.first(text, ALLOWED_INVISIBLE)
     if found is None:
         return
-    before = text[: found.start()]
+    before = text[:found]
     line = len(_LINE_BREAK.findall(before)) + 1
     last_break = max(before.rfind("\n"), before.rfind("\r"))
-    column = found.start() - last_break
+    column = found - last_break
     raise ContentError(path, line, column, None, kind="invisible-character",
-                       values={"name": character_name(found.group())})
+                       values={"name": character_name(text[found])})
 
 
 def load(path: Path, root: Path | None = None, positions: bool = True) -> YamlFile:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import messages
+from generator import invisible, messages
 from generator.errors import MESSAGE_LIMIT, CannotBuild, ContentError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,3 +176,31 @@ def test_a_value_missing_still_gives_a_message_not_a_traceback():
     assert "unknown-unit" in messages.text("unknown-unit", {})
     with pytest.raises(KeyError):
         messages.compose("unknown-unit", {})
+
+
+@pytest.mark.parametrize("kind", sorted(messages.CATALOGUE))
+def test_every_message_names_what_nobody_sees_and_cuts_what_it_quotes(kind):
+    """A value of escape sequences and 40,000 characters, as text and as a path: the message
+    carries no control character (a `!s` value keeps its line breaks) and, `!s` aside, each value
+    takes no more room than its limit and the count of the rest."""
+    hostile = "\x1b[31m" + "长" * 40_000 + "\u202e\x07"
+    rest = len(f"…（共 {len(hostile)} 字）")
+    entry = messages.CATALOGUE[kind]
+    templates = [entry.text, entry.hint, entry.otherwise] if isinstance(entry, messages.Hinted) else [entry]
+    parsed = [part for template in templates for part in string.Formatter().parse(template)]
+    fields = [(name, spec, conversion) for _, name, spec, conversion in parsed if name]
+    in_full = any(conversion == "s" for _, _, conversion in fields)
+    for as_path in (False, True):
+        values = {name: (hostile, hostile) if spec.partition(".")[0] else Path(hostile) if as_path else hostile
+                  for name, spec, _ in fields if name not in ("hint", "suggestions")}
+        text = messages.compose(kind, values, (hostile,))
+        assert invisible.first(text, "\n") is None, f"{kind}: {text[:200]!r}"
+        assert "<U+001B>[31m" in text or not values, text[:200]
+        if in_full:
+            continue
+        room = sum(len(literal) for literal, *_ in parsed)
+        for name, spec, _ in fields:
+            separator, _, limit = spec.partition(".")
+            default = messages.PATH_CHARACTERS if as_path and not separator else messages.SHOWN_CHARACTERS
+            room += (2 if separator or name == "suggestions" else 1) * ((int(limit) if limit else default) + rest + 1)
+        assert len(text) <= room, f"{kind}: {len(text)} characters, room for {room}"

@@ -26,7 +26,7 @@ _CLAUSES = re.compile(r"[，,；;。]+")
 _UNIT_ENDINGS = re.compile(r"(局|委|办|厅|部|院|室|科|股|处|中心|政府|公司|集团|队|所|站|会|行|组|馆|署|社|台|团|校|"
                            r"单位|部门|机构|企业|街道|镇|乡|区|县|市)$|^各")
 _SENTENCE_END = "。；;！？!?"
-LONGEST_MARKER = 300  # characters inside one bracket: a longer bracket is text, whatever it holds
+LONGEST_MARKER = 300  # characters inside a bracket without a key: a longer one is text, whatever it holds
 
 
 @dataclass
@@ -41,12 +41,10 @@ def markers_in(text: str, names: Names, first_listed: bool = False) -> list[Mark
     found = []
     for start, end in _brackets(text):
         inner = text[start + 1:end - 1]
-        if len(inner) > LONGEST_MARKER:
-            continue
         keyed = _KEYED.fullmatch(inner.strip())
         if keyed:
             found.append(Marker(start, end, keyed["names"], _role_of_key(keyed["key"], first_listed)))
-        elif _reads_as_units(inner, names, at_sentence_end=_at_sentence_end(text, start, end)):
+        elif len(inner) <= LONGEST_MARKER and _reads_as_units(inner, names, _at_sentence_end(text, start, end)):
             found.append(Marker(start, end, inner, ColumnRole("listed" if first_listed else "lead")))
     return found
 

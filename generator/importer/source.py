@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import invisible
+
 
 @dataclass(eq=False)
 class Cell:
@@ -62,17 +64,17 @@ class Document:
         return [block for block in self.blocks if isinstance(block, Paragraph)]
 
 
-# Characters nobody sees that the build refuses in content (generator/yamlfile.py): Word files
-# carry zero-width spaces and direction marks from copy and paste. Line separators, vertical
-# tabs and form feeds are line breaks as Word shows them.
+# Characters nobody sees are refused in content (generator/invisible.py has the one table of
+# them): Word files carry zero-width spaces, soft hyphens and direction marks from copy and
+# paste, so they are stripped. Line separators, vertical tabs and form feeds are line breaks as
+# Word shows them, and a tab is a space.
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029\x85]")
-_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufffe\uffff]")
 
 
 def clean_lines(text: str) -> str:
     """A cell's or paragraph's text with each line stripped, empty lines dropped, tabs made
     spaces and invisible characters removed."""
-    text = _INVISIBLE.sub("", _BREAKS.sub("\n", text)).replace("\t", " ")
+    text = invisible.remove(_BREAKS.sub("\n", text).replace("\t", " "), allowed="\n")
     lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -84,4 +86,4 @@ def clean_title(text: str | None) -> str:
 
 def has_invisible(text: str) -> bool:
     """Whether `text` holds a character nobody sees or a line break (a file name may)."""
-    return bool(_INVISIBLE.search(text) or _BREAKS.search(text) or "\n" in text)
+    return invisible.first(text) is not None
