@@ -268,7 +268,7 @@ class PreviewServer:
     def _rebuilt(self, batch: set[Path], result) -> None:
         outcome, failure = result
         # A folder put back is named once, not with every file copied into it.
-        names = "、".join(sorted(_relative(p) for p in batch if not batch.intersection(p.parents)))
+        names = messages.shorten("、".join(sorted(_relative(p) for p in batch if not batch.intersection(p.parents))), 300)
         if failure is not None:
             self._show_failure(failure)
             self._reload(["*"])
@@ -406,7 +406,7 @@ class PreviewServer:
             self._watch(parents, parent, recursive=False, event_filter=_FolderWatcher.KINDS)
         for folder in folders:
             self.watches[folder] = self._watch(_Watcher(self), folder, recursive=True)
-        self.say(f"正在预览 http://{self.host}:{self.port}/ （保存文件后页面自动刷新；按 Ctrl-C 停止）")
+        self.say(f"正在预览 http://{messages.shorten(self.host, 100)}:{self.port}/ （保存文件后页面自动刷新；按 Ctrl-C 停止）")
         _stop_loop_on_signals(self.loop)
         try:
             self.loop.start()
