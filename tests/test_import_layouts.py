@@ -168,6 +168,21 @@ CASES = [
         in_draft=["text: 2020年9月30日前", "date: 2020-09-30"],
     ),
     Case(
+        "prose-keyed-units-without-brackets",
+        "南岭市2021年政务公开工作要点",
+        lines=[
+            "一、深化决策公开",
+            "1.完善重大行政决策公众参与机制，公开征求意见的采纳情况。责任单位：市政府办公室；配合单位：市发展改革委",
+            "2.推进政策解读。",
+            "牵头单位：市政府办公室",
+        ],
+        measures=[
+            ("一、", None, "1.", "完善重大行政决策公众参与机制，公开征求意见的采纳情况。责任单位：市政府办公室；配合单位：市发展改革委",
+             roles("lead:市政府办公室", "support:市发展改革委")),
+            ("一、", None, "2.", "推进政策解读。牵头单位：市政府办公室", roles("lead:市政府办公室")),
+        ],
+    ),
+    Case(
         "lead-and-responsible-columns-with-extras",
         "江北县卫生健康局2022年政务公开重点任务分工",
         [
@@ -525,3 +540,21 @@ def test_a_suggestion_from_another_body_says_whose_it_is(tmp_path, layout_conten
     imported = import_file(source, layout_content, plan_id="imported")
     report = "\n".join(imported.report)
     assert "项目服务处（属于东陵省投资促进委员会，不在发布机构的范围内）" in report
+
+
+def test_every_finding_is_made_with_a_kind_the_report_knows():
+    """The report groups by kind: a finding made without one, or with a kind that has no
+    entry in findings.KINDS, would fall out of its group."""
+    import ast
+
+    from generator.importer.findings import KINDS
+    made, used = [], set()
+    for path in sorted((Path(__file__).parent.parent / "generator" / "importer").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Finding":
+                kind = next((k.value for k in node.keywords if k.arg == "kind"), None)
+                made.append((path.name, node.lineno, kind.value if isinstance(kind, ast.Constant) else None))
+                used.add(made[-1][2])
+    assert len(made) > 25
+    assert [entry for entry in made if entry[2] not in KINDS] == []
+    assert set(KINDS) - used == set()

@@ -46,7 +46,20 @@ def markers_in(text: str, names: Names, first_listed: bool = False) -> list[Mark
             found.append(Marker(start, end, keyed["names"], _role_of_key(keyed["key"], first_listed)))
         elif len(inner) <= LONGEST_MARKER and _reads_as_units(inner, names, _at_sentence_end(text, start, end)):
             found.append(Marker(start, end, inner, ColumnRole("listed" if first_listed else "lead")))
-    return found
+    tail = _tail_marker(text, found[-1].end if found else 0, first_listed)
+    return found + [tail] if tail else found
+
+
+_KEYS = r"(?:牵头|责任|主办|协办|配合|承办|落实)(?:单位|处室|科室|股室|部门)"
+# 责任单位：市财政局 without brackets, closing the text (after its last full stop) or alone on a line.
+_TAIL = re.compile(rf"(?:^|(?<=[。；;！？!?]))\s*(?P<key>{_KEYS})[:：](?P<names>[^。（）()]+?)[。；;]?\s*$")
+
+
+def _tail_marker(text: str, after: int, first_listed: bool) -> Marker | None:
+    found = _TAIL.search(text, after)
+    if found is None or not found["names"].strip():
+        return None
+    return Marker(found.start("key"), len(text), found["names"], _role_of_key(found["key"], first_listed))
 
 
 def has_marker(text: str, names: Names) -> bool:
