@@ -131,7 +131,8 @@ def _draft(document: Document, registry, issuer_unit, title: str, title_finding,
     audit.review_measures(plan, context.names)
 
     written = write(plan, _header(plan, source))
-    missing = audit.unplaced(audit.pieces_of(document, layout_ids, heading_ids), audit.draft_strings(written.text))
+    strings = audit.draft_strings(written.text)
+    missing = audit.unplaced(audit.pieces_of(document, layout_ids, heading_ids), strings) if strings else []
     if missing:
         audit.keep_unplaced(plan, missing)
         written = write(plan, _header(plan, source))

@@ -85,7 +85,10 @@ def draft_strings(draft_text: str) -> set[str]:
         elif value is not None and not isinstance(value, bool):
             strings.add(normal(str(value)))
 
-    collect(yaml.safe_load(draft_text))
+    try:
+        collect(yaml.safe_load(draft_text))
+    except yaml.YAMLError:
+        return set()  # the draft check that follows names what is wrong with the text
     strings.discard("")
     return strings
 

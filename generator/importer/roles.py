@@ -43,6 +43,7 @@ _CLAUSES = re.compile(r"[，,；;。\n]+")
 _NAME_SEPARATORS = re.compile(r"[、/／\s]+")
 _KEYED = re.compile(r"(.{1,8}?)[:：](.*)")
 _BRACKETED_ROLE = re.compile(r"(.+?)[（(]([^（）()]{1,8})[）)]")
+_PLACEHOLDER = re.compile(r"[\W_]+|无|暂无")  # —, ／, 无: a cell left without a unit
 _KEY_NOUNS = re.compile(r"(单位|处室|科室|股室|部门|责任人)$")
 _TRAILING = ("等有关单位", "等有关部门", "等相关单位", "等相关部门", "等部门", "等单位", "等")  # 各科室等: names end before
 # A sentence in a cell (or bracket) that states which names lead: the first listed, or those
@@ -187,7 +188,7 @@ def names_in_clause(text: str, names: Names) -> list[tuple[str, str, str | None,
     a joining word between two names makes the first lead and the second support."""
     found: list[tuple[str, str, str | None, bool]] = []
     pending: list[tuple[str, bool]] = []
-    for segment in (part for part in _NAME_SEPARATORS.split(text) if part):
+    for segment in (part for part in _NAME_SEPARATORS.split(text) if part and not _PLACEHOLDER.fullmatch(part)):
         joined = _joined(segment, names)
         if joined:
             found += [(name, "", None, beyond) for name, beyond in pending] + joined

@@ -35,7 +35,8 @@ _EMPTY = Cell("")
 _SPACES = re.compile(r"\s+")
 _LEAD_HEADING = re.compile("牵头|主办")
 _ROLE_HEADING = re.compile("牵头|主办|协办|配合|参与|协助|会办")
-_SERIAL = re.compile(r"[0-9０-９]{1,3}[.．、]?")  # a cell that is only a serial number
+_SERIAL = re.compile(r"[0-9０-９]{1,3}[.．、]?|[一二三四五六七八九十]{1,3}[、.．]?|[（(][一二三四五六七八九十]{1,3}[）)]")
+_CHINESE_SERIAL = re.compile(r"[一二三四五六七八九十]{1,3}[、.．]?|[（(][一二三四五六七八九十]{1,3}[）)]")
 
 
 @dataclass
@@ -276,12 +277,18 @@ class TableReader:
             if not self.heading_row(cells[0].text, where):
                 self.unplaced(cells[0].text, where)
             return
+        measure_column = self.layout.of(MEASURES)
+        cell = cells[measure_column[0].index] if measure_column else None
+        own = [c for c in dict.fromkeys(cells) if c.text and not self.covers_row_above(c)]
+        if len(own) == 1 and own[0] is not cell and not self.is_level_cell(own[0], cells) \
+                and self.heading_row(own[0].text, where):
+            return  # 二、推进执行公开 alone in its row, in whatever column
+        if self.serial_heading(cells, cell, own, where):
+            return
         for column in self.levels:
             self.level_cell(column, cells, where)
-        measure_column = self.layout.of(MEASURES)
-        if not measure_column:
+        if cell is None:
             return
-        cell = cells[measure_column[0].index]
         others = [c.text for c in dict.fromkeys(cells) if c.text and c is not cell and not self.is_level_cell(c, cells)
                   and not self.covers_row_above(c)]
         if cell is self.last_measure_cell and cell.text:
@@ -300,6 +307,25 @@ class TableReader:
                 and self.heading_row(text, where):
             return  # a heading written in the measure column, alone in its row (no unit, even merged from above)
         self.add_measures(text, cells, where)
+
+    def serial_heading(self, cells: list[Cell], cell: Cell | None, own: list[Cell], where: str) -> bool:
+        """一 | 推进决策公开 | | : a Chinese number in the 序号 column numbers a section (（一）: a
+        point), its title in the measure column, nothing else in the row."""
+        seq = self.cell_of(SEQ, cells)
+        if seq is None or cell is None or not cell.text or len(own) != 2 or seq not in own or cell not in own:
+            return False
+        number = seq.text.strip()
+        if not _CHINESE_SERIAL.fullmatch(number):
+            return False
+        title = join_lines(cell.text).replace("\n", "")
+        if number.startswith(("（", "(")):
+            if self.section is None:
+                return False
+            self.start_point(number, title, where)
+        else:
+            self.start_section(number, title, where)
+            self.previous = {}
+        return True
 
     def covers_row_above(self, cell: Cell) -> bool:
         return id(cell) in self.row_above
