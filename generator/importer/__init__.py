@@ -33,10 +33,13 @@ from .source import Document, Paragraph, Table, clean_title
 from .reading import read_source
 from .register import Registration
 from .roles import rule_sentence
-from .tables import find_layout, join_continued, read_table
+from .tables import find_layout, join_continued, layout_by_cells, read_table
 from .writer import Placed, write
 
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_COLUMN_NAMES = {"seq": "序号", "section": "部分", "point": "要点", "task": "任务", "requirement": "要求",
+                 "measure": "措施", "units": "责任单位", "deadline": "时限", "status": "落实情况", "remarks": "备注",
+                 "extra": "其他"}
 _PAGE_CHROME = re.compile(r"[-—－\s]*(?:第\s*\d+\s*页.*|\d+)[-—－\s]*")
 
 
@@ -207,6 +210,15 @@ def _interpret(document: Document, plan: Plan, context: Context, title: str) -> 
     tables = join_continued([block for block in blocks if isinstance(block, Table)])
     laid_out = [(table, find_layout(table, context.first_listed)) for table in tables]
     chosen = max(((t, layout) for t, layout in laid_out if layout), key=lambda pair: len(pair[0].rows), default=None)
+    if chosen is None and tables:  # no header row anywhere: the largest table, if its cells tell its columns
+        largest = max(tables, key=lambda table: len(table.rows))
+        layout = layout_by_cells(largest, context.names, context.first_listed)
+        if layout is not None:
+            chosen = (largest, layout)
+            laid_out = [(t, layout if t is largest else None) for t in tables]
+            plan.findings.append(Finding("", f"{largest.where}没有表头行，各栏按内容读作：" + "、".join(
+                f"第{c.index + 1}栏{_COLUMN_NAMES[c.kind]}" for c in layout.columns) + "（no header row: columns told by their cells）",
+                kind="file"))
     notes: list = []
     heading_ids: set[int] = set()
     if chosen is None:

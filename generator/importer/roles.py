@@ -85,15 +85,15 @@ def join_unit_lines(text: str, names: Names) -> str:
         before = joined[-1]
         tail = re.split(r"[、，,；;：:\s]", before)[-1]
         head = re.split(r"[、，,；;：:\s]", line)[0]
-        if (tail and head and not names.known(_strip_role(tail + head)) and names.known(_strip_role(tail))
-                and names.known(_strip_role(head))):
+        if (tail and head and not names.known(strip_role(tail + head)) and names.known(strip_role(tail))
+                and names.known(strip_role(head))):
             joined.append(line)
         else:
             joined[-1] = before + line
     return "\n".join(joined)
 
 
-def _strip_role(text: str) -> str:
+def strip_role(text: str) -> str:
     text = _without_trailing(text)[0]
     word, _ = _ending_word(text)
     return text[: -len(word)] if word else text
@@ -211,7 +211,7 @@ def _joined(segment: str, names: Names) -> list[tuple[str, str, str | None, bool
         at = segment.find(word, 1)
         while 0 < at < len(segment) - len(word):
             before, after = segment[:at], segment[at + len(word):]
-            if word != "会" or names.known(before) and names.known(_strip_role(after)):
+            if word != "会" or names.known(before) and names.known(strip_role(after)):
                 tail, role = _ending_word(after)  # 会同 is not a role's word: none is kept ("")
                 return [(before, "lead", "", True), (after[: -len(tail)] if tail else after, role or "support", tail, True)]
             at = segment.find(word, at + 1)

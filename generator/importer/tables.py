@@ -21,7 +21,7 @@ from .draft import Finding, Group, Measure, Point, Responsibility, Section, Stat
 from .labels import POINT, SECTION, split_label
 from .lines import join_lines, numbered_lines
 from .measures import measure_from
-from .roles import ColumnRole, ReadCell, read_cell, role_of_heading
+from .roles import ColumnRole, ReadCell, read_cell, role_of_heading, strip_role
 from .source import Cell, Row, Table
 from .tidy import tidy_sections
 
@@ -36,6 +36,8 @@ _SPACES = re.compile(r"\s+")
 _LEAD_HEADING = re.compile("牵头|主办")
 _ROLE_HEADING = re.compile("牵头|主办|协办|配合|参与|协助|会办")
 _SERIAL = re.compile(r"[0-9０-９]{1,3}[.．、]?|[一二三四五六七八九十]{1,3}[、.．]?|[（(][一二三四五六七八九十]{1,3}[）)]")
+_UNIT_SEPARATORS = re.compile(r"[、，,；;。/／\s]+")
+_TIME_WORDS = re.compile(r"\d{4}年|\d{1,2}月|年底|年末|年内|全年|季度|每月|每年|每周|持续|长期|及时|常态|随时|日前|之前")
 _CHINESE_SERIAL = re.compile(r"[一二三四五六七八九十]{1,3}[、.．]?|[（(][一二三四五六七八九十]{1,3}[）)]")
 
 
@@ -118,7 +120,20 @@ def find_layout(table: Table, first_listed: bool) -> Layout | None:
     return None
 
 
-def _columns(table: Table, start: int, header: list[str], first_listed: bool) -> list[Column]:
+def layout_by_cells(table: Table, names, first_listed: bool) -> Layout | None:
+    """A table without a header row: each column told by its cells alone (serial numbers, unit
+    names the registry knows, deadlines, text). It is a plan table only with a text column and a
+    units column; its `columns` stay empty, since the document gives no headings."""
+    if len(_data_rows(table, 0)) < 2:
+        return None
+    header = [""] * table.width
+    columns = _columns(table, 0, header, first_listed, names)
+    if not any(c.kind == UNITS for c in columns) or not any(c.kind == MEASURES for c in columns):
+        return None
+    return Layout(header, 0, columns, [], [])
+
+
+def _columns(table: Table, start: int, header: list[str], first_listed: bool, names=None) -> list[Column]:
     """What each column holds. Headings say it for units, deadlines, status and the like; the
     cells say it where a heading cannot: a heading cell spanning several columns (具体要求 over
     an unheaded 序号 column, 工作任务 over the section, point and 序号 columns), a column with
@@ -132,7 +147,7 @@ def _columns(table: Table, start: int, header: list[str], first_listed: bool) ->
         kind = _kind_of_heading(heading)
         shared = index and header[index - 1] == heading or index + 1 < len(header) and header[index + 1] == heading
         if kind == "text" or not heading or shared:
-            kind = _kind_of_cells(rows, index) or kind
+            kind = _kind_of_cells(rows, index, names if not heading else None) or kind
         if kind != BLANK:
             columns.append(Column(index, heading, kind))
     texts = [column for column in columns if column.kind == "text"]
@@ -161,8 +176,10 @@ def _data_rows(table: Table, start: int) -> list[Row]:
     return [row for row in table.rows[start:] if len(set(map(id, row.cells))) > 1]
 
 
-def _kind_of_cells(rows: list[Row], index: int) -> str:
-    """SEQ for a column of bare serial numbers, BLANK for one with no text of its own, else ""."""
+def _kind_of_cells(rows: list[Row], index: int, names=None) -> str:
+    """SEQ for a column of bare serial numbers, BLANK for one with no text of its own, else "".
+    With `names` (a column with no heading at all): UNITS for one of registered names, DEADLINE
+    for one of dates and time words."""
     cells = [row.cells[index] for row in rows if index < len(row.cells)
              and not (index and row.cells[index] is row.cells[index - 1])]
     texts = [cell.text.strip() for cell in {id(cell): cell for cell in cells}.values() if cell.text.strip()]
@@ -170,7 +187,18 @@ def _kind_of_cells(rows: list[Row], index: int) -> str:
         return BLANK
     if sum(bool(_SERIAL.fullmatch(text)) for text in texts) * 5 >= len(texts) * 4:
         return SEQ
+    if names is not None:
+        if sum(_names_only(text, names) for text in texts) * 5 >= len(texts) * 3:
+            return UNITS
+        if sum(bool(_TIME_WORDS.search(text)) and len(text) <= 30 for text in texts) * 5 >= len(texts) * 3:
+            return DEADLINE
     return ""
+
+
+def _names_only(text: str, names) -> bool:
+    """Whether a cell is nothing but unit names (with their role words): 办公室、宣传股配合."""
+    parts = [strip_role(part) for part in _UNIT_SEPARATORS.split(text) if part]
+    return bool(parts) and all(names.known(part) for part in parts)
 
 
 def _kind_of_heading(heading: str) -> str:
