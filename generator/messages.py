@@ -237,6 +237,7 @@ CATALOGUE: dict[str, str | Hinted] = {
     "draft-exists": "{target} 已经存在，导入不会覆盖任何文件（file exists; never overwritten）：请用 --id 另取一个 id，或先移走这个文件",
     "plans-not-plain-folder": "{folder} 不是普通目录，导入不写入（content/plans must be a plain folder）",
     "plans-outside-content": "{folder} 在内容目录之外，导入不写入（outside the content folder）",
+    "cannot-write-draft": "无法写入 {path}：{reason}；没有留下任何文件（cannot write the draft; nothing left behind）",
     "draft-not-valid": "内部错误（internal error）：导入生成的草稿不符合计划格式，没有写入；请把原文件报告给维护者：\n{problems!s}",
 }
 
@@ -245,6 +246,7 @@ OS_REASONS = {
     errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EROFS: "文件系统是只读的",
     errno.EACCES: "没有权限", errno.EPERM: "不允许这样操作", errno.EFBIG: "文件超过系统允许的大小",
     errno.EBUSY: "目录正被占用", errno.ENOENT: "路径不存在", errno.ENOTDIR: "路径中有一段不是目录",
+    errno.EIO: "读写磁盘时出错",
 }
 
 

@@ -5,7 +5,6 @@ a full or read-only disk is a message. Real CLI, real files, real kill -9, real 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import signal
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from support.browser import require
+from support.tmpfs import run_on_tmpfs
 from conftest import ROOT, SMALL_PLAN
 from generator import build as pipeline
 from generator import output
@@ -252,7 +251,7 @@ def test_an_output_lost_between_two_renames_is_put_back(small_content, tmp_path)
 
 TMPFS_DRIVER = textwrap.dedent("""\
     import hashlib, json, os, subprocess, sys
-    mount, size, content, python, build_py = sys.argv[1:]
+    mount, content, python, build_py = sys.argv[1:]
 
     def tree(folder):
         found = {}
@@ -267,7 +266,6 @@ TMPFS_DRIVER = textwrap.dedent("""\
                              capture_output=True, text=True)
         return {"code": run.returncode, "stdout": run.stdout, "stderr": run.stderr}
 
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mount], check=True)
     report = {"first": build()}
     report["before"] = tree(mount + "/site")
     report["full"] = build()
@@ -283,19 +281,11 @@ TMPFS_DRIVER = textwrap.dedent("""\
 @pytest.mark.long
 def test_disk_full_and_read_only_output_are_messages(small_content, tmp_path):
     """On a real tmpfs of its own (a private mount namespace): room for one site, not two."""
-    require(shutil.which("unshare") is not None, "unshare (util-linux)", "apt-get install util-linux")
     reference = tmp_path / "reference"
     files = pipeline.build(small_content, reference)
     pages = sum(-(-(p.stat().st_size) // 4096) * 4096 for p in reference.rglob("*") if p.is_file())
-    driver, mount = tmp_path / "driver.py", tmp_path / "mnt"
-    driver.write_text(TMPFS_DRIVER)
-    mount.mkdir()
-    run = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", sys.executable, str(driver), str(mount),
-                          str(pages * 3 // 2), str(small_content), sys.executable, str(ROOT / "build.py")],
-                         capture_output=True, text=True, timeout=300)
-    require(run.returncode == 0 or "Operation not permitted" not in run.stderr, "a private tmpfs (unshare --mount)",
-            "run as a user allowed to create user and mount namespaces")
-    report = json.loads(run.stdout)
+    report = run_on_tmpfs(TMPFS_DRIVER, pages * 3 // 2, tmp_path, str(small_content), sys.executable,
+                          str(ROOT / "build.py"))
     assert report["first"]["code"] == 0, report["first"]
     assert len(report["before"]) >= len(files)
     for step, left in (("full", "after_full"), ("read_only", "after_read_only")):

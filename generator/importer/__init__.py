@@ -13,8 +13,11 @@ it is written, and never over an existing file.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
+import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -297,12 +300,78 @@ def _self_check(text: str, target: Path) -> None:
 
 
 def _write_new(target: Path, text: str) -> None:
-    target.parent.mkdir(exist_ok=True)
+    """Put the draft at `target` whole or not at all, and never over a file.
+
+    The text goes first to a temporary file beside it, `.<id>.yaml.tmp-<random>`: the build and
+    `serve` read only names ending in .yaml and skip dot-files, and O_EXCL with a random name
+    never takes another's file. Once written and flushed to disk (fsync), it gets its real name
+    by os.link, which creates a name only where there is none, in one step: a file an editor or
+    a second import made there meanwhile is never replaced (os.rename would replace it, and any
+    check before a rename leaves a moment for one to appear). The temporary name is removed
+    after. Whatever fails on the way (a full disk, a quota, a read-only or failing disk, Ctrl-C),
+    the temporary file is removed and nothing is left. Where the file system has no hard links
+    (FAT, some network shares) the draft is written under its own name with O_EXCL instead and
+    removed on failure: never over a file, though a crash while writing could leave part of it.
+    """
+    data = text.encode("utf-8")
+    temporary = target.with_name(f".{target.name}.tmp-{secrets.token_hex(6)}")
     try:
-        with open(target, "x", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        target.parent.mkdir(exist_ok=True)
+        _write_synced(temporary, data)
+        try:
+            _link_or_write(temporary, target, data)
+        finally:
+            _remove_quietly(temporary)
+        _sync_folder(target.parent)
     except FileExistsError:
         raise CannotBuild("draft-exists", target=target) from None
+    except OSError as error:
+        raise CannotBuild("cannot-write-draft", path=target, reason=error) from None
+
+
+def _link_or_write(temporary: Path, target: Path, data: bytes) -> None:
+    """`target` as a second name of the written temporary file; written anew where there are no
+    hard links."""
+    try:
+        os.link(temporary, target)
+    except OSError as error:
+        if error.errno not in _NO_HARD_LINKS:
+            raise
+        _write_synced(target, data)
+
+
+# What link(2) answers where a file system has no hard links.
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS}
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    """Create `path` (never an existing one) holding `data`, flushed to disk. A partial file is
+    removed before the error goes on."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        _remove_quietly(path)
+        raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entries, so the new name survives a power cut; where a file system
+    cannot (EINVAL), the draft is still written."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def _shown(path: Path) -> Path:

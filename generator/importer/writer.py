@@ -9,11 +9,17 @@ the clock or on dictionary order, so the same document always gives the same byt
 
 from __future__ import annotations
 
+import datetime
+import functools
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import yaml
+
+from .. import yamlfile
+from ..errors import ContentError
 
 from .draft import (
     Deadline, Finding, Group, Measure, Plan, Point, Qualified, Responsibility, Section, Status, Task,
@@ -24,8 +30,9 @@ from .roles import ROLE_ORDER
 REVIEW_MARK = "# 待核（review）："
 INDENT = "  "
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_UNSAFE = set(",[]{}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STR_TAG, _TIMESTAMP_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
+_PROBE = Path("<draft>")  # the name a probe's parse error would carry; never shown
 
 
 @dataclass
@@ -44,20 +51,90 @@ class Written:
 
 
 def plain_ok(text: str, flow: bool = False) -> bool:
-    """Whether `text` can stand unquoted and still be read back as exactly this string, by the
-    build and by an editor's YAML tool alike."""
-    if not text or text != text.strip() or "\n" in text or "\t" in text:
+    """Whether `text` can stand unquoted where the writer puts it (a block value or list item;
+    with `flow`, an item of [a, b] or a value of {k: v}) and be read back as exactly this string.
+
+    Decided by asking the readers rather than by a list of our own: the build's loader
+    (yamlfile, the authority: it reads 09 as the number 9) and PyYAML's parser must both give
+    back this string there, and other YAML readers must take the plain scalar for text too
+    (_OTHER_READERS: yes, 1e3, 1:20 are strings to the build but not to an editor's tool). Text starting with one of
+    YAML's indicator characters is quoted as YAML emitters do: readers differ on which of them
+    may start a plain scalar. One exception keeps the shipped plans' style: a calendar date
+    such as 2022-06-30 stays plain, since the build reads it back as that text (a YAML 1.1
+    reader's date; 2022-02-30 is no date and is quoted)."""
+    return _plain_ok(text, flow)
+
+
+@functools.lru_cache(maxsize=8192)  # a draft names the same units and words again and again
+def _plain_ok(text: str, flow: bool) -> bool:
+    if not text or "\n" in text or text[0] in _INDICATORS:
         return False
-    if text[0] in _INDICATORS or ": " in text or " #" in text or text.endswith(":"):
+    if flow:
+        probe, expected = f"k: [{text}, {text}]\nm: {{k: {text}}}\n", {"k": [text, text], "m": {"k": text}}
+    else:
+        probe, expected = f"k: {text}\nl:\n- {text}\n", {"k": text, "l": [text]}
+    if not _read_back(probe, expected, other_parser=not _outside_syntax(text)):
         return False
-    if flow and _FLOW_UNSAFE & set(text):
-        return False
-    if _DATE.fullmatch(text):
-        return True  # dates stay as written: the build reads them as text
+    tag = _OTHER_READERS.resolve(yaml.ScalarNode, text, (True, False))
+    return tag == _STR_TAG or (tag == _TIMESTAMP_TAG and _calendar_date(text))
+
+
+def _read_back(probe: str, expected: dict, other_parser: bool = True) -> bool:
+    """Whether YAML text gives `expected` to the build's own loader (libyaml) and, with
+    `other_parser`, to PyYAML's own parser, which reads some lines differently (a Tab inside a
+    plain scalar). That one is written in Python, ten times slower: see _outside_syntax."""
     try:
-        return yaml.safe_load(text) == text
-    except yaml.YAMLError:
+        return yamlfile.parse(probe, _PROBE).data == expected and (
+            not other_parser or yaml.load(probe, Loader=yaml.BaseLoader) == expected)
+    except (ContentError, yaml.YAMLError):
         return False
+
+
+def _outside_syntax(text: str) -> bool:
+    """Whether `text` holds nothing YAML's syntax looks at, so that no two parsers can split it
+    differently: every indicator, space and line break of YAML is an ASCII character, but for
+    the breaks U+0085, U+2028 and U+2029. Most cells (Chinese words, full-width punctuation,
+    digits) are such text; asking the second parser only about the rest keeps writing a draft
+    of 100 measures a matter of milliseconds."""
+    return all(character.isalnum() if character.isascii() else character not in "\x85\u2028\u2029"
+               for character in text)
+
+
+class _OtherReaders(yaml.resolver.Resolver):
+    """How YAML readers other than the build type a plain scalar: PyYAML's YAML 1.1 rules (yes,
+    on, ~, 0x1F, 1_000, .5, 1:20, 2022-06-30 …) and the two sets of forms they leave out: YAML
+    1.1's booleans y and n, and the YAML 1.2 core schema's numbers (09, +1, 1e3, 0o17), which
+    editors' tools such as VS Code's YAML extension follow. The patterns are the specs' own."""
+
+
+_OtherReaders.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
+_OtherReaders.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+)$"),
+                                    list("-+0123456789"))
+_OtherReaders.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+.0123456789"))
+_OTHER_READERS = _OtherReaders()
+
+
+def _calendar_date(text: str) -> bool:
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def literal_ok(text: str) -> bool:
+    """Whether multi-line `text` can be written as a `|-` block and read back as itself. Not
+    when the build's loader would read the block otherwise (a first line starting with spaces
+    sets a deeper indentation; a final line break is chomped), nor with a line ending in
+    spaces: they are invisible in the editor and lost where it trims lines on saving."""
+    lines = text.split("\n")
+    if any(line != line.rstrip(" \t") for line in lines):
+        return False
+    return _read_back("k: |-\n" + "".join(f"{INDENT}{line}\n" if line else "\n" for line in lines), {"k": text})
 
 
 def scalar(value, flow: bool = False) -> str:
@@ -66,8 +143,13 @@ def scalar(value, flow: bool = False) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, _Quoted):
-        return json.dumps(str(value), ensure_ascii=False)
-    return value if plain_ok(value, flow) else json.dumps(value, ensure_ascii=False)
+        return _quoted(value)
+    return value if plain_ok(value, flow) else _quoted(value)
+
+
+def _quoted(text: str) -> str:
+    """A double-quoted scalar: JSON's escapes are YAML's too."""
+    return json.dumps(str(text), ensure_ascii=False)
 
 
 class _Writer:
@@ -87,9 +169,9 @@ class _Writer:
             self.placed.append(Placed(0, path, finding))
 
     def field(self, depth: int, key: str, value, dash: bool = False, flow: bool = False) -> None:
-        """`key: value` at `depth`; multi-line text as a `|-` block."""
+        """`key: value` at `depth`; multi-line text as a `|-` block where it reads back as itself."""
         prefix = INDENT * depth + ("- " if dash else "")
-        if isinstance(value, str) and "\n" in value:
+        if isinstance(value, str) and "\n" in value and not isinstance(value, _Quoted) and literal_ok(value):
             self.put(f"{prefix}{key}: |-")
             inner = INDENT * (depth + (2 if dash else 1))
             for line in value.split("\n"):
@@ -321,14 +403,14 @@ def _deadline(w: _Writer, node, depth: int, path: str) -> None:
             w.put(f"{INDENT * (inner + 1)}- {{date: {scalar(date, True)}{words}}}")
     if deadline.recurring:
         by = f", by: {scalar(deadline.recurring.by, True)}" if deadline.recurring.by is not None else ""
-        w.put(f"{INDENT * inner}recurring: {{every: {deadline.recurring.every}{by}}}")
+        w.put(f"{INDENT * inner}recurring: {{every: {scalar(deadline.recurring.every, True)}{by}}}")
     if deadline.after:
         after = deadline.after
         bits = [f"event: {scalar(after.event, True)}"]
         if after.within is not None:
             bits.append(f"within: {after.within}")
         if after.unit:
-            bits.append(f"unit: {after.unit}")
+            bits.append(f"unit: {scalar(after.unit, True)}")
         w.put(f"{INDENT * inner}after: {{{', '.join(bits)}}}")
 
 
