@@ -24,7 +24,7 @@ from generator import postings, tokenize as tokenize_module
 from generator import search as search_stage
 from generator import site as site_stage
 from generator.search import measure_fields
-from generator.tokenize import normalize, tokenize
+from generator.tokenize import normalize, tokenize, words
 
 HARNESS = ROOT / "tests" / "js" / "harness.js"
 QUERIES = ["预决算", "政策解读", "依申请公开", "权责清单", "新闻发布会", "办公室", "2017", "网站集约化",
@@ -65,6 +65,8 @@ TRICKY_TEXTS = [
     "𠀀𠀁𠀂 与 𪚥字", "a𠀀b", "Ⅻ ﬁ ㈠ ㍻", "Café déjà vu", "İstanbul ΣΊΣΥΦΟΣ", "1+1+9", "e-mail: a_b@c.d",
     "“三审三校”“先审后发”", "〇一二三", "漢字かなカナ한글", "emoji 😀 政务", "tab\t换行\n政务", "e\u0301cole",
     "省略号……之后", "\u1100\u1161\u11a8 가",
+    "“政策”", "‹政策>", "政策。", "「政务公开」", "，。", "《2022年政务公开工作要点》", "〔2017〕65号", "a-b", "①②③",
+    "¥100", "部门20", "#政策# @市政府", "İ̇x",
 ]
 
 
@@ -73,6 +75,7 @@ def test_python_and_javascript_tokenizers_agree(shipped_site):
     for plan in shipped_site.plans:
         texts += [plan.title] + [m.text for m in plan.measures] + [m.status.text for m in plan.measures if m.status]
     assert node({"mode": "tokenize", "texts": texts}) == [tokenize(text) for text in texts]
+    assert node({"mode": "words", "texts": texts}) == [words(text) for text in texts]
 
 
 def test_tokenizer_rules():
@@ -82,6 +85,20 @@ def test_tokenizer_rules():
     assert tokenize("ＰＰＰ（ＰＰＰ）") == ["ppp", "ppp"]
     assert tokenize("𠀀𠀁河") == ["𠀀𠀁", "𠀁河"]
     assert tokenize_module.tokens_with_offsets("省略号……之后 e\u0301")[1] == [0, 1, 9, 12]
+
+
+def test_a_query_is_searched_as_its_indexed_words():
+    """Characters the index does not hold only separate a query's words, as a space does; runs
+    of different kinds side by side stay one word. A word is already normalized: searched again,
+    it is itself."""
+    assert words("“政策”") == words("‹政策>") == words("政策。") == words(" 政策 ") == ["政策"]
+    assert words("「政务公开」") == ["政务公开"]
+    assert words("，。") == words("“” 《》") == words("") == []
+    assert words("部门20 ＰＰＰ（一）") == ["部门20", "ppp", "一"]
+    assert words("a-b/c") == ["a", "b", "c"]
+    for text in TRICKY_TEXTS:
+        for word in words(text):
+            assert words(word) == [word], text
 
 
 def test_unicode_tables_are_current_for_this_python():

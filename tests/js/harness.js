@@ -1,6 +1,7 @@
 /* Test harness: runs the site's own tokenizer and search code in Node on the files a build
    wrote. Reads one JSON request on stdin, writes one JSON answer on stdout.
      {"mode": "tokenize", "texts": [...]}                  -> [[tokens], ...]
+     {"mode": "words", "texts": [...]}                     -> [[words], ...] (what a query searches)
      {"mode": "search", "site": OUTPUT_DIR, "queries": [{q, year, department, unit}, ...],
       "fresh": bool, "pages": N}
         -> [{total, urls, kinds, files, ms}, ...]: every result's address (the first N pages of
@@ -28,9 +29,9 @@ function loader(site, log) {
 }
 
 async function main() {
-  if (request.mode === "tokenize") {
+  if (request.mode === "tokenize" || request.mode === "words") {
     const tokenizer = require(path.join(root, "templates", "static", "tokenize.js"));
-    return request.texts.map((text) => tokenizer.tokenize(text));
+    return request.texts.map((text) => tokenizer[request.mode === "words" ? "words" : "tokenize"](text));
   }
   const assets = path.join(request.site, "assets");
   const tokenizer = require(path.join(assets, "tokenize.js"));
