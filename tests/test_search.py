@@ -28,7 +28,12 @@ from generator.tokenize import normalize, tokenize, words
 
 HARNESS = ROOT / "tests" / "js" / "harness.js"
 QUERIES = ["预决算", "政策解读", "依申请公开", "权责清单", "新闻发布会", "办公室", "2017", "网站集约化",
-           "市财政局", "产业政策与法制科", "河", "审", "12345", "ppp", "政务 公开", "部门20", "以及2", "6年度"]
+           "市财政局", "产业政策与法制科", "河", "审", "12345", "ppp", "政务 公开", "部门20", "以及2", "6年度",
+           "“政策解读”", "「市财政局」", "政务-公开", "预决算。"]
+# Queries with quotes, brackets and punctuation, each with the query it is the same search as
+# (None: punctuation only, nothing to search).
+PUNCTUATED = {"“政策”": "政策", "‹政策>": "政策", "政策。": "政策", "「政务公开」": "政务公开", "政策": "政策",
+              "《政务公开》、": "政务公开", "政务，公开": "政务 公开", "“”，。": None, "……": None}
 
 
 def node(request: dict):
@@ -46,7 +51,7 @@ def search(site_dir: Path, *queries, **options) -> list[dict]:
 
 def expected_measures(site, query: str) -> set[str]:
     """Addresses of the measures whose own text, status, units, plan title or headings contain the query."""
-    parts = normalize(query).split()
+    parts = words(query)
     found = set()
     for plan in site.plans:
         for measure in plan.measures:
@@ -204,6 +209,32 @@ def test_many_shards_and_batches_give_the_same_answers(tmp_path):
         assert measures_in(answer) == expected_measures(site, query), query
 
 
+def test_punctuation_in_a_query_is_searched_as_a_space(built_site):
+    """Quotes, brackets and punctuation typed with a word find what the word alone finds, in the
+    same order, and the total is exactly what the pages show; punctuation alone finds nothing."""
+    queries = list(PUNCTUATED) + sorted({plain for plain in PUNCTUATED.values() if plain})
+    answers = dict(zip(queries, search(built_site.output, *queries)))
+    for query, plain in PUNCTUATED.items():
+        answer = answers[query]
+        assert answer["total"] == len(answer["urls"]), query
+        if plain is None:
+            assert answer["urls"] == [], query
+        else:
+            assert answer["urls"] and answer["urls"] == answers[plain]["urls"], query
+
+
+def test_the_text_check_keeps_exactly_what_the_index_found(built_site):
+    """page() checks each result's own text before showing it. Run over every document of the site,
+    that check keeps exactly the documents the index found: so the total the index counts is the
+    number of results the pages show, without downloading every result's text to count it."""
+    queries = QUERIES + list(PUNCTUATED) + ["单位", "公开", "局", "中山", "2022", "a", "〔2017〕65号", "e-mail"]
+    found = search(built_site.output, *queries)
+    checked = node({"mode": "textcheck", "site": str(built_site.output), "queries": queries})
+    for query, answer, check in zip(queries, found, checked):
+        assert sorted(check["urls"]) == sorted(answer["urls"]), query
+        assert answer["total"] == len(answer["urls"]), query
+
+
 def test_unit_and_plan_titles_rank_first(built_site):
     by_unit, by_plan = search(built_site.output, "市财政局", "金融工作局")
     assert by_unit["kinds"][0] == "unit" and by_unit["urls"][0] == "units/zs-czj/"
@@ -332,6 +363,43 @@ def test_results_come_twenty_at_a_time_with_the_total(site_url, page, shipped_si
     page.wait_for_function("document.querySelectorAll('#search-results li').length === 40")
     # Focus moves to the first new result, so a keyboard or screen reader user reads on from there.
     assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('#search-results li')[20]")
+
+
+def results_to_the_end(page) -> tuple[int, int]:
+    """(the total the status states first, the results on the page once "more" is pressed until
+    it is gone); at every step the status names the count on the page, and the total stays."""
+    wait_for_results(page)
+    stated = status_count(page)
+    more = page.get_by_role("button", name="显示更多结果")
+    while True:
+        status = page.locator("#search-status").inner_text()
+        items = page.locator("#search-results li").count()
+        assert status_count(page) == stated, status
+        if not more.is_visible():
+            assert "显示前" not in status, status
+            return stated, items
+        assert f"显示前 {items} 条" in status and 0 < items < stated, status
+        more.click()
+        page.wait_for_function("previous => document.getElementById('search-status').textContent !== previous", arg=status)
+
+
+def test_the_count_is_what_more_shows_also_with_punctuation(site_url, page):
+    """“政策” once said 找到 48 条…显示前 0 条 over an empty list, and "more" changed the count:
+    punctuation typed with a word is searched as a space, whatever the count and the pages do."""
+    counts = {}
+    for query in ["政策", "“政策”", "‹政策>", "政策。", "「政务公开」", "政务公开"]:
+        page.goto(site_url + "search/?q=" + quote(query))
+        counts[query] = results_to_the_end(page) if query != "政务公开" else (status_count(page), None)
+    assert counts["政策"][0] > 20
+    for query in ["“政策”", "‹政策>", "政策。"]:
+        assert counts[query] == counts["政策"], query
+    stated, shown = counts["「政务公开」"]
+    assert stated == shown == counts["政务公开"][0]
+    page.goto(site_url + "search/?q=" + quote("“”，。"))
+    page.wait_for_function("document.getElementById('search-status').textContent.startsWith('请输入')")
+    assert "标点" in page.locator("#search-status").inner_text()
+    assert page.locator("#search-results li").count() == 0
+    assert not page.get_by_role("button", name="显示更多结果").is_visible()
 
 
 def test_a_measure_result_shows_its_own_text_plan_label_and_leads(site_url, page):
