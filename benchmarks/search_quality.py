@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from generator import build as pipeline  # noqa: E402
 from generator import content as content_stage, site as site_stage  # noqa: E402
 from generator.search import measure_fields  # noqa: E402
-from generator.tokenize import normalize  # noqa: E402
+from generator.tokenize import normalize, words  # noqa: E402
 
 NAMED = ["预决算", "政策解读", "依申请公开", "权责清单", "新闻发布会", "办公室", "2017", "网站集约化", "河长", "12345"]
 
@@ -55,7 +55,7 @@ def main() -> None:
     found = relevant = correct = 0
     for query, answer in zip(queries, answers):
         got = {url for url in answer["urls"] if "#" in url}
-        truth = {url for url, text in haystacks if all(p in text for p in normalize(query).split())}
+        truth = {url for url, text in haystacks if all(p in text for p in words(query))}
         found += len(got)
         relevant += len(truth)
         correct += len(got & truth)

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.synthetic import make_corpus  # noqa: E402
 from generator import content as content_stage  # noqa: E402
 from generator.search import measure_fields  # noqa: E402
-from generator.tokenize import normalize  # noqa: E402
+from generator.tokenize import normalize, words  # noqa: E402
 
 NAMED = ["预决算", "政策解读", "依申请公开", "权责清单", "新闻发布会", "办公室", "2017", "网站集约化", "综合科",
          "河", "公开", "政务 公开", "信息", "12345", "第3局", "合成第12局办公室", "市财政局", "2019年"]
@@ -73,7 +73,7 @@ def measure(plans: int, count: int, folder: Path) -> None:
     answers = json.loads(result.stdout)
     differ = 0
     for query, answer in zip(queries, answers):
-        parts = normalize(query).split()
+        parts = words(query)
         truth = {url for url, text in measures if all(part in text for part in parts)}
         got = {url for url in answer["urls"] if "#" in url}
         if got != truth:

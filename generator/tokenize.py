@@ -177,6 +177,23 @@ def runs(text: str) -> list[tuple[str, str]]:
     return [(match.lastgroup, match.group()) for match in _pick(_runs_patterns(), text).finditer(text)]
 
 
+def words(text: str) -> list[str]:
+    """What a query is searched as: the stretches of the normalized text made only of characters
+    the index holds (CJK, digits, letters; runs of different kinds side by side stay one word).
+    Spaces, punctuation and symbols are not indexed, so they only separate words: “政策” and
+    政策。 are the word 政策, and punctuation alone is no word at all."""
+    found: list[str] = []
+    end = -1
+    text = normalize(text or "")
+    for match in _pick(_runs_patterns(), text).finditer(text):
+        if match.start() == end:
+            found[-1] += match.group()
+        else:
+            found.append(match.group())
+        end = match.end()
+    return found
+
+
 def tokens_with_offsets(text: str) -> tuple[list[str], list[int], int]:
     """(tokens, their offsets, number of tokens) of `text`."""
     tokens: list[str] = []

@@ -24,11 +24,16 @@ from generator import postings, tokenize as tokenize_module
 from generator import search as search_stage
 from generator import site as site_stage
 from generator.search import measure_fields
-from generator.tokenize import normalize, tokenize
+from generator.tokenize import normalize, tokenize, words
 
 HARNESS = ROOT / "tests" / "js" / "harness.js"
 QUERIES = ["预决算", "政策解读", "依申请公开", "权责清单", "新闻发布会", "办公室", "2017", "网站集约化",
-           "市财政局", "产业政策与法制科", "河", "审", "12345", "ppp", "政务 公开", "部门20", "以及2", "6年度"]
+           "市财政局", "产业政策与法制科", "河", "审", "12345", "ppp", "政务 公开", "部门20", "以及2", "6年度",
+           "“政策解读”", "「市财政局」", "政务-公开", "预决算。"]
+# Queries with quotes, brackets and punctuation, each with the query it is the same search as
+# (None: punctuation only, nothing to search).
+PUNCTUATED = {"“政策”": "政策", "‹政策>": "政策", "政策。": "政策", "「政务公开」": "政务公开", "政策": "政策",
+              "《政务公开》、": "政务公开", "政务，公开": "政务 公开", "“”，。": None, "……": None}
 
 
 def node(request: dict):
@@ -46,7 +51,7 @@ def search(site_dir: Path, *queries, **options) -> list[dict]:
 
 def expected_measures(site, query: str) -> set[str]:
     """Addresses of the measures whose own text, status, units, plan title or headings contain the query."""
-    parts = normalize(query).split()
+    parts = words(query)
     found = set()
     for plan in site.plans:
         for measure in plan.measures:
@@ -65,6 +70,8 @@ TRICKY_TEXTS = [
     "𠀀𠀁𠀂 与 𪚥字", "a𠀀b", "Ⅻ ﬁ ㈠ ㍻", "Café déjà vu", "İstanbul ΣΊΣΥΦΟΣ", "1+1+9", "e-mail: a_b@c.d",
     "“三审三校”“先审后发”", "〇一二三", "漢字かなカナ한글", "emoji 😀 政务", "tab\t换行\n政务", "e\u0301cole",
     "省略号……之后", "\u1100\u1161\u11a8 가",
+    "“政策”", "‹政策>", "政策。", "「政务公开」", "，。", "《2022年政务公开工作要点》", "〔2017〕65号", "a-b", "①②③",
+    "¥100", "部门20", "#政策# @市政府", "İ̇x",
 ]
 
 
@@ -73,6 +80,7 @@ def test_python_and_javascript_tokenizers_agree(shipped_site):
     for plan in shipped_site.plans:
         texts += [plan.title] + [m.text for m in plan.measures] + [m.status.text for m in plan.measures if m.status]
     assert node({"mode": "tokenize", "texts": texts}) == [tokenize(text) for text in texts]
+    assert node({"mode": "words", "texts": texts}) == [words(text) for text in texts]
 
 
 def test_tokenizer_rules():
@@ -82,6 +90,20 @@ def test_tokenizer_rules():
     assert tokenize("ＰＰＰ（ＰＰＰ）") == ["ppp", "ppp"]
     assert tokenize("𠀀𠀁河") == ["𠀀𠀁", "𠀁河"]
     assert tokenize_module.tokens_with_offsets("省略号……之后 e\u0301")[1] == [0, 1, 9, 12]
+
+
+def test_a_query_is_searched_as_its_indexed_words():
+    """Characters the index does not hold only separate a query's words, as a space does; runs
+    of different kinds side by side stay one word. A word is already normalized: searched again,
+    it is itself."""
+    assert words("“政策”") == words("‹政策>") == words("政策。") == words(" 政策 ") == ["政策"]
+    assert words("「政务公开」") == ["政务公开"]
+    assert words("，。") == words("“” 《》") == words("") == []
+    assert words("部门20 ＰＰＰ（一）") == ["部门20", "ppp", "一"]
+    assert words("a-b/c") == ["a", "b", "c"]
+    for text in TRICKY_TEXTS:
+        for word in words(text):
+            assert words(word) == [word], text
 
 
 def test_unicode_tables_are_current_for_this_python():
@@ -185,6 +207,32 @@ def test_many_shards_and_batches_give_the_same_answers(tmp_path):
     queries = ["政策解读", "依申请公开", "公开", "办公室", "河", "2017", "第3局", "规范性文件", "合成 解读", "信息公开工作"]
     for query, answer in zip(queries, search(output, *queries)):
         assert measures_in(answer) == expected_measures(site, query), query
+
+
+def test_punctuation_in_a_query_is_searched_as_a_space(built_site):
+    """Quotes, brackets and punctuation typed with a word find what the word alone finds, in the
+    same order, and the total is exactly what the pages show; punctuation alone finds nothing."""
+    queries = list(PUNCTUATED) + sorted({plain for plain in PUNCTUATED.values() if plain})
+    answers = dict(zip(queries, search(built_site.output, *queries)))
+    for query, plain in PUNCTUATED.items():
+        answer = answers[query]
+        assert answer["total"] == len(answer["urls"]), query
+        if plain is None:
+            assert answer["urls"] == [], query
+        else:
+            assert answer["urls"] and answer["urls"] == answers[plain]["urls"], query
+
+
+def test_the_text_check_keeps_exactly_what_the_index_found(built_site):
+    """page() checks each result's own text before showing it. Run over every document of the site,
+    that check keeps exactly the documents the index found: so the total the index counts is the
+    number of results the pages show, without downloading every result's text to count it."""
+    queries = QUERIES + list(PUNCTUATED) + ["单位", "公开", "局", "中山", "2022", "a", "〔2017〕65号", "e-mail"]
+    found = search(built_site.output, *queries)
+    checked = node({"mode": "textcheck", "site": str(built_site.output), "queries": queries})
+    for query, answer, check in zip(queries, found, checked):
+        assert sorted(check["urls"]) == sorted(answer["urls"]), query
+        assert answer["total"] == len(answer["urls"]), query
 
 
 def test_unit_and_plan_titles_rank_first(built_site):
@@ -315,6 +363,48 @@ def test_results_come_twenty_at_a_time_with_the_total(site_url, page, shipped_si
     page.wait_for_function("document.querySelectorAll('#search-results li').length === 40")
     # Focus moves to the first new result, so a keyboard or screen reader user reads on from there.
     assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('#search-results li')[20]")
+
+
+def results_to_the_end(page) -> tuple[int, int]:
+    """(the total the status states first, the results on the page once "more" is pressed until
+    it is gone); at every step the status names the count on the page, and the total stays."""
+    wait_for_results(page)
+    stated = status_count(page)
+    more = page.get_by_role("button", name="显示更多结果")
+    while True:
+        status = page.locator("#search-status").inner_text()
+        items = page.locator("#search-results li").count()
+        assert status_count(page) == stated, status
+        if not more.is_visible():
+            assert "显示前" not in status, status
+            return stated, items
+        assert f"显示前 {items} 条" in status and 0 < items < stated, status
+        more.click()
+        page.wait_for_function("previous => document.getElementById('search-status').textContent !== previous", arg=status)
+
+
+def test_the_count_is_what_more_shows_also_with_punctuation(site_url, page):
+    """“政策” once said 找到 48 条…显示前 0 条 over an empty list, and "more" changed the count:
+    punctuation typed with a word is searched as a space, whatever the count and the pages do."""
+    counts = {}
+    for query in ["政策", "“政策”", "‹政策>", "政策。", "「政务公开」"]:
+        page.goto(site_url + "search/?q=" + quote(query))
+        counts[query] = results_to_the_end(page)
+        # The word is marked where it stands, without the punctuation typed.
+        assert page.locator("#search-results li mark").first.inner_text() in ("政策", "政务公开"), query
+    page.goto(site_url + "search/?q=" + quote("政务公开"))
+    wait_for_results(page)
+    counts["政务公开"] = (status_count(page), None)
+    assert counts["政策"][0] > 20
+    for query in ["“政策”", "‹政策>", "政策。"]:
+        assert counts[query] == counts["政策"], query
+    stated, shown = counts["「政务公开」"]
+    assert stated == shown == counts["政务公开"][0]
+    page.goto(site_url + "search/?q=" + quote("“”，。"))
+    page.wait_for_function("document.getElementById('search-status').textContent.startsWith('请输入')")
+    assert "标点" in page.locator("#search-status").inner_text()
+    assert page.locator("#search-results li").count() == 0
+    assert not page.get_by_role("button", name="显示更多结果").is_visible()
 
 
 def test_a_measure_result_shows_its_own_text_plan_label_and_leads(site_url, page):

@@ -141,13 +141,13 @@
   }
 
   /* The query's words, each with its terms (clauses) and what their positions must be. A word
-     is a run of non-space characters; its CJK runs become bigrams that must stand side by side,
-     a lone CJK character may sit inside a bigram, and a digit or letter run at the start (end) of
-     the word may be the end (start) of a longer run in the text. */
+     is a stretch of characters the index holds (tokenizer.words): spaces, punctuation and
+     symbols are not indexed, so they only separate words ("“政策”" is the word 政策), and the
+     text check of page() looks for exactly these words. Its CJK runs become bigrams that must
+     stand side by side, a lone CJK character may sit inside a bigram, and a digit or letter run
+     at the start (end) of the word may be the end (start) of a longer run in the text. */
   function parse(query, tokenizer) {
-    var words = [];
-    tokenizer.normalize(query || "").split(/\s+/).forEach(function (word) {
-      if (!word) { return; }
+    return tokenizer.words(query || "").map(function (word) {
       var runs = tokenizer.runs(word);
       var terms = [];
       runs.forEach(function (run, index) {
@@ -166,9 +166,8 @@
         var need = first && last ? "any" : first ? "endsAt" : last ? "startsAt" : "exact";
         terms.push({ term: text, wildcard: wildcard, need: need, at: need === "endsAt" ? start + chars.length : start });
       });
-      words.push({ text: word, terms: terms });
+      return { text: word, terms: terms };
     });
-    return words;
   }
 
   function matchesWildcard(term, clause) {
@@ -397,7 +396,10 @@
     }
 
     /* What results `from` to `from + count` show, loaded from their fragments. A result whose
-       text, on this last look, does not hold every typed word is left out (`dropped`). */
+       text, on this last look, does not hold every word of the query is left out (`dropped`).
+       The words are those the index matched: a word has no separator in it, and a document has
+       its terms at the right distances in one text exactly when that text holds the word, so
+       nothing the search counted is dropped (docs/search.md, "What a query finds"). */
     function page(found, from, count) {
       var chosen = found.hits.slice(from, from + (count || PAGE));
       return entryLoaded.then(function (entry) {
@@ -410,7 +412,8 @@
         var wanted = found.words.map(function (word) { return word.text; });
         var shown = items.filter(function (item) {
           var text = tokenizer.normalize(item.searchText);
-          return wanted.every(function (word) { return text.indexOf(word) >= 0; });
+          /* A query without words finds nothing here either, as in search(). */
+          return wanted.length > 0 && wanted.every(function (word) { return text.indexOf(word) >= 0; });
         });
         return { items: shown, dropped: items.length - shown.length };
       });

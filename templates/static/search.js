@@ -259,6 +259,10 @@
     return engine.search(state).then(function (found) {
       if (mine !== generation) { return null; }
       current = { state: state, found: found, shown: 0, dropped: 0 };
+      if (!found.words.length) {
+        statusRegion.textContent = "请输入要查找的字词，例如单位名称或“预决算”；标点和符号不参与查找。";
+        return null;
+      }
       if (!found.total) {
         statusRegion.textContent = describeCount();
         emptyHelp.hidden = false;

@@ -66,29 +66,19 @@
     return tokens;
   }
 
-  /* Query terms: the text's tokens, each with the wildcard it needs. What was typed may begin or
-     end inside a longer run of the indexed text ("20" typed, "2016" indexed; "河" inside "河长"),
-     so a digit or letter run at either end of a typed word is matched as a prefix or suffix, and a
-     lone CJK character anywhere inside a bigram. Runs inside the word match whole. */
-  function queryTerms(text) {
-    var terms = [];
-    normalize(text || "").split(/\s+/).forEach(function (word) {
-      var found = runs(word);
-      found.forEach(function (pair, position) {
-        var chars = pair[1];
-        var first = position === 0;
-        var last = position === found.length - 1;
-        if (pair[0] === "cjk" && chars.length === 1) {
-          terms.push({ term: chars[0], wildcard: "both" });
-        } else if (pair[0] === "cjk") {
-          for (var i = 0; i < chars.length - 1; i++) { terms.push({ term: chars[i] + chars[i + 1], wildcard: "none" }); }
-        } else {
-          terms.push({ term: chars.join(""), wildcard: first && last ? "both" : first ? "leading" : last ? "trailing" : "none" });
-        }
-      });
+  /* What a query is searched as (twin of tokenize.py's words): the stretches of the normalized
+     text made only of indexed characters, runs of different kinds side by side staying one word.
+     Spaces, punctuation and symbols only separate words: “政策” and 政策。 are the word 政策. */
+  function words(text) {
+    var found = [];
+    var end = -1;
+    runs(text).forEach(function (run) {
+      var chars = run[1].join("");
+      if (run[2] === end) { found[found.length - 1] += chars; } else { found.push(chars); }
+      end = run[2] + run[1].length;
     });
-    return terms;
+    return found;
   }
 
-  return { tokenize: tokenize, queryTerms: queryTerms, normalize: normalize, runs: runs };
+  return { tokenize: tokenize, words: words, normalize: normalize, runs: runs };
 }));

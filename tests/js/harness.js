@@ -1,11 +1,15 @@
 /* Test harness: runs the site's own tokenizer and search code in Node on the files a build
    wrote. Reads one JSON request on stdin, writes one JSON answer on stdout.
      {"mode": "tokenize", "texts": [...]}                  -> [[tokens], ...]
+     {"mode": "words", "texts": [...]}                     -> [[words], ...] (what a query searches)
      {"mode": "search", "site": OUTPUT_DIR, "queries": [{q, year, department, unit}, ...],
       "fresh": bool, "pages": N}
         -> [{total, urls, kinds, files, ms}, ...]: every result's address (the first N pages of
            20 only, if "pages" is given), the files the query loaded (with "fresh", each query
-           starts with nothing loaded, as a new visitor would), and the time the query took. */
+           starts with nothing loaded, as a new visitor would), and the time the query took.
+     {"mode": "textcheck", "site": OUTPUT_DIR, "queries": [...]}
+        -> [{urls}, ...]: every document of the site (plans, measures, units) that page() would
+           show for the query when given all of them, whatever the index says. */
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -28,9 +32,12 @@ function loader(site, log) {
 }
 
 async function main() {
-  if (request.mode === "tokenize") {
+  if (request.mode === "tokenize" || request.mode === "words") {
     const tokenizer = require(path.join(root, "templates", "static", "tokenize.js"));
-    return request.texts.map((text) => tokenizer.tokenize(text));
+    return request.texts.map((text) => tokenizer[request.mode === "words" ? "words" : "tokenize"](text));
+  }
+  if (request.mode === "textcheck") {
+    return textCheck(request.site, request.queries);
   }
   const assets = path.join(request.site, "assets");
   const tokenizer = require(path.join(assets, "tokenize.js"));
@@ -55,6 +62,32 @@ async function main() {
     }
     answers.push({ total: found.total, urls, kinds, files: log.slice(), ms });
     log.length = 0;
+  }
+  return answers;
+}
+
+/* Every document of the site as a hit, so page() loads each one's fragment and applies its
+   text check to it. */
+async function textCheck(site, queries) {
+  const assets = path.join(site, "assets");
+  const tokenizer = require(path.join(assets, "tokenize.js"));
+  const core = require(path.join(assets, "search-core.js"));
+  const load = loader(site, []);
+  const engine = core.createSearch({ load, tokenizer });
+  const entry = await load("index", "index");
+  const hits = [];
+  for (const file of fs.readdirSync(path.join(assets, "search", "f"))) {
+    const [block, number] = file.replace(/\.js$/, "").split("-").map(Number);
+    const fragment = await load("f", `${block}-${number}`);
+    fragment.docs.forEach((document, index) => {
+      const local = number * entry.fragmentSize + index;
+      hits.push({ key: block * 1048576 + local, block, local, score: 0 });
+    });
+  }
+  const answers = [];
+  for (const q of queries) {
+    const page = await engine.page({ total: hits.length, hits, words: engine.parse(q) }, 0, hits.length);
+    answers.push({ urls: page.items.map((item) => item.url) });
   }
   return answers;
 }
