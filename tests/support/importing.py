@@ -402,3 +402,34 @@ def example_prose(data: dict) -> list[str]:
         for measure in section["measures"]:
             lines.append(measure["label"] + (measure.get("text") or "".join(p["text"] for p in measure["parts"])))
     return lines
+
+
+# -- the same tables as other sources: pasted into text, as a web page ---------------------------
+
+def pasted_rows(grid: Grid) -> list[list[str]]:
+    """The header and rows as copying the table shows them: a merged cell's text in its first
+    row and column, the positions it covers below or beside empty."""
+    rows = [list(grid.header)] + [list(row) for row in grid.rows]
+    for first, col, last, col_end in grid.merges:
+        for r in range(first, last + 1):
+            for c in range(col, col_end + 1):
+                if (r, c) != (first, col):
+                    rows[r + 1][c] = ""
+    return rows
+
+
+def pasted_text(title: str, rows: list[list[str]], layout: str, before=(), after=()) -> str:
+    """A table pasted into text: `pipes` (| a | b |, a |---| rule under the header, a line break
+    in a cell kept as a line break), `tabs` (as Excel copies: a cell with line breaks in double
+    quotes) or `lines` (one cell per line, as a web table copies)."""
+    out = [title, *before]
+    for index, row in enumerate(rows):
+        if layout == "pipes":
+            out.append("| " + " | ".join(row) + " |")
+            if index == 0:
+                out.append("|" + "---|" * len(row))
+        elif layout == "tabs":
+            out.append("\t".join(f'"{cell}"' if "\n" in cell else cell for cell in row))
+        else:
+            out += row[:1] if len(set(row)) == 1 else row
+    return "\n".join([*out, *after]) + "\n"
