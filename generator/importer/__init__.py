@@ -58,7 +58,8 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
     document = read_source(source)
     registry = _registry(content_dir)
     title, title_finding = _title(document)
-    issuer_unit = meta.issuer_named(issuer, registry) if issuer else meta.issuer_in(title, registry)
+    publisher = meta.publisher(document.metadata)
+    issuer_unit = meta.issuer_named(issuer, registry) if issuer else meta.issuer_in(title, registry, publisher)
     if issuer_unit is None:
         raise CannotBuild("issuer-not-in-title", title=title)
     year = year or meta.year_of(title) or meta.year_of(source.stem)
@@ -77,6 +78,7 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
     if title_finding:
         plan.findings.append(title_finding)
     plan.findings += [Finding("", notice) for notice in document.notices]
+    _disclosure(plan, document)
     if not kind:
         plan.findings.append(Finding("kind", "标题中没有写明文件类型（分工方案、实施方案……），暂记为分工方案"
                                              "（kind not in the title）"))
@@ -117,6 +119,17 @@ def _title(document: Document) -> tuple[str, Finding | None]:
         return document.title, None
     stem = clean_title(Path(document.name).stem) or "未命名"
     return stem, Finding("title", f"文件中找不到标题，暂用文件名“{stem}”（title taken from the file name）")
+
+
+def _disclosure(plan: Plan, document: Document) -> None:
+    """文号, 索引号, dates … from the page's metadata; a value the schema cannot take is a note."""
+    fields, notes = meta.disclosure(document.metadata)
+    for name in ("document_number", "index_number", "topic", "genre", "validity"):
+        setattr(plan, name, fields.get(name, ""))
+    plan.dates = {name: fields[name] for name in ("written", "published") if name in fields}
+    for note, message in notes:
+        plan.findings.append(Finding(f"editor_notes[{len(plan.editor_notes)}]", message))
+        plan.editor_notes.append(note)
 
 
 def _issuer_name(title: str, unit) -> str:
