@@ -500,3 +500,15 @@ def portal_page(title: str, table: str, metadata: dict[str, str], before=(), aft
 <script>document.getElementById("hits").innerText = "129";</script>
 </body></html>
 """
+
+
+def libreoffice_convert(source: Path, target: str, folder: Path) -> Path:
+    """`source` converted by LibreOffice (`pdf`, `doc` …) into `folder`, with a profile of its own."""
+    import shutil
+    import subprocess
+
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    profile = (folder / "libreoffice-profile").as_uri()
+    subprocess.run([program, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", target,
+                    "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)
+    return folder / f"{source.stem}.{target.split(':')[0]}"
