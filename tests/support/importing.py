@@ -431,7 +431,7 @@ def pasted_text(title: str, rows: list[list[str]], layout: str, before=(), after
         elif layout == "tabs":
             out.append("\t".join(f'"{cell}"' if "\n" in cell else cell for cell in row))
         else:
-            out += row[:1] if len(set(row)) == 1 else row
+            out += row[:1] if not any(row[1:]) else row
     return "\n".join([*out, *after]) + "\n"
 
 
@@ -512,3 +512,39 @@ def libreoffice_convert(source: Path, target: str, folder: Path) -> Path:
     subprocess.run([program, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", target,
                     "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)
     return folder / f"{source.stem}.{target.split(':')[0]}"
+
+
+def require_libreoffice() -> None:
+    """Skip (locally) or fail (under CI=true) when LibreOffice is missing."""
+    import shutil
+
+    from support.browser import require
+
+    require(bool(shutil.which("soffice") or shutil.which("libreoffice")), "LibreOffice",
+            "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui")
+
+
+def with_page_footer(path: Path, text: str) -> None:
+    """A footer on every page of the Word file: `text` and the page number (a PAGE field)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document(str(path))
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.text = text + " "
+    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    document.save(str(path))
+
+
+def mime_archive(page: str, encoding: str = "gb18030") -> bytes:
+    """A page saved as one file (.mht), as Chromium writes it: a MIME message whose HTML part
+    is quoted-printable, in the page's own encoding, with no charset of its own."""
+    import quopri
+
+    boundary = "----MultipartBoundary--zwgk"
+    head = (f"From: <Saved by Blink>\r\nSubject: saved page\r\nMIME-Version: 1.0\r\n"
+            f'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="{boundary}"\r\n\r\n'
+            f"--{boundary}\r\nContent-Type: text/html\r\nContent-ID: <frame-1@mhtml.blink>\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\nContent-Location: http://www.zs.gov.cn/zwgk/plan.html\r\n\r\n")
+    body = quopri.encodestring(page.encode(encoding)).replace(b"\n", b"\r\n")
+    return head.encode("ascii") + body + f"\r\n--{boundary}--\r\n".encode("ascii")
