@@ -1,7 +1,9 @@
-"""`build.py import FILE`: start a plan from the file the editor received (.docx, .xlsx, .txt).
+"""`build.py import FILE`: start a plan from the file the editor received (Word, Excel, a saved
+web page, a PDF, text).
 
-The stages, one module each: a reader per format (read_docx, read_xlsx, read_text) gives the
-document as paragraphs and tables (source); the table interpreter (tables) or the prose
+The stages, one module each: reading picks a reader by what the file holds, and the reader
+(read_docx, read_xlsx, read_text, read_html, read_pdf, read_office) gives the document as
+paragraphs and tables (source); the table interpreter (tables) or the prose
 interpreter (prose) makes the draft plan (draft), reading labels (labels), unit cells (roles,
 names), deadlines (deadlines) and inline markers (markers) on the way; fit adapts the draft to
 the plan schema in force; writer writes it as YAML with a `# 待核` comment above each place that
