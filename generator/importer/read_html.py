@@ -87,10 +87,14 @@ def _html_of_archive(raw: bytes, name: str) -> str:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     for part in message.walk():
         if part.get_content_type() == "text/html":
-            try:
-                return part.get_content()
-            except (LookupError, ValueError):
-                return _decode(part.get_payload(decode=True) or b"", name)
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset:
+                try:
+                    return payload.decode(charset)
+                except (LookupError, UnicodeDecodeError):
+                    pass
+            return _decode(payload, name)  # no charset of its own: the page's meta charset tells
     raise CannotBuild("page-without-html", file=name)
 
 

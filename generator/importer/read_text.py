@@ -298,10 +298,12 @@ def _aligned(lines: list[tuple[int, str]], header: list[str], serial: int, count
         if position + width <= len(lines) and fits(lines[position + serial][1], expected):
             row = lines[position:position + width]
             levels = {c for c, (_, text) in enumerate(row) if heading(text)} if levels is None else levels
-            stray = [(c, pair) for c, pair in enumerate(row) if c not in levels and heading(pair[1])]
-            if stray:  # a heading row's line taken into a row that lacks a cell
+            stray = [(c, pair) for c, pair in enumerate(row)
+                     if c not in levels and heading(pair[1]) or _out_of_place(header[c], pair[1])]
+            if stray:  # a heading or a date where it cannot be: the row lacks a cell or has one too many
                 c, (line, text) = stray[0]
-                return rows, position, (line + 1, f"表格第 {len(rows) + 1} 行的“{header[c]}”一格", text)
+                row_name = f"序号 {expected} 那一行" if counting else f"表头下第 {len(rows) + 1} 行"
+                return rows, position, (line + 1, f"{row_name}的“{header[c]}”一格", text)
             rows.append(row)
             position += width
             expected += 1
@@ -320,6 +322,22 @@ def _aligned(lines: list[tuple[int, str]], header: list[str], serial: int, count
         return rows, position, (lines[position + serial][0] + 1 if position + serial < len(lines) else len(lines),
                                 f"序号“{expected}”" if counting else "带编号（1. 1、）的一格", found)
     return rows, position, None
+
+
+_DEADLINE_HEADING = re.compile("时限|时间|期限")
+_UNITS_HEADING = re.compile("单位|科室|处室|股室|部门|责任|牵头|主办|协办|配合")
+_TIME_WORDS = re.compile(r"[0-9０-９]|年|月|日|季|周|前|后|持续|长期|常态|及时|随时|每")
+_DEADLINE_TEXT = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|月底|年底|季度|[（(]此件")
+
+
+def _out_of_place(heading: str, text: str) -> bool:
+    """A cell that cannot belong under its heading: no time in a 完成时限 column, a date in a
+    责任单位 column. In one cell per line, that is a row that lost or gained a cell."""
+    if not text:
+        return False
+    if _DEADLINE_HEADING.search(heading):
+        return not _TIME_WORDS.search(text)
+    return bool(_UNITS_HEADING.search(heading) and _DEADLINE_TEXT.search(text))
 
 
 def _numbered(text: str) -> bool:
