@@ -49,14 +49,14 @@ def read(path: Path) -> Document:
         with pdfplumber.open(path) as pdf:
             if len(pdf.pages) > PAGE_LIMIT:
                 raise CannotBuild("pdf-too-long", file=path.name, pages=len(pdf.pages), limit=PAGE_LIMIT)
-            pages, characters = [], 0
+            pages, characters, columns = [], 0, {}
             for number, page in enumerate(pdf.pages, start=1):
                 if time.monotonic() - started > SECONDS_LIMIT:
                     raise CannotBuild("pdf-too-slow", file=path.name, seconds=SECONDS_LIMIT)
                 characters += len(page.chars)
                 if characters > TEXT_LIMIT:
                     raise CannotBuild("pdf-too-much-text", file=path.name, limit=TEXT_LIMIT)
-                pages.append(_page(page, number))
+                pages.append(_page(page, number, columns))
                 page.close()
             title = pdf.metadata.get("Title")
     except PdfminerException as error:
@@ -65,7 +65,7 @@ def read(path: Path) -> Document:
         raise
     if characters == 0:
         raise CannotBuild("pdf-is-scan", file=path.name)
-    blocks, notices = _blocks(pages)
+    blocks, notices = _blocks(pages, columns)
     return Document(name=path.name, blocks=blocks, title=clean_title(title if isinstance(title, str) else ""),
                     notices=notices)
 
@@ -78,8 +78,9 @@ class _Line:
         self.margin = self.bottom < height * MARGIN or self.top > height * (1 - MARGIN)
 
 
-def _page(page, number: int) -> list[_Line | Table]:
-    """The page's lines outside tables and its tables, top to bottom."""
+def _page(page, number: int, columns: dict) -> list[_Line | Table]:
+    """The page's lines outside tables and its tables, top to bottom; `columns` records each
+    table's page and the x of its column edges (by id), for joining tables over pages."""
     tables = page.find_tables(TABLE_SETTINGS)
     boxes = [table.bbox for table in tables]
 
@@ -94,14 +95,10 @@ def _page(page, number: int) -> list[_Line | Table]:
         (found["top"], _Line(found, number, page.height)) for found in text.extract_text_lines(return_chars=False)]
     for index, table in enumerate(tables, start=1):
         made = _table(table, number, index)
-        _EDGES[id(made)] = (number, [column.bbox[0] for column in table.columns] + [table.columns[-1].bbox[2]])
+        columns[id(made)] = (number, [column.bbox[0] for column in table.columns] + [table.columns[-1].bbox[2]])
         items.append((table.bbox[1], made))
     items.sort(key=lambda item: item[0])
     return [item for _, item in items if not isinstance(item, _Line) or item.text]
-
-
-# Each table's page and the x of its column edges, while the document is read.
-_EDGES: dict[int, tuple[int, list[float]]] = {}
 
 
 def _table(table, page: int, index: int) -> Table:
@@ -136,16 +133,16 @@ def _middle(box, axis: int) -> float:
     return (box[axis] + box[axis + 2]) / 2
 
 
-def _blocks(pages: list[list[_Line | Table]]) -> tuple[list[Paragraph | Table], list[str]]:
+def _blocks(pages: list[list[_Line | Table]], columns: dict) -> tuple[list[Paragraph | Table], list[str]]:
     """Running headers and page numbers dropped; lines joined into paragraphs; a table going on
     over the next page joined into one. Returns the blocks and what the editor should know."""
-    edges = Counter(re.sub(r"\d+", "#", item.text) for page in pages for item in page
+    running = Counter(re.sub(r"\d+", "#", item.text) for page in pages for item in page
                     if isinstance(item, _Line) and item.margin)
     blocks: list[Paragraph | Table] = []
     for page in pages:
         lines = [item for item in page if isinstance(item, _Line)]
         kept = [line for line in lines if not (line.margin and (
-            _PAGE_NUMBER.fullmatch(line.text) or len(pages) > 1 and edges[re.sub(r"\d+", "#", line.text)] > 1))]
+            _PAGE_NUMBER.fullmatch(line.text) or len(pages) > 1 and running[re.sub(r"\d+", "#", line.text)] > 1))]
         left = min((line.x0 for line in kept), default=0)
         right = max((line.x1 for line in kept), default=0)
         size = statistics.median([line.bottom - line.top for line in kept]) if kept else 0
@@ -169,7 +166,7 @@ def _blocks(pages: list[list[_Line | Table]]) -> tuple[list[Paragraph | Table], 
     notices: list[str] = []
     for block in blocks:
         previous = joined[-1] if joined else None
-        if isinstance(block, Table) and isinstance(previous, Table) and _continues(previous, block):
+        if isinstance(block, Table) and isinstance(previous, Table) and _continues(previous, block, columns):
             first = next((row.where for row in block.rows if not is_heading_row(row)), block.where)
             how = _join_split_row(previous, block)
             if how == "by its text":
@@ -179,19 +176,18 @@ def _blocks(pages: list[list[_Line | Table]]) -> tuple[list[Paragraph | Table], 
                 notices.append(f"{first}在新一页的开头，可能是上一页最后一行被分页截断的后半部分，已按单独的一行导入，"
                                "请对照原文核对（a row at the top of a page may go on from the row above）")
             previous.rows += [row for row in block.rows if row.cells]
-            _EDGES[id(previous)] = (_EDGES[id(block)][0], _EDGES[id(previous)][1])
+            columns[id(previous)] = (columns[id(block)][0], columns[id(previous)][1])
         else:
             joined.append(block)
-    _EDGES.clear()
     return joined, notices
 
 
-def _continues(above: Table, below: Table) -> bool:
+def _continues(above: Table, below: Table, columns: dict) -> bool:
     """The next page's table goes on with this one: it starts the next page, has the same
     columns (a piece where a merged cell hides a column edge is spread over the columns above),
     and starts with no header of its own (a repeated header is the interpreter's to drop)."""
-    page_above, edges_above = _EDGES[id(above)]
-    page_below, edges_below = _EDGES[id(below)]
+    page_above, edges_above = columns[id(above)]
+    page_below, edges_below = columns[id(below)]
     if page_below != page_above + 1 or not below.rows:
         return False
     if edges_below != edges_above and not _spread(below, edges_below, edges_above):

@@ -18,7 +18,6 @@ rows are never glued together and cells never shifted. All other lines are parag
 
 from __future__ import annotations
 
-import itertools
 import re
 from pathlib import Path
 
@@ -265,7 +264,7 @@ def _one_per_line(lines: list[str], start: int, name: str):
         raise CannotBuild("pasted-cells-misaligned", file=name, line=start + 1, width=width, header=header,
                           row=row_line, expected=expected, found=found)
     if not rows:
-        return None  # heading-like lines with no numbered rows after them: prose
+        return None  # heading-like lines with no number near them: prose
     end = lines_used[used][0] if used < len(lines_used) else len(lines)
     table_rows = [(start + 1, [Cell(text) for text in header])]
     table_rows += [(row[0][0] + 1, [Cell(_clean(text)) for _, text in row]) for row in rows]
@@ -317,10 +316,10 @@ def _aligned(lines: list[tuple[int, str]], header: list[str], serial: int, count
     # above lost or gained a cell: the rows cannot be told apart.
     window = range(max(0, position - width + 1), min(len(lines), position + 2 * width))
     shifted = [i for i in window if i != position + serial and fits(lines[i][1], expected)]
-    if shifted or not rows and lines:
-        found = lines[position + serial][1] if position + serial < len(lines) else "（文件结束）"
-        return rows, position, (lines[position + serial][0] + 1 if position + serial < len(lines) else len(lines),
-                                f"序号“{expected}”" if counting else "带编号（1. 1、）的一格", found)
+    if shifted:
+        at = position + serial if position + serial < len(lines) else shifted[0]
+        return rows, position, (lines[at][0] + 1, f"序号“{expected}”" if counting else "带编号（1. 1、）的一格",
+                                lines[at][1] if at == position + serial else "（文件结束）")
     return rows, position, None
 
 
