@@ -255,6 +255,30 @@ def test_a_pdf_printed_from_word_imports_as_the_word_table(plan_id, tmp_path, li
     assert "办公室制" not in result.path.read_text(encoding="utf-8")
 
 
+def test_a_pdf_table_going_on_where_a_merged_cell_hides_a_column_edge(tmp_path, libreoffice):
+    """The second section has no points: its cell spans the section and point columns, so the
+    page holding only its rows has one column edge less; it is still the same table."""
+    from test_import import word_table
+
+    rows = [["工作要求", "工作要点", "计划措施", "责任单位"],
+            ["一、优化政务公开工作基础", "（一）深化规范性文件公开。", "1.规范行政法规使用。", "综合科"],
+            ["", "（二）持续推进标准化。", "2.摸清规范性文件底数。", "金融发展科"],
+            ["二、强化工作指导监督", "", "3.听取政务公开工作汇报。", "综合科"],
+            ["", "", "4.配齐配强工作力量。", "产业金融科"]]
+    source = tmp_path / "split.docx"
+    word_table(source, rows, [(1, 0, 2, 0), (3, 0, 4, 1)], tables_at=[3])
+    document = support.docx.Document(str(source))
+    for table in document.tables:
+        table.style = "Table Grid"  # ruled, as plan tables are printed
+    document.save(str(source))
+    want, _ = imported(source, fresh_content(tmp_path, "from-docx"), "zs-jrj-2022")
+    pdf = support.libreoffice_convert(source, "pdf", tmp_path / "pdf")
+    got, result = imported(pdf, fresh_content(tmp_path, "from-pdf"), "zs-jrj-2022")
+    assert got == want and [m[:3] for m in got] == [("一、", "（一）", "1."), ("一、", "（二）", "2."),
+                                                    ("二、", None, "3."), ("二、", None, "4.")]
+    assert not any("another table not imported" in line for line in result.report)
+
+
 def test_a_pdf_under_a_word_name_is_read_as_a_pdf(tmp_path, libreoffice, empty_content):
     _, docx_source = source_of("zs-jrj-2022", tmp_path)
     pdf = support.libreoffice_convert(docx_source, "pdf", tmp_path / "pdf")
