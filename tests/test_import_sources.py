@@ -255,6 +255,19 @@ def test_a_pdf_printed_from_word_imports_as_the_word_table(plan_id, tmp_path, li
     assert "办公室制" not in result.path.read_text(encoding="utf-8")
 
 
+def test_a_pdf_whose_page_break_cuts_a_repeated_header_row(tmp_path, libreoffice):
+    """Without the paragraphs around it, the 2017 table's header repeated after its ninth row
+    falls across a page break (工作 at the foot of one page, 任务 at the top of the next)."""
+    grid = support.table_grid("zs-2017", page_rows=9, break_every=30)
+    source = tmp_path / "zs-2017.docx"
+    support.write_docx(source, support.title_of("zs-2017"), grid)
+    want, _ = imported(source, fresh_content(tmp_path, "from-docx"), "zs-2017")
+    pdf = support.libreoffice_convert(source, "pdf", tmp_path / "pdf")
+    got, result = imported(pdf, fresh_content(tmp_path, "from-pdf"), "zs-2017")
+    assert len(got) == len(want) == 114 and got == want
+    assert not any("another table not imported" in line for line in result.report)
+
+
 def test_a_pdf_table_going_on_where_a_merged_cell_hides_a_column_edge(tmp_path, libreoffice):
     """The second section has no points: its cell spans the section and point columns, so the
     page holding only its rows has one column edge less; it is still the same table."""

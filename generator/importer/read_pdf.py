@@ -194,7 +194,17 @@ def _continues(above: Table, below: Table, columns: dict) -> bool:
         return False
     header = next((row for row in above.rows[:6] if is_heading_row(row)), None)
     first = below.rows[0]
-    return not is_heading_row(first) or header is not None and [c.text for c in first.cells] == [c.text for c in header.cells]
+    return (not is_heading_row(first) or _header_cut(above, below)
+            or header is not None and [c.text for c in first.cells] == [c.text for c in header.cells])
+
+
+def _header_cut(above: Table, below: Table) -> bool:
+    """The page break fell inside a header row (工作 / 任务): a heading row on each side, not
+    the same one repeated."""
+    if not above.rows or not below.rows:
+        return False
+    last, first = above.rows[-1], below.rows[0]
+    return is_heading_row(last) and is_heading_row(first) and [c.text for c in last.cells] != [c.text for c in first.cells]
 
 
 def _spread(table: Table, edges: list[float], wanted: list[float]) -> bool:
@@ -219,6 +229,11 @@ def _join_split_row(above: Table, below: Table) -> str:
     was told, or "" when it was not joined."""
     if not above.rows or not below.rows or above.width != below.width:
         return ""
+    if _header_cut(above, below):
+        for up, low in dict.fromkeys(zip(above.rows[-1].cells, below.rows[0].cells)):
+            up.text = "\n".join(text for text in (up.text, low.text) if text)
+        del below.rows[0]
+        return "header"
     start = 1 if is_heading_row(below.rows[0]) and len(below.rows) > 1 else 0
     last, first = above.rows[-1], below.rows[start]
     pairs = list(zip(last.cells, first.cells))
