@@ -363,3 +363,45 @@ def test_a_file_libreoffice_cannot_convert_gets_a_message(tmp_path, libreoffice,
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "无法用 LibreOffice 转换 坏文件.odt" in result.stderr and "另存为 .docx" in result.stderr
     assert list((empty_content / "plans").iterdir()) == []
+
+
+# -- whatever the paste or page, a draft or a message ----------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from test_import import noisy_table  # noqa: E402
+
+
+@pytest.mark.long
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table=noisy_table(), kind=st.sampled_from(["pipes", "tabs", "lines", "html"]))
+def test_any_pasted_table_or_page_gives_a_valid_draft_or_a_message(table, kind):
+    """Tables of labels, names, role words, dates, pipes, tabs and noise, pasted into text in
+    each layout or written as a web page: a draft that passes the schema, or a message; never
+    an internal error."""
+    import tempfile
+    from pathlib import Path
+
+    from generator import schema
+
+    rows, merges = table
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        content = fresh_content(base, "content")
+        if kind == "html":
+            source = base / "noise.html"
+            width = max(len(row) for row in rows)
+            source.write_text(support.portal_page(TITLE, support.html_table(rows[0], rows[1:], [
+                (a - 1, b, c - 1, d) for a, b, c, d in merges if a > 0 and (a, b) != (c, d) and d < width]), {}),
+                encoding="utf-8")
+        else:
+            source = base / "noise.txt"
+            source.write_text(support.pasted_text(TITLE, rows, kind), encoding="utf-8")
+        try:
+            result = import_file(source, content, issuer="中山市金融工作局", year=2022)
+        except CannotBuild as error:
+            assert not str(error).startswith("内部错误"), str(error)
+            assert list((content / "plans").iterdir()) == []
+            return
+        assert schema.check(support.yamlfile.load(result.path, content), "plan") == []
