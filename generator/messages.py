@@ -210,8 +210,9 @@ CATALOGUE: dict[str, str | Hinted] = {
     "cannot-listen": "无法在 {host}:{port} 上启动预览：{detail}",
     "search-data-failed": "搜索数据没有生成：{failure}",
     # -- build.py import (importer/) ----------------------------------------------------------
-    "unsupported-file-type": "只能导入 .docx、.xlsx 或 .txt 文件，{file:.120} 不是（unsupported file type）；"
-                             ".doc 和 .xls 请先在 Word 或 Excel 中另存为 .docx 或 .xlsx",
+    "unsupported-file-type": "只能导入 Word（.docx、.doc、.wps）、Excel（.xlsx、.xls、.et）、OpenDocument（.odt、.ods）、"
+                             ".rtf、PDF、网页（.html、.htm、.mht）或文本（.txt）文件，{file:.120} 不是（unsupported file type）；"
+                             "其他格式请先在 Word、WPS 或 Excel 中另存为 .docx 或 .xlsx",
     "cannot-read-source": "无法读取 {source}：{detail:.200}（cannot read the file）",
     "invisible-in-file-name": "文件名“{file}”中有看不见的字符或换行，草稿会记下文件名而无法通过检查："
                               "请给文件改名后再导入（invisible character in the file name）",
@@ -239,6 +240,32 @@ CATALOGUE: dict[str, str | Hinted] = {
     "plans-outside-content": "{folder} 在内容目录之外，导入不写入（outside the content folder）",
     "cannot-write-draft": "无法写入 {path}：{reason}；没有留下任何文件（cannot write the draft; nothing left behind）",
     "draft-not-valid": "内部错误（internal error）：导入生成的草稿不符合计划格式，没有写入；请把原文件报告给维护者：\n{problems!s}",
+    # Pasted tables in a .txt (read_text.py), web pages, PDFs, files converted with LibreOffice.
+    "pasted-table-uneven": "{file!s} 第{line}行起看起来是{layout!s}的表格（表头 {width} 格），但第{row}行有 {cells} 格，"
+                           "无法可靠地分开各格（pasted table rows do not line up）：请检查这一行是否少了或多了分隔符，"
+                           "或从原文件另存为 .docx 或 .xlsx 后导入",
+    "pasted-cells-misaligned": "{file!s} 第{line}行起看起来是每格一行的表格（表头 {width} 格：{header:、.20}），"
+                               "但各行的格数不一致：第{row}行“{found:.30}”处应是{expected!s}，"
+                               "上面的行可能少了或多了一格（pasted table rows do not line up）；请从原文件另存为 .docx 或 .xlsx 后导入，"
+                               "或粘贴成每行一行、各格以制表符分隔的文本",
+    "pasted-cells-unchecked": "{file!s} 第{line}行起看起来是每格一行的表格（表头 {width} 格：{header:、.20}），"
+                              "但没有序号列，也没有带编号的一列，无法核对各行的格数是否一致（no serial column to line the rows up）；"
+                              "导入不会猜测：请从原文件另存为 .docx 或 .xlsx 后导入，或粘贴成每行一行、各格以制表符分隔的文本",
+    "page-too-large": "{file!s} 有 {count} 个网页元素，超过 {limit} 个，不导入（web page too large）：请只保存正文部分",
+    "page-without-html": "{file!s} 是网页存档，但其中没有网页（HTML）部分（no HTML part in the saved page）",
+    "pdf-is-scan": "{file!s}：这是扫描件，没有文字层（a scan: no text layer）：请先用 OCR 软件（如 WPS、Adobe Acrobat 的“文字识别”）"
+                   "把它转成带文字的 PDF 或 Word 文件，核对识别出的文字后再导入；最好向发文单位索取 Word 原件",
+    "pdf-encrypted": "{file!s} 是加密的 PDF，需要密码才能打开（encrypted PDF）：请向发文单位索取不加密的文件，"
+                     "或用知道密码的 PDF 软件打开后另存为不加密的 PDF",
+    "pdf-too-long": "{file!s} 有 {pages} 页，超过 {limit} 页，不导入（too many pages）：请只导入计划所在的页",
+    "pdf-too-much-text": "{file!s} 的文字超过 {limit} 字，不导入（too much text）：请只导入计划所在的页",
+    "pdf-too-slow": "读取 {file!s} 超过 {seconds} 秒，已停止（reading took too long）：请另存为 .docx 后导入，或只导入计划所在的页",
+    "libreoffice-missing": "{file!s} 要先用 LibreOffice 转换才能导入，但本机没有安装 LibreOffice（LibreOffice not installed）："
+                           "请在 {application!s} 中打开它，另存为 {target!s} 文件后导入；或者安装 LibreOffice：{install!s}",
+    "conversion-failed": "无法用 LibreOffice 转换 {file!s}（{detail:.120}）（conversion failed）：请在 Word、WPS 或 Excel 中打开它，"
+                         "另存为 .docx 或 .xlsx 后导入",
+    "conversion-timed-out": "用 LibreOffice 转换 {file!s} 超过 {seconds} 秒，已停止（conversion timed out）：请在 Word、WPS 或 Excel 中"
+                            "另存为 .docx 或 .xlsx 后导入",
 }
 
 # An OSError is told by its reason in Chinese where there is one, the system's words in brackets.

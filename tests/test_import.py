@@ -350,7 +350,8 @@ def test_prose_markers_with_the_first_listed_rule(tmp_path, empty_content):
 
 
 @pytest.mark.parametrize("name, data, message", [
-    ("plan.doc", b"\xd0\xcf\x11\xe0", "另存为 .docx"),
+    ("plan.doc", b"\xd0\xcf\x11\xe0", "内容不是 旧版 Word 文件，而是纯文本"),
+    ("plan.pages", b"PK\x03\x04", "只能导入 Word"),
     ("broken.docx", b"not a zip at all", "内容不是 Word 文件，而是纯文本"),
     ("broken.xlsx", b"PK\x03\x04 truncated", "不是有效的 Excel 文件"),
     ("empty.txt", b"", "没有找到计划的内容"),

@@ -1,7 +1,9 @@
-"""`build.py import FILE`: start a plan from the file the editor received (.docx, .xlsx, .txt).
+"""`build.py import FILE`: start a plan from the file the editor received (Word, Excel, a saved
+web page, a PDF, text).
 
-The stages, one module each: a reader per format (read_docx, read_xlsx, read_text) gives the
-document as paragraphs and tables (source); the table interpreter (tables) or the prose
+The stages, one module each: reading picks a reader by what the file holds, and the reader
+(read_docx, read_xlsx, read_text, read_html, read_pdf, read_office) gives the document as
+paragraphs and tables (source); the table interpreter (tables) or the prose
 interpreter (prose) makes the draft plan (draft), reading labels (labels), unit cells (roles,
 names), deadlines (deadlines) and inline markers (markers) on the way; fit adapts the draft to
 the plan schema in force; writer writes it as YAML with a `# 待核` comment above each place that
@@ -71,12 +73,13 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
     document = read_source(source)
     registry = _registry(content_dir)
     title, title_finding = _title(document)
+    publisher = meta.publisher(document.metadata)
     registration = Registration(registry, content_dir, title, issuer, parent, source.name) if register else None
     if registration is not None:
         registry = registration.load()
         issuer_unit = registry.by_id[registration.issuer_id]
     else:
-        issuer_unit = meta.issuer_named(issuer, registry) if issuer else meta.issuer_in(title, registry)
+        issuer_unit = meta.issuer_named(issuer, registry) if issuer else meta.issuer_in(title, registry, publisher)
     if issuer_unit is None:
         raise CannotBuild("issuer-not-in-title", title=title)
     year = year or meta.year_of(title) or meta.year_of(source.stem)
@@ -126,6 +129,7 @@ def _draft(document: Document, registry, issuer_unit, title: str, title_finding,
     if title_finding:
         plan.findings.append(title_finding)
     plan.findings += [Finding("", notice, kind="file") for notice in document.notices]
+    _disclosure(plan, document)
     if not kind:
         plan.findings.append(Finding("kind", "标题中没有写明文件类型（分工方案、实施方案……），暂记为分工方案"
                                              "（kind not in the title）", kind="title"))
@@ -181,6 +185,17 @@ def _title(document: Document) -> tuple[str, Finding | None]:
         return document.title, None
     stem = clean_title(Path(document.name).stem) or "未命名"
     return stem, Finding("title", f"文件中找不到标题，暂用文件名“{stem}”（title taken from the file name）", kind="title")
+
+
+def _disclosure(plan: Plan, document: Document) -> None:
+    """文号, 索引号, dates … from the page's metadata; a value the schema cannot take is a note."""
+    fields, notes = meta.disclosure(document.metadata)
+    for name in ("document_number", "index_number", "topic", "genre", "validity"):
+        setattr(plan, name, fields.get(name, ""))
+    plan.dates = {name: fields[name] for name in ("written", "published") if name in fields}
+    for note, message in notes:
+        plan.findings.append(Finding(f"editor_notes[{len(plan.editor_notes)}]", message, kind="metadata"))
+        plan.editor_notes.append(note)
 
 
 def _issuer_name(title: str, unit) -> str:

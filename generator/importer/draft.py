@@ -147,6 +147,12 @@ class Plan:
     kind: str
     year: int
     source_file: str
+    document_number: str = ""  # 文号, 索引号 … from a web page's disclosure metadata
+    index_number: str = ""
+    topic: str = ""
+    genre: str = ""
+    dates: dict[str, str] = field(default_factory=dict)  # written, published: YYYY-MM-DD
+    validity: str = ""
     columns: list[str] = field(default_factory=list)
     first_listed_leads: str = ""
     role_words: dict[str, str] = field(default_factory=dict)

@@ -8,6 +8,7 @@ asking for the option, never a guess.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from ..errors import CannotBuild
@@ -41,10 +42,11 @@ def year_of(title: str) -> int | None:
     return int(found[1]) if found else None
 
 
-def issuer_in(title: str, registry) -> Unit | None:
+def issuer_in(title: str, registry, publisher: str = "") -> Unit | None:
     """The body whose name (or alias, or former name) the title starts with, the longest first;
     a title that starts with a place only (南岭市2018年政务公开工作要点, 2018年南岭市…) is that
-    place's government, when the registry has exactly one 南岭市人民政府."""
+    place's government, when the registry has exactly one 南岭市人民政府; else the 发布机构 a web
+    page gives (`publisher`), when the registry knows it by that name."""
     title = _LEADING_YEAR.sub("", title)
     best: tuple[int, Unit] | None = None
     for name, units in registry.by_name.items():
@@ -58,6 +60,9 @@ def issuer_in(title: str, registry) -> Unit | None:
         governments = [unit for unit in registry.by_name.get(place[1] + "人民政府", []) if unit.is_department]
         if len(governments) == 1:
             return governments[0]
+    if publisher:
+        departments = [unit for unit in registry.by_name.get(publisher, []) if unit.is_department]
+        return departments[0] if len(departments) == 1 else None
     return None
 
 
@@ -72,3 +77,56 @@ def plan_id(issuer: Unit, year: int) -> str:
     """zs-jrj-2022: the issuer's registry id and the year (ids are ASCII, see the schema)."""
     base = re.sub(r"[^a-z0-9]+", "-", issuer.id.lower()).strip("-") or "plan"
     return f"{base}-{year}"
+
+
+# The disclosure metadata a web page carries (read_html.py), by the labels portals print, and the
+# plan field each fills; 发布机构 names the issuer when the title does not.
+PUBLISHER_LABELS = ("发布机构", "发文机关")
+METADATA_FIELDS = {"文号": "document_number", "发文字号": "document_number", "索引号": "index_number",
+                   "主题分类": "topic", "体裁分类": "genre", "成文日期": "written", "发布日期": "published",
+                   "发布时间": "published", "有效性": "validity"}
+VALIDITY = ("有效", "失效", "废止", "已修订")  # the schema's enum
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
+
+
+def publisher(metadata: dict[str, str]) -> str:
+    return next((metadata[label] for label in PUBLISHER_LABELS if metadata.get(label)), "")
+
+
+def date_of(text: str) -> str:
+    """2022-03-01 from 2022-03-01, 2022年3月1日, 2022/3/1 or 2022.03.01 (a time after it
+    ignored), if it is a day on the calendar; else ""."""
+    found = _DATE.match(text.strip())
+    if not found:
+        return ""
+    try:
+        return datetime.date(*map(int, found.groups())).isoformat()
+    except ValueError:
+        return ""
+
+
+def disclosure(metadata: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The plan fields the metadata fills (document_number, index_number, topic, genre, written,
+    published, validity) and, for a value that does not fit the schema, a note for the editor
+    with the finding that asks to look at it."""
+    fields: dict[str, str] = {}
+    notes: list[tuple[str, str]] = []
+    for label, value in metadata.items():
+        name = METADATA_FIELDS.get(label)
+        value = " ".join(value.split())
+        if name is None or not value or name in fields:
+            continue
+        if name in ("written", "published"):
+            date = date_of(value)
+            if date:
+                fields[name] = date
+                continue
+        elif name == "validity" and value not in VALIDITY:
+            pass
+        else:
+            fields[name] = value
+            continue
+        notes.append((f"网页的公开信息中{label}为“{value}”。",
+                      f"{label}“{value}”不符合计划格式（{'dates.' if name in ('written', 'published') else ''}{name}），"
+                      "没有填入，只记在编者说明中：请核对后填写该字段并删去这条说明（metadata value does not fit the schema）"))
+    return fields, notes

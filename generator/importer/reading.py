@@ -36,6 +36,15 @@ FORMATS = (
     Format("docx", "Word", (".docx",), "read_docx"),
     Format("xlsx", "Excel", (".xlsx",), "read_xlsx"),
     Format("text", "文本", (".txt",), "read_text"),
+    Format("html", "网页", (".html", ".htm"), "read_html"),
+    Format("mhtml", "网页存档", (".mht", ".mhtml"), "read_html"),
+    Format("pdf", "PDF", (".pdf",), "read_pdf"),
+    # Converted with LibreOffice, then read as .docx or .xlsx (read_office.py).
+    Format("doc", "旧版 Word", (".doc", ".wps"), "read_office"),
+    Format("xls", "旧版 Excel", (".xls", ".et"), "read_office"),
+    Format("odt", "OpenDocument 文本", (".odt",), "read_office"),
+    Format("ods", "OpenDocument 表格", (".ods",), "read_office"),
+    Format("rtf", "RTF", (".rtf",), "read_office"),
 )
 ZIPPED = ("docx", "xlsx")  # formats that are ZIP packages
 SUFFIXES = {suffix: fmt for fmt in FORMATS for suffix in fmt.suffixes}
@@ -48,18 +57,21 @@ OTHER_CONTENTS = {"text": "纯文本", "broken-zip": "损坏的 ZIP 包", "pdf":
 def sniff(head: bytes, path: Path) -> str:
     """What the file's first bytes say it is (a kind of FORMATS or of OTHER_CONTENTS)."""
     if head.startswith(b"PK\x03\x04"):
-        return _package_kind(path)
+        return _opendocument(head) or _package_kind(path)
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "ole"
+        return _ole_kind(path)
     if head.startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
         return "image"
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"mime-version:", b"from:", b"content-type: multipart/related")) \
+            and b"multipart/related" in head.lower():
+        return "mhtml"  # a page saved as one file (.mht): a MIME message holding the HTML
     if start.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower() \
-            or start.startswith(b"<") and b"<table" in head.lower():
+            or start.startswith(b"<") and any(tag in head.lower() for tag in (b"<table", b"<html", b"<body")):
         return "html"
     if b"\x00" in head[:1024] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary"
@@ -80,6 +92,40 @@ def _package_kind(path: Path) -> str:
     if "mimetype" in names and "content.xml" in names:
         return "odf"
     return "zip"
+
+
+def _opendocument(head: bytes) -> str:
+    """An OpenDocument package names its kind in its first, uncompressed entry."""
+    for mimetype, kind in ((b"opendocument.text", "odt"), (b"opendocument.spreadsheet", "ods")):
+        if b"mimetypeapplication/vnd.oasis." + mimetype in head[:200]:
+            return kind
+    return ""
+
+
+def _directory_entry(name: str) -> bytes:
+    """How an old Office file's directory names a stream: UTF-16, padded to 64 bytes, then
+    the name's length in bytes with its terminating zero."""
+    encoded = name.encode("utf-16-le")
+    return encoded + b"\x00" * (64 - len(encoded)) + bytes([len(encoded) + 2, 0])
+
+
+# The stream that holds the content, by which an old Office file tells what it is.
+OLE_STREAMS = {_directory_entry("WordDocument"): "doc", _directory_entry("Workbook"): "xls",
+               _directory_entry("Book"): "xls"}
+OLE_SUFFIXES = {".doc": "doc", ".wps": "doc", ".xls": "xls", ".et": "xls"}
+
+
+def _ole_kind(path: Path) -> str:
+    """Word or Excel of before 2007 (WPS saves the same formats): by the streams the file
+    holds, else by its name."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    for stream, kind in OLE_STREAMS.items():
+        if stream in data:
+            return kind
+    return OLE_SUFFIXES.get(path.suffix.lower(), "ole")
 
 
 def read_source(source: Path) -> Document:
@@ -107,7 +153,7 @@ def read_source(source: Path) -> Document:
     # A document under another document's name is read as what it is; plain text under a
     # document's name is a file that went wrong somewhere, not a document to read.
     fmt = next((f for f in FORMATS if f.kind == kind and (kind != "text" or named.kind == "text")), None)
-    if fmt is None and (named.kind == "text" and kind == "html" or kind == "broken-zip" and named.kind in ZIPPED):
+    if named.kind == "text" and kind in ("html", "mhtml") or kind == "broken-zip" and named.kind in ZIPPED:
         fmt = named  # a .txt holding markup is still text to its editor; a damaged package is told by its reader
     if fmt is None:
         raise CannotBuild("source-is-other", file=source.name, format=named.name, actual=OTHER_CONTENTS.get(kind, kind))

@@ -237,6 +237,16 @@ def _plan(w: _Writer, plan: Plan) -> None:
             w.review([f for f in plan.findings if f.field == key], 0, key)
         w.field(0, key, getattr(plan, key))
     w.field(0, "draft", True)
+    for key in ("document_number", "index_number", "topic", "genre"):
+        if getattr(plan, key):
+            w.field(0, key, getattr(plan, key))
+    if plan.dates:
+        w.put("dates:")
+        for key in ("written", "published"):
+            if key in plan.dates:
+                w.field(1, key, plan.dates[key])
+    if plan.validity:
+        w.field(0, "validity", plan.validity)
     if plan.columns:
         w.put(f"columns: [{', '.join(scalar(c, True) for c in plan.columns)}]")
     if plan.first_listed_leads:

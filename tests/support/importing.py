@@ -402,3 +402,149 @@ def example_prose(data: dict) -> list[str]:
         for measure in section["measures"]:
             lines.append(measure["label"] + (measure.get("text") or "".join(p["text"] for p in measure["parts"])))
     return lines
+
+
+# -- the same tables as other sources: pasted into text, as a web page ---------------------------
+
+def pasted_rows(grid: Grid) -> list[list[str]]:
+    """The header and rows as copying the table shows them: a merged cell's text in its first
+    row and column, the positions it covers below or beside empty."""
+    rows = [list(grid.header)] + [list(row) for row in grid.rows]
+    for first, col, last, col_end in grid.merges:
+        for r in range(first, last + 1):
+            for c in range(col, col_end + 1):
+                if (r, c) != (first, col):
+                    rows[r + 1][c] = ""
+    return rows
+
+
+def pasted_text(title: str, rows: list[list[str]], layout: str, before=(), after=()) -> str:
+    """A table pasted into text: `pipes` (| a | b |, a |---| rule under the header, a line break
+    in a cell kept as a line break), `tabs` (as Excel copies: a cell with line breaks in double
+    quotes) or `lines` (one cell per line, as a web table copies)."""
+    out = [title, *before]
+    for index, row in enumerate(rows):
+        if layout == "pipes":
+            out.append("| " + " | ".join(row) + " |")
+            if index == 0:
+                out.append("|" + "---|" * len(row))
+        elif layout == "tabs":
+            out.append("\t".join(f'"{cell}"' if "\n" in cell else cell for cell in row))
+        else:
+            out += row[:1] if not any(row[1:]) else row
+    return "\n".join([*out, *after]) + "\n"
+
+
+def html_table(header: list[str], rows: list[list[str]], merges) -> str:
+    """The table as a web page has it: merged cells as rowspan and colspan, the lines of a cell
+    separated by <br> (or each in its own <p>, every other row), text escaped."""
+    import html
+
+    spans, covered = {}, set()
+    for first, col, last, col_end in merges:
+        spans[(first, col)] = (last - first + 1, col_end - col + 1)
+        covered |= {(r, c) for r in range(first, last + 1) for c in range(col, col_end + 1)} - {(first, col)}
+    out = ['<table border="1" cellspacing="0" class="MsoTableGrid">', "<tr>" + "".join(
+        f"<th>{html.escape(text).replace(chr(10), '<br>')}</th>" for text in header) + "</tr>"]
+    for r, row in enumerate(rows):
+        cells = []
+        for c, text in enumerate(row):
+            if (r, c) in covered:
+                continue
+            down, across = spans.get((r, c), (1, 1))
+            attributes = (f' rowspan="{down}"' if down > 1 else "") + (f' colspan="{across}"' if across > 1 else "")
+            lines = [html.escape(line) for line in text.split("\n")]
+            inner = "".join(f"<p>{line}</p>" for line in lines) if r % 2 and len(lines) > 1 else "<br/>\n".join(lines)
+            cells.append(f"<td{attributes}>{inner}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    return "\n".join(out + ["</table>"])
+
+
+PORTAL_METADATA = {"索引号": "007239180/2022-00015", "发布机构": "中山市金融工作局", "成文日期": "2022-03-10",
+                   "文号": "中金融〔2022〕5号", "发布日期": "2022年03月15日", "主题分类": "综合政务",
+                   "体裁分类": "计划", "有效性": "有效"}
+
+
+def portal_page(title: str, table: str, metadata: dict[str, str], before=(), after=(), charset: str = "utf-8") -> str:
+    """A government portal's page as a browser saves it: scripts and styles, a menu, a layout
+    table around the article, the 政府信息公开 metadata table, the title, the plan's paragraphs
+    and table, print links and a footer."""
+    import html
+
+    pairs = list(metadata.items())
+    meta_rows = "".join(
+        "<tr>" + "".join(f'<td class="label">{label}：</td><td>{html.escape(value)}</td>' for label, value in pairs[i:i + 2])
+        + "</tr>" for i in range(0, len(pairs), 2))
+    paragraphs = lambda texts: "".join(f"<p style=\"text-indent:2em\">{html.escape(t)}</p>" for t in texts)  # noqa: E731
+    return f"""<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">
+<title>{html.escape(title)}_中山市人民政府门户网站</title>
+<style>td {{ font-size: 14px }}</style>
+<script>var menu = "<table><tr><td>首页</td><td>政务公开</td></tr><tr><td>a</td><td>b</td></tr></table>";</script>
+</head><body>
+<div class="top-nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li><li><a href="/gzjh/">工作计划</a></li></ul></div>
+<table width="100%"><tr>
+<td class="side"><ul><li><a href="/a">通知公告</a></li><li><a href="/b">计划总结</a></li></ul></td>
+<td>
+<div class="position">当前位置：首页 &gt; 政务公开 &gt; 计划总结</div>
+<table class="xxgk-info"><tr><td>名称：</td><td colspan="3">{html.escape(title)}</td></tr>{meta_rows}</table>
+<h1 class="article-title">{html.escape(title)}</h1>
+<div class="info">发布时间：2022-03-15 10:20 来源：本网 浏览次数：<span id="hits">128</span></div>
+<div id="zoom">{paragraphs(before)}
+{table}
+{paragraphs(after)}</div>
+<div class="print">【打印】【关闭】</div>
+</td></tr></table>
+<div class="footer"><p><a href="/map">网站地图</a> | <a href="/contact">联系我们</a></p>
+<p>版权所有：中山市人民政府 粤ICP备05000000号 网站标识码：4420000000</p></div>
+<script>document.getElementById("hits").innerText = "129";</script>
+</body></html>
+"""
+
+
+def libreoffice_convert(source: Path, target: str, folder: Path) -> Path:
+    """`source` converted by LibreOffice (`pdf`, `doc` …) into `folder`, with a profile of its own."""
+    import shutil
+    import subprocess
+
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    profile = (folder / "libreoffice-profile").as_uri()
+    subprocess.run([program, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", target,
+                    "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)
+    return folder / f"{source.stem}.{target.split(':')[0]}"
+
+
+def require_libreoffice() -> None:
+    """Skip (locally) or fail (under CI=true) when LibreOffice is missing."""
+    import shutil
+
+    from support.browser import require
+
+    require(bool(shutil.which("soffice") or shutil.which("libreoffice")), "LibreOffice",
+            "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui")
+
+
+def with_page_footer(path: Path, text: str) -> None:
+    """A footer on every page of the Word file: `text` and the page number (a PAGE field)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document(str(path))
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.text = text + " "
+    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    document.save(str(path))
+
+
+def mime_archive(page: str, encoding: str = "gb18030") -> bytes:
+    """A page saved as one file (.mht), as Chromium writes it: a MIME message whose HTML part
+    is quoted-printable, in the page's own encoding, with no charset of its own."""
+    import quopri
+
+    boundary = "----MultipartBoundary--zwgk"
+    head = (f"From: <Saved by Blink>\r\nSubject: saved page\r\nMIME-Version: 1.0\r\n"
+            f'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="{boundary}"\r\n\r\n'
+            f"--{boundary}\r\nContent-Type: text/html\r\nContent-ID: <frame-1@mhtml.blink>\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\nContent-Location: http://www.zs.gov.cn/zwgk/plan.html\r\n\r\n")
+    body = quopri.encodestring(page.encode(encoding)).replace(b"\n", b"\r\n")
+    return head.encode("ascii") + body + f"\r\n--{boundary}--\r\n".encode("ascii")
