@@ -45,6 +45,8 @@ _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _COLUMN_NAMES = {"seq": "序号", "section": "部分", "point": "要点", "task": "任务", "requirement": "要求",
                  "measure": "措施", "units": "责任单位", "deadline": "时限", "status": "落实情况", "remarks": "备注",
                  "extra": "其他"}
+# The first line of a title broken over two: a body's name, or the words before the year.
+_TITLE_START = re.compile(r"[^。；;，,：:\s]{2,24}(?:局|委|委员会|办|办公室|厅|政府|中心|院|部|(?:19|20)\d{2}年度?[^。；;，,]{0,12})")
 _PAGE_CHROME = re.compile(r"[-—－\s]*(?:第\s*\d+\s*页.*|\d+)[-—－\s]*")
 
 
@@ -171,20 +173,30 @@ def _registry(content_dir: Path):
 
 
 def _title(document: Document) -> tuple[str, Finding | None]:
-    """The document's title: a title-like paragraph or table row before the plan, the file's
-    title property, else the file name (reported)."""
-    for block in document.blocks[:8]:
+    """The document's title: a title-like paragraph or table row before the plan (with the line
+    above it when the title is broken over two, 江北县卫生健康局 / 2021年政务公开工作要点), the
+    file's title property, else the file name (reported)."""
+    for index, block in enumerate(document.blocks[:8]):
         candidates = [block.text] if isinstance(block, Paragraph) else [
             filled[0].text.replace("\n", "") for filled in (
                 [cell for cell in dict.fromkeys(row.cells) if cell.text] for row in block.rows[:3])
             if len(filled) == 1]
         for text in candidates:
             if meta.looks_like_title(text.replace("\n", "")):
+                above = document.blocks[index - 1] if index and isinstance(block, Paragraph) else None
+                if isinstance(above, Paragraph) and _TITLE_START.fullmatch(above.text):
+                    return above.text + text.replace("\n", ""), None
                 return text.replace("\n", ""), None
     if document.title:
         return document.title, None
     stem = clean_title(Path(document.name).stem) or "未命名"
     return stem, Finding("title", f"文件中找不到标题，暂用文件名“{stem}”（title taken from the file name）", kind="title")
+
+
+def _part_of_title(paragraph: Paragraph, title: str) -> bool:
+    """A line the title was joined from (its first or second half)."""
+    text = paragraph.text.replace("\n", "")
+    return len(text) < len(title) and (title.startswith(text) and _TITLE_START.fullmatch(text) or title.endswith(text))
 
 
 def _disclosure(plan: Plan, document: Document) -> None:
@@ -243,7 +255,7 @@ def _interpret(document: Document, plan: Plan, context: Context, title: str) -> 
         paragraphs = [block for block in blocks if isinstance(block, Paragraph)]
         for table in tables:  # a sheet without a header row: its rows as lines of prose
             paragraphs += [Paragraph("".join(c.text for c in dict.fromkeys(row.cells)), row.where) for row in table.rows]
-        paragraphs = [p for p in paragraphs if p.text.replace("\n", "") != title]
+        paragraphs = [p for p in paragraphs if p.text.replace("\n", "") != title and not _part_of_title(p, title)]
         issuer_names = {plan.issuer}
         result = read_prose(paragraphs, context, issuer_names)
         plan.sections, plan.preamble, plan.closing = result.sections, result.preamble, result.closing
@@ -260,7 +272,8 @@ def _interpret(document: Document, plan: Plan, context: Context, title: str) -> 
         heading_ids = {id(cell) for row in header + result.header_rows for cell in row.cells}
         plan.sections, plan.columns, plan.role_words = result.sections, result.columns, result.role_words
         position = blocks.index(next(b for b in blocks if isinstance(b, Table)))
-        before = [b.text for b in blocks[:position] if isinstance(b, Paragraph) and b.text.replace("\n", "") != title]
+        before = [b.text for b in blocks[:position] if isinstance(b, Paragraph) and b.text.replace("\n", "") != title
+                  and not _part_of_title(b, title)]
         after = [b.text for b in blocks[position:] if isinstance(b, Paragraph)]
         plan.preamble, plan.closing = "\n\n".join(before), "\n\n".join(after)
         notes = result.notes

@@ -19,6 +19,7 @@ KIND_WORDS = {"分工方案": "分工方案", "分工表": "分工方案", "任�
               "分解表": "分工方案", "责任分工": "分工方案", "实施方案": "实施方案", "工作方案": "实施方案",
               "任务清单": "任务清单", "责任清单": "任务清单", "工作要点": "工作要点", "台账": "台账", "通知": "通知"}
 TITLE_WORDS = ("方案", "要点", "清单", "台账", "通知", "计划", "报告", "安排", "分工", "任务", "情况")
+_INNER_TITLE = re.compile(r"《([^《》]{4,80})》")
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年(?:度)?")
 _PLACE = re.compile(r"(.{1,10}?(?:省|自治区|市|自治州|州|盟|县|自治县|旗|区))(?=(?:19|20)\d{2}|政务|关于|贯彻|落实|全面|推进|年度)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -31,6 +32,9 @@ def looks_like_title(text: str) -> bool:
 
 def kind_of(title: str) -> str:
     """The kind the title names, the last one written (…工作要点分工方案 is a 分工方案)."""
+    inner = _INNER_TITLE.search(title)
+    if inner and kind_of(inner[1]):  # 关于印发《…工作要点分工方案》的通知: the plan it sends
+        return kind_of(inner[1])
     if "落实情况" in title or "完成情况" in title:  # …落实情况台账 too: a report on progress
         return "落实情况报告"
     found = [(title.rfind(word), len(word), kind) for word, kind in KIND_WORDS.items() if word in title]
@@ -46,7 +50,11 @@ def issuer_in(title: str, registry, publisher: str = "") -> Unit | None:
     """The body whose name (or alias, or former name) the title starts with, the longest first;
     a title that starts with a place only (南岭市2018年政务公开工作要点, 2018年南岭市…) is that
     place's government, when the registry has exactly one 南岭市人民政府; else the 发布机构 a web
-    page gives (`publisher`), when the registry knows it by that name."""
+    page gives (`publisher`), when the registry knows it by that name. A notice without its
+    sender in front (关于印发《南岭市2018年政务公开工作要点》的通知) is read by the title it sends."""
+    inner = _INNER_TITLE.search(title)
+    if inner and title.startswith(("关于", "《")):
+        title = inner[1]
     title = _LEADING_YEAR.sub("", title)
     best: tuple[int, Unit] | None = None
     for name, units in registry.by_name.items():
