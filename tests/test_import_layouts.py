@@ -666,3 +666,19 @@ def test_the_shipped_plans_sources_are_conserved(plan_id, fmt, tmp_path, empty_c
         texts = source.read_text(encoding="utf-8").split("\n")
     assert_conserved(texts, imported.path.read_text(encoding="utf-8"))
     assert "原文未放入" not in "\n".join(imported.report)
+
+
+def test_a_title_broken_over_two_lines_and_a_covering_notice(tmp_path, layout_content):
+    """江北县卫生健康局 / 2021年政务公开工作要点分工方案 is one title (neither half in the
+    preamble); 关于印发《南岭市2018年政务公开工作要点》的通知 is read by the plan it sends."""
+    source = tmp_path / "split.docx"
+    layouts.write_docx(source, [["序号", "工作任务", "责任单位"], ["1", "做好公开。", "办公室"]],
+                       before=["江北县卫生健康局", "2021年政务公开工作要点分工方案", "为做好今年工作，制定本方案。"])
+    imported = import_file(source, layout_content, plan_id="split")
+    assert (imported.plan.title, imported.plan.issuer, imported.plan.preamble) == (
+        "江北县卫生健康局2021年政务公开工作要点分工方案", "江北县卫生健康局", "为做好今年工作，制定本方案。")
+    notice = tmp_path / "notice.txt"
+    notice.write_text("关于印发《南岭市2018年政务公开工作要点》的通知\n各区县人民政府：\n现将要点印发给你们。\n"
+                      "一、推进决策公开\n1.公开重大决策草案。（市发展改革委负责落实）\n", encoding="utf-8")
+    imported = import_file(notice, layout_content, plan_id="notice")
+    assert (imported.plan.issuer, imported.plan.kind, imported.plan.year) == ("南岭市人民政府", "工作要点", 2018)
