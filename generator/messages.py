@@ -228,6 +228,7 @@ CATALOGUE: dict[str, str | Hinted] = {
     "part-xml-error": "其中的 {part} 不是正确的 XML（XML 第 {line} 行：{detail:.80}）",
     "part-has-doctype": "其中的 {part} 有 <!DOCTYPE> 声明，Office 文件不会有（a DTD in the XML）",
     "part-missing": "缺少其中的 {part}（a part is missing）",
+    "library-refused": "{library!s} 读不了其中的内容（{error_type}: {detail:.80}）",
     "merges-overlap": "{where}中的合并单元格互相重叠（overlapping merged cells）",
     # the limits of generator/importer/limits.py, each named as docs/importing.md names it
     "import-too-many-parts": "{file!s} 中的部件超过 {limit} 个（部件数上限），不导入（more than {limit} parts in the package）",

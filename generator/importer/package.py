@@ -16,6 +16,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -199,6 +200,28 @@ def scan_xml(chunks: Iterable[bytes], part: str, on_start: Callable[[str, dict],
     except etree.XMLSyntaxError as error:
         detail = _POSITION.sub("", (error.msg or "").strip())
         raise Damaged(Message("part-xml-error", {"part": part, "line": error.lineno or 0, "detail": detail})) from None
+
+
+@contextmanager
+def read_by(library: str):
+    """A library's own exception while it reads the package is the file's fault: the package
+    passed check_package, so the library met content it cannot take (an attribute Word never
+    writes, a part of the wrong type). Only calls into the library go in here, so a mistake in
+    our own code stays an internal error."""
+    try:
+        yield
+    except (CannotBuild, Damaged):
+        raise
+    except KeyError as error:
+        part = missing_part(error)
+        problem = Message("part-missing", {"part": part}) if part else None
+        raise Damaged(problem or _refused(library, error)) from None
+    except Exception as error:  # noqa: BLE001 - whatever the library raises on content it cannot take
+        raise Damaged(_refused(library, error)) from None
+
+
+def _refused(library: str, error: Exception) -> Message:
+    return Message("library-refused", {"library": library, "error_type": type(error).__name__, "detail": str(error)})
 
 
 def missing_part(error: KeyError) -> str | None:

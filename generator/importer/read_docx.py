@@ -19,7 +19,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from ..errors import CannotBuild
-from . import limits
+from . import limits, package
 from .source import Cell, Document, Paragraph, Row, Table, clean_lines, clean_title
 
 
@@ -27,11 +27,12 @@ DAMAGED = (PackageNotFoundError,)  # what python-docx raises for a file that is 
 
 
 def read(path: Path) -> Document:
-    document = docx.Document(str(path))
-    result = Document(name=path.name, title=clean_title(document.core_properties.title))
+    with package.read_by("python-docx"):
+        document = docx.Document(str(path))
+        result = Document(name=path.name, title=clean_title(document.core_properties.title))
     cells = limits.Cells.for_file(path.name)
     paragraphs = tables = 0
-    for block in document.iter_inner_content():
+    for block in _blocks(document):
         limits.check_time()
         if isinstance(block, DocxTable):
             tables += 1
@@ -40,10 +41,24 @@ def read(path: Path) -> Document:
             paragraphs += 1
             if paragraphs > limits.LIMITS.paragraphs:
                 raise CannotBuild("import-too-many-paragraphs", file=path.name, limit=limits.LIMITS.paragraphs)
-            text = limits.check_text(clean_lines(block.text), path.name, f"第{paragraphs}段")
+            with package.read_by("python-docx"):
+                text = block.text
+            text = limits.check_text(clean_lines(text), path.name, f"第{paragraphs}段")
             if text:
                 result.blocks.append(Paragraph(text, f"第{paragraphs}段"))
     return result
+
+
+def _blocks(document):
+    """The body's paragraphs and tables as python-docx finds them."""
+    with package.read_by("python-docx"):
+        blocks = document.iter_inner_content()
+    while True:
+        with package.read_by("python-docx"):
+            block = next(blocks, None)
+        if block is None:
+            return
+        yield block
 
 
 def _table(table: DocxTable, number: int, cells: limits.Cells) -> Table:
@@ -64,7 +79,8 @@ def _text(tc, table: DocxTable, cells: limits.Cells, where: str) -> str:
 
 
 def _paragraphs(tc, table: DocxTable) -> str:
-    return "\n".join(DocxParagraph(p, table).text for p in tc.p_lst)
+    with package.read_by("python-docx"):
+        return "\n".join(DocxParagraph(p, table).text for p in tc.p_lst)
 
 
 def _grid(tbl, text_of, cells: limits.Cells, where: str) -> list[list[Cell]]:

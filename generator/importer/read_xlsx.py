@@ -30,9 +30,11 @@ MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # a reference such as A:A or 3:3 runs t
 
 
 def read(path: Path) -> Document:
-    workbook = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+    with package.read_by("openpyxl"):
+        workbook = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
     try:
-        result = Document(name=path.name, title=clean_title(workbook.properties.title))
+        with package.read_by("openpyxl"):
+            result = Document(name=path.name, title=clean_title(workbook.properties.title))
         cells = limits.Cells.for_file(path.name)
         with package.open_package(path) as archive:
             for sheet in workbook.worksheets:
@@ -69,7 +71,7 @@ def _sheet(sheet, archive: zipfile.ZipFile, cells: limits.Cells) -> Table:
     sheet.reset_dimensions()  # the sheet's own <dimension> can claim a million rows; read what is there
     texts: dict[tuple[int, int], str] = {}  # (row, column) -> text, both from 1
     seen = widest = height = last_row = last_column = 0
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(_rows(sheet), start=1):
         limits.check_time()
         height, widest, seen = number, max(widest, len(values)), seen + len(values)
         cells.check(seen, where)  # the cells the rows hold, empty ones too: what reading them costs
@@ -102,6 +104,17 @@ def _sheet(sheet, archive: zipfile.ZipFile, cells: limits.Cells) -> Table:
     return Table(rows, where)
 
 
+def _rows(sheet):
+    """The sheet's rows as openpyxl streams them, each a tuple of values up to its last cell."""
+    rows = sheet.iter_rows(values_only=True)
+    while True:
+        with package.read_by("openpyxl"):
+            values = next(rows, None)
+        if values is None:
+            return
+        yield values
+
+
 def _merged_ranges(archive: zipfile.ZipFile, part: str, cells: limits.Cells, where: str) -> list[tuple[int, int, int, int]]:
     """The sheet's merged ranges as (first row, first column, last row, last column), read from
     its <mergeCell ref="A1:B2"/> elements without building the sheet's tree."""
@@ -109,7 +122,8 @@ def _merged_ranges(archive: zipfile.ZipFile, part: str, cells: limits.Cells, whe
 
     def on_start(tag: str, attributes) -> None:
         if tag == MERGE_CELL:
-            min_col, min_row, max_col, max_row = range_boundaries(attributes.get("ref", ""))
+            with package.read_by("openpyxl"):
+                min_col, min_row, max_col, max_row = range_boundaries(attributes.get("ref", ""))
             found.append((min_row or 1, min_col or 1, max_row or MAX_ROW, max_col or MAX_COLUMN))
             cells.check(len(found), where)  # more ranges than cells: overlapping ones
 

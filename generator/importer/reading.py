@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CannotBuild
-from ..messages import Message
 from . import limits, package
 from .source import Document, has_invisible
 
@@ -181,14 +180,7 @@ def _read(fmt: Format, source: Path, suffix: str) -> Document:
         return module.read(source)
     except package.Damaged as error:
         raise CannotBuild("source-damaged", file=source.name, format=fmt.name, suffix=suffix, problem=error.problem) from None
-    except KeyError as error:
-        part = package.missing_part(error)
-        if part is None:
-            raise CannotBuild("source-not-valid", file=source.name, format=fmt.name, suffix=suffix,
-                              error_type=type(error).__name__, detail=str(error)) from None
-        raise CannotBuild("source-damaged", file=source.name, format=fmt.name, suffix=suffix,
-                          problem=Message("part-missing", {"part": part})) from None
-    except (zipfile.BadZipFile, ValueError, *getattr(module, "DAMAGED", ())) as error:
+    except (zipfile.BadZipFile, KeyError, ValueError, *getattr(module, "DAMAGED", ())) as error:
         if fmt.kind == "text" and isinstance(error, UnicodeDecodeError):
             raise CannotBuild("unknown-encoding", file=source.name) from None
         raise CannotBuild("source-not-valid", file=source.name, format=fmt.name, suffix=suffix,
