@@ -286,3 +286,12 @@ def test_an_unforeseen_failure_of_an_import_is_not_a_failed_build(tmp_path, empt
     result = run_main("import", str(plan_docx(tmp_path / "plan.docx")), "--content", str(empty_content))
     assert result.returncode == 1 and "内部错误" in result.stderr and "a bug" in result.stderr
     assert "构建失败" not in result.stderr
+
+
+def test_the_limits_docs_importing_md_lists_are_the_limits_in_force():
+    text = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
+    section = text[text.index("## Limits on what is read"):text.index("## What it cannot read yet")]
+    shown = {field.name: getattr(limits.LIMITS, field.name) for field in dataclasses.fields(limits.LIMITS)}
+    for name, value in shown.items():
+        written = f"{value:g} seconds" if name == "seconds" else f"{value} MB" if name.endswith("megabytes") else f"{value:,}"
+        assert f"| {written}" in section, f"{name} = {value} is not in docs/importing.md"
