@@ -32,8 +32,8 @@ class Limits:
     parts: int = 1000
     # XML elements in all parts together: python-docx holds the whole tree of document.xml in
     # memory, about 120 bytes an element, so a 30 MB part of empty paragraphs (5 million
-    # elements) would take 600 MB. A 300-page document has a few hundred thousand.
-    xml_elements: int = 2_000_000
+    # elements) would take 600 MB. A 100-page plan with its tables has under 100,000.
+    xml_elements: int = 1_000_000
     # Grid positions (rows × columns) of all tables and sheets of the file, after spans and
     # merged ranges; a span or merge running past the last cell that holds text is cut there
     # first. A 2,000-row sheet of 20 columns is 40,000.
