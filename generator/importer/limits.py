@@ -38,8 +38,9 @@ class Limits:
     # merged ranges; a span or merge running past the last cell that holds text is cut there
     # first. A 2,000-row sheet of 20 columns is 40,000.
     table_cells: int = 250_000
-    # Characters of one paragraph or one cell: about ten printed pages without a break.
-    text_characters: int = 20_000
+    # Characters of one paragraph, cell or line: some 500 printed pages without a break. The
+    # interpreters are linear in it: a cell of a million characters imports in about a second.
+    text_characters: int = 1_000_000
     # Paragraphs of a document (empty ones too) or lines of a text file: about 2,000 pages.
     paragraphs: int = 100_000
     # Seconds for reading the file into paragraphs and tables: a 400-measure plan takes well
