@@ -84,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     except Exception as error:  # noqa: BLE001 - every failure ends in a message (generator/errors.py)
-        print(failure_from(error).report(), file=sys.stderr)
+        failure = failure_from(error)
+        # An import builds nothing: its messages alone, without the build's closing line.
+        print("\n".join(map(str, failure.errors)) if args.command == "import" else failure.report(), file=sys.stderr)
         return 1
 
 

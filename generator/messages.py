@@ -222,6 +222,27 @@ CATALOGUE: dict[str, str | Hinted] = {
     "source-is-other": "{file!s} 的内容不是 {format} 文件，而是{actual}，无法导入（the file is not what its name says）",
     "source-not-valid": "无法读取 {file!s}：它不是有效的 {format} 文件（{error_type}: {detail:.80}）（not a valid {suffix} file）",
     "unknown-encoding": "无法读取 {file!s}：文本既不是 UTF-8 也不是 GB18030 编码（unknown text encoding）",
+    "source-damaged": "无法读取 {file!s}：它不是有效的 {format} 文件，{problem}（not a valid {suffix} file）",
+    "zip-unreadable": "ZIP 包的目录读不出来，文件可能不完整（{detail:.80}）",
+    "part-damaged": "其中的 {part} 已损坏，无法解压（{detail:.80}）",
+    "part-xml-error": "其中的 {part} 不是正确的 XML（XML 第 {line} 行：{detail:.80}）",
+    "part-has-doctype": "其中的 {part} 有 <!DOCTYPE> 声明，Office 文件不会有（a DTD in the XML）",
+    "part-missing": "缺少其中的 {part}（a part is missing）",
+    "library-refused": "{library!s} 读不了其中的内容（{error_type}: {detail:.80}）",
+    "merges-overlap": "{where}中的合并单元格互相重叠（overlapping merged cells）",
+    # the limits of generator/importer/limits.py, each named as docs/importing.md names it
+    "import-too-many-parts": "{file!s} 中的部件超过 {limit} 个（部件数上限），不导入（more than {limit} parts in the package）",
+    "import-part-too-large": "{file!s} 中的 {part} 解压后超过 {megabytes} MB（单个部件上限），不导入"
+                             "（a part unpacks to more than {megabytes} MB）",
+    "import-package-too-large": "{file!s} 解压后超过 {megabytes} MB（解压总量上限），不导入"
+                                "（the package unpacks to more than {megabytes} MB）",
+    "import-too-many-elements": "{file!s} 中的 XML 元素超过 {limit} 个（XML 元素数上限），不导入"
+                                "（more than {limit} XML elements）",
+    "import-table-too-large": "{file!s} 的表格到{where}为止超过 {limit} 个单元格（表格单元格上限，行数×列数，"
+                              "只算到最后一个有文字的单元格），不导入（tables larger than {limit} cells）",
+    "import-text-too-long": "{file!s} 的{where}超过 {limit} 字（一段文字上限），不导入（text longer than {limit} characters）",
+    "import-too-many-paragraphs": "{file!s} 的段落超过 {limit} 个（段落数上限），不导入（more than {limit} paragraphs）",
+    "import-too-slow": "读取 {file!s} 超过 {seconds} 秒（读取时间上限），已停止，不导入（reading took longer than {seconds} s）",
     "registry-has-errors": "登记册有错误，无法匹配单位名称（the registry has errors）：\n{errors!s}",
     "issuer-not-in-title": "无法从标题“{title}”看出发布机构：请用 --issuer 指定登记册中的名称；发布机构还没有登记的，"
                            "加 --register 同时写出登记册草稿（issuer not found; use --issuer, or --register）",

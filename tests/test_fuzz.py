@@ -1,6 +1,8 @@
 """Fuzzing: generated YAML and mutated copies of the shipped files, thrown at the loader and at
 the CLI. Whatever the input: a clean load or build, or BuildFailed / exit 1 with messages that
 name a file in content/; never another exception, a traceback, or a changed previous output.
+Mutated copies of a small .docx and .xlsx plan, thrown at `build.py import`: a draft or a
+message, never a traceback or an internal error.
 
 Bounded for CI (about 25 s in all); set FUZZ_SCALE=10 to search ten times as long.
 """
@@ -11,8 +13,10 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +26,7 @@ from hypothesis import strategies as st
 from conftest import CONTENT, ROOT, SMALL_PLAN
 from generator import content as content_stage
 from generator.errors import BuildFailed
+from support.hostile import parts_of, plan_docx, plan_xlsx
 
 sys.path.insert(0, str(ROOT))
 import build as cli  # noqa: E402 - the CLI's own main(), run in-process to keep the fuzzing fast
@@ -161,3 +166,101 @@ def test_cli_builds_or_fails_cleanly_and_keeps_the_previous_site(fuzz_content, p
     else:
         assert "build OK" in stdout.getvalue() and (previous_site / "index.html").is_file()
         assert cli.main(["build", "--content", str(fuzz_content), "--output", str(previous_site)]) == 0  # put it back
+
+
+# -- build.py import --------------------------------------------------------------------------
+
+# The parts a mutation edits, and what it writes into them: the structures readers expand
+# (spans, vertical merges, merged ranges, cell addresses) at extreme values, and XML that breaks.
+PARTS = {"docx": ["word/document.xml", "word/_rels/document.xml.rels", "[Content_Types].xml", "_rels/.rels"],
+         "xlsx": ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"]}
+ATTRIBUTES = {"docx": [rb'(w:gridSpan w:val=")[^"]*', rb'(w:vMerge w:val=")[^"]*', rb'(w:gridCol w:w=")[^"]*'],
+              "xlsx": [rb'(ref=")[^"]*', rb'(<c r=")[^"]*', rb'(<row r=")[^"]*', rb'(<v>)[^<]*']}
+VALUES = [b"0", b"-1", b"1", b"100000000", b"9" * 30, b"", b"x", b"restart", b"continue", b"A1", b"XFD1048576",
+          b"A1:XFD1048576", b"A6:XFD1048576", b"B2:A1", b"A:A", b"3:3", b"A0", b"ZZZZ1", b"1e9", b"&#0;"]
+INSERTS = [b'<w:tcPr><w:gridSpan w:val="100000000"/></w:tcPr>', b'<w:tcPr><w:vMerge/></w:tcPr>',
+           b'<w:trPr><w:gridBefore w:val="100000000"/></w:trPr>', b"<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>",
+           b'<mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells>', b'<c r="XFD1048576"><v>1</v></c>',
+           b'<row r="1048576"><c r="A1048576" t="s"><v>0</v></c></row>', b"&bogus;", b"<!DOCTYPE x>", b"\x00",
+           b"</w:tc>", b"<w:p>", b"<", b"&", b"]]>", "综合科牵头".encode()]
+
+
+class ImportWork:
+    def __init__(self, folder: Path, parts: dict):
+        self.folder, self.parts = folder, parts  # parts: kind -> part name -> bytes
+
+    def __repr__(self) -> str:  # a failing example shows this, not a megabyte of parts
+        return f"ImportWork({self.folder})"
+
+
+@pytest.fixture(scope="module")
+def import_work(tmp_path_factory) -> ImportWork:
+    """A content folder with the registry, and the parts of a small .docx and .xlsx plan."""
+    folder = tmp_path_factory.mktemp("fuzz-import")
+    (folder / "content" / "plans").mkdir(parents=True)
+    shutil.copytree(CONTENT / "registry", folder / "content" / "registry")
+    return ImportWork(folder, {kind: parts_of(make(folder / f"plan.{kind}"))
+                               for kind, make in (("docx", plan_docx), ("xlsx", plan_xlsx))})
+
+
+@st.composite
+def package_change(draw) -> tuple[str, list]:
+    """Which plan, and a few edits: (part, kind, …) each."""
+    kind = draw(st.sampled_from(["docx", "xlsx"]))
+    edits = []
+    for _ in range(draw(st.integers(1, 3))):
+        part = draw(st.sampled_from(PARTS[kind]))
+        edit = draw(st.sampled_from(["flip", "attribute", "insert", "truncate", "drop", "file"]))
+        edits.append((part, edit, draw(st.integers(0, 1 << 20)), draw(st.sampled_from(ATTRIBUTES[kind])),
+                      draw(st.sampled_from(VALUES)), draw(st.sampled_from(INSERTS))))
+    return kind, edits
+
+
+def changed(parts: dict, edits: list) -> tuple[dict, int | None]:
+    """The parts with the edits made, and where to cut the whole file (None: nowhere)."""
+    parts, cut = dict(parts), None
+    for part, edit, at, attribute, value, insert in edits:
+        data = parts.get(part, b"")
+        at = at % (len(data) + 1)
+        if edit == "flip" and data:
+            data = data[:at] + bytes([data[min(at, len(data) - 1)] ^ 0x5A]) + data[at + 1:]
+        elif edit == "attribute":
+            data = re.sub(attribute, lambda found: found.group(1) + value, data)
+        elif edit == "insert":
+            data = data[:at] + insert + data[at:]
+        elif edit == "truncate":
+            data = data[:at]
+        elif edit == "file":
+            cut = at
+        if edit == "drop":
+            parts.pop(part, None)
+        else:
+            parts[part] = data
+    return parts, cut
+
+
+@pytest.mark.long
+@fuzz(150)
+@given(change=package_change())
+def test_an_import_of_a_mutated_office_file_ends_in_a_draft_or_a_message(import_work, change):
+    folder = import_work.folder
+    kind, edits = change
+    parts, cut = changed(import_work.parts[kind], edits)
+    source = folder / f"mutated.{kind}"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    if cut is not None:
+        source.write_bytes(source.read_bytes()[:cut])
+    plans = folder / "content" / "plans"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = cli.main(["import", str(source), "--content", str(folder / "content"),
+                         "--issuer", "中山市金融工作局", "--year", "2022"])
+    drafts = list(plans.iterdir())
+    for draft in drafts:
+        draft.unlink()
+    for wrong in ("Traceback", "内部错误", "构建失败"):
+        assert wrong not in stderr.getvalue(), stderr.getvalue()
+    assert (code, len(drafts)) in ((0, 1), (1, 0)), stderr.getvalue()
+    assert code == 0 or stderr.getvalue().strip(), "exit 1 without a message"

@@ -72,6 +72,9 @@ class Imported:
 def import_file(source: Path, content_dir: Path, issuer: str | None = None, year: int | None = None,
                 plan_id: str | None = None, register: bool = False, parent: str | None = None) -> Imported:
     started = time.perf_counter()
+    if plan_id is not None:  # a draft that could not be written is known before the file is read
+        _check_id(plan_id)
+        _target(content_dir, plan_id)
     document = read_source(source)
     registry = _registry(content_dir)
     title, title_finding = _title(document)
@@ -90,8 +93,7 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
     if not 1990 <= year <= 2100:
         raise CannotBuild("year-out-of-range", year=year)
     plan_id = plan_id or meta.plan_id(issuer_unit, year)
-    if not _ID.fullmatch(plan_id):
-        raise CannotBuild("bad-plan-id", id=plan_id)
+    _check_id(plan_id)
     target = _target(content_dir, plan_id)
 
     draft = _draft(document, registry, issuer_unit, title, title_finding, issuer, plan_id, year, source)
@@ -298,6 +300,11 @@ def _header(plan: Plan, source: Path) -> list[str]:
               if count else "导入检查：没有发现需要特别核对的地方。")
     return [lines[0], f"由 build.py import 从 {source.name} 导入的草稿（draft）：请逐条对照原文核对，完成后删去 draft: true。",
             review + "见 docs/importing.md。"]
+
+
+def _check_id(plan_id: str) -> None:
+    if not _ID.fullmatch(plan_id):
+        raise CannotBuild("bad-plan-id", id=plan_id)
 
 
 def _target(content_dir: Path, plan_id: str) -> Path:

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import CannotBuild
-from . import read_docx, read_xlsx
+from . import limits, package, read_docx, read_xlsx
 from .reading import sniff
 from .source import Document
 
@@ -51,7 +51,9 @@ def read(path: Path) -> Document:
         shutil.copyfile(path, original)
         converted = _convert(program, original, work, target, path.name)
         reader = read_xlsx if target == "xlsx" else read_docx
-        document = reader.read(converted)
+        with limits.timed(path.name):  # reading has its time again: the conversion had its own
+            package.check_package(converted)
+            document = reader.read(converted)
     document.name = path.name
     document.notices.append(f"{path.name} 已用 LibreOffice 转换为 .{target} 后读取，请特别留意表格和换行是否与原文一致"
                             f"（converted to .{target} with LibreOffice）")

@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 
 from ..errors import CannotBuild
+from . import limits
 from .labels import MEASURE, POINT, SECTION, split_label
 from .source import Cell, Document, Paragraph, Row, Table, clean_lines
 from .tables import HEADING_HINTS, is_heading_row
@@ -37,8 +38,12 @@ QUOTED_LINES = 50  # how far a cell in double quotes may run before the quote is
 def read(path: Path) -> Document:
     """Each line cleaned as a Word paragraph is: text pasted from Word brings the same invisible
     characters, which the build would refuse in the draft."""
-    text = _decode(path.read_bytes())
-    return Document(name=path.name, blocks=blocks_of(text.splitlines(), path.name))
+    lines = _decode(path.read_bytes()).splitlines()
+    if len(lines) > limits.LIMITS.paragraphs:
+        raise CannotBuild("import-too-many-paragraphs", file=path.name, limit=limits.LIMITS.paragraphs)
+    for number, line in enumerate(lines, start=1):
+        limits.check_text(line, path.name, f"第{number}行")
+    return Document(name=path.name, blocks=blocks_of(lines, path.name))
 
 
 def _decode(raw: bytes) -> str:
@@ -59,6 +64,7 @@ def blocks_of(lines: list[str], name: str) -> list[Paragraph | Table]:
     blocks: list[Paragraph | Table] = []
     at = 0
     while at < len(lines):
+        limits.check_time()
         found = _pipes(lines, at, name) or _tabs(lines, at, name) or _one_per_line(lines, at, name)
         if found:
             table, at = found

@@ -8,6 +8,9 @@ holding something no reader knows (a picture, an archive) is named for what it i
 
 Each format is one entry of FORMATS: its suffixes, the reader module that turns it into a
 Document (source.py), and the exceptions its library raises for a damaged file.
+
+Reading stays within limits.LIMITS: the file's size here, a .docx's or .xlsx's parts in
+package.py before its library opens it, tables, text and time in the readers.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CannotBuild
+from . import limits, package
 from .source import Document, has_invisible
 
-SOURCE_SIZE_LIMIT = 50 * 1024 * 1024
 SNIFF_BYTES = 8192
 
 
@@ -81,13 +84,14 @@ def sniff(head: bytes, path: Path) -> str:
 def _package_kind(path: Path) -> str:
     """A ZIP file: Word, Excel or OpenDocument by the parts it holds, else a plain archive."""
     try:
-        with zipfile.ZipFile(path) as package:
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+        with package.open_package(path) as opened:
+            names = set(opened.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return "broken-zip"
-    if "word/document.xml" in names:
+    office = package.CONTENT_TYPES in names  # a package missing its main part is a damaged one
+    if "word/document.xml" in names or office and any(name.startswith("word/") for name in names):
         return "docx"
-    if "xl/workbook.xml" in names:
+    if "xl/workbook.xml" in names or office and any(name.startswith("xl/") for name in names):
         return "xlsx"
     if "mimetype" in names and "content.xml" in names:
         return "odf"
@@ -141,8 +145,8 @@ def read_source(source: Path) -> Document:
         raise CannotBuild("invisible-in-file-name", file=source.name)
     if not source.is_file():
         raise CannotBuild("source-not-regular", source=source)
-    if info.st_size > SOURCE_SIZE_LIMIT:
-        raise CannotBuild("source-too-large", file=source.name, megabytes=SOURCE_SIZE_LIMIT // 1024 // 1024)
+    if info.st_size > limits.LIMITS.source_megabytes << 20:
+        raise CannotBuild("source-too-large", file=source.name, megabytes=limits.LIMITS.source_megabytes)
     try:
         with open(source, "rb") as stream:
             head = stream.read(SNIFF_BYTES)
@@ -157,7 +161,8 @@ def read_source(source: Path) -> Document:
         fmt = named  # a .txt holding markup is still text to its editor; a damaged package is told by its reader
     if fmt is None:
         raise CannotBuild("source-is-other", file=source.name, format=named.name, actual=OTHER_CONTENTS.get(kind, kind))
-    document = _read(fmt, source, suffix)
+    with limits.timed(source.name):
+        document = _read(fmt, source, suffix)
     if fmt is not named:
         document.notices.append(f"文件名是 {suffix}，内容却是 {fmt.name} 文件，已按 {fmt.name} 文件读取"
                                 "（the content does not match the file name）")
@@ -170,7 +175,11 @@ def _read(fmt: Format, source: Path, suffix: str) -> Document:
     except ImportError as error:
         raise CannotBuild("missing-library", suffix=suffix, library=error.name) from None
     try:
+        if fmt.kind in ZIPPED:
+            package.check_package(source)
         return module.read(source)
+    except package.Damaged as error:
+        raise CannotBuild("source-damaged", file=source.name, format=fmt.name, suffix=suffix, problem=error.problem) from None
     except (zipfile.BadZipFile, KeyError, ValueError, *getattr(module, "DAMAGED", ())) as error:
         if fmt.kind == "text" and isinstance(error, UnicodeDecodeError):
             raise CannotBuild("unknown-encoding", file=source.name) from None
