@@ -682,3 +682,11 @@ def test_a_title_broken_over_two_lines_and_a_covering_notice(tmp_path, layout_co
                       "一、推进决策公开\n1.公开重大决策草案。（市发展改革委负责落实）\n", encoding="utf-8")
     imported = import_file(notice, layout_content, plan_id="notice")
     assert (imported.plan.issuer, imported.plan.kind, imported.plan.year) == ("南岭市人民政府", "工作要点", 2018)
+
+
+def test_a_table_with_headings_only_is_named_as_such(tmp_path, layout_content):
+    source = tmp_path / "empty-table.docx"
+    layouts.write_docx(source, [["序号", "工作任务", "责任单位", "完成时限"]], before=["江北县卫生健康局2021年政务公开工作要点"])
+    result = run_main("import", str(source), "--content", str(layout_content))
+    assert result.returncode == 1 and "表1有表头，但表头下面没有任何一行内容" in result.stderr
+    assert list((layout_content / "plans").iterdir()) == []
