@@ -10,24 +10,20 @@ the plan schema in force; writer writes it as YAML with a `# 待核` comment abo
 needs the editor's eye; report lists those places in the terminal and in `serve`.
 
 The draft goes to content/plans/<id>.yaml as `draft: true`, checked against the schema before
-it is written, and never over an existing file.
+it is written, and never over an existing file (placing). Before that, audit holds it against
+the source; with --register, register writes the registry files it needs.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import os
 import re
-import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import schema, yamlfile
 from ..content import load_registry
-from ..errors import BuildFailed, CannotBuild, ContentError
-from . import audit, meta
+from ..errors import BuildFailed, CannotBuild
+from . import audit, meta, placing
 from .context import Context
 from .draft import Finding, Plan, measures_of
 from .fit import Features, fit
@@ -39,9 +35,8 @@ from .reading import read_source
 from .register import Registration
 from .roles import rule_sentence
 from .tables import find_layout, join_continued, layout_by_cells, read_table
-from .writer import Placed, write
+from .writer import Placed, Written, write
 
-_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _COLUMN_NAMES = {"seq": "序号", "section": "部分", "point": "要点", "task": "任务", "requirement": "要求",
                  "measure": "措施", "units": "责任单位", "deadline": "时限", "status": "落实情况", "remarks": "备注",
                  "extra": "其他"}
@@ -73,8 +68,8 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
                 plan_id: str | None = None, register: bool = False, parent: str | None = None) -> Imported:
     started = time.perf_counter()
     if plan_id is not None:  # a draft that could not be written is known before the file is read
-        _check_id(plan_id)
-        _target(content_dir, plan_id)
+        placing.check_id(plan_id)
+        placing.target_of(content_dir, plan_id)
     document = read_source(source)
     registry = _registry(content_dir)
     title, title_finding = _title(document)
@@ -93,8 +88,8 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
     if not 1990 <= year <= 2100:
         raise CannotBuild("year-out-of-range", year=year)
     plan_id = plan_id or meta.plan_id(issuer_unit, year)
-    _check_id(plan_id)
-    target = _target(content_dir, plan_id)
+    placing.check_id(plan_id)
+    target = placing.target_of(content_dir, plan_id)
 
     draft = _draft(document, registry, issuer_unit, title, title_finding, issuer, plan_id, year, source)
     if registration is not None and draft.names.unknown:
@@ -102,10 +97,10 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
         registry = registration.load()
         issuer_unit = registry.by_id[registration.issuer_id]
         draft = _draft(document, registry, issuer_unit, title, title_finding, issuer, plan_id, year, source)
-    _self_check(draft.written.text, target)
-    registered = _write_registry(registration) if registration is not None else []
+    placing.check_draft(draft.written.text, target)
+    registered = placing.write_all_new(registration.texts()) if registration is not None else []
     try:
-        _write_new(target, draft.written.text)
+        placing.write_new(target, draft.written.text)
     except BaseException:
         for path in registered:
             path.unlink(missing_ok=True)
@@ -120,7 +115,7 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
 @dataclass
 class _Draft:
     plan: Plan
-    written: object  # writer.Written
+    written: Written
     names: Names
 
 
@@ -151,20 +146,6 @@ def _draft(document: Document, registry, issuer_unit, title: str, title_finding,
         audit.keep_unplaced(plan, missing)
         written = write(plan, _header(plan, source))
     return _Draft(plan, written, context.names)
-
-
-def _write_registry(registration: Registration) -> list[Path]:
-    """The draft registry files, each new (never over a file); all or none."""
-    written: list[Path] = []
-    try:
-        for path, text in registration.texts().items():
-            _write_new(path, text)
-            written.append(path)
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-    return written
 
 
 def _registry(content_dir: Path):
@@ -293,120 +274,13 @@ def _interpret(document: Document, plan: Plan, context: Context, title: str) -> 
 
 
 def _header(plan: Plan, source: Path) -> list[str]:
+    """The draft's opening comments: its schema, where it came from, how many places to review."""
     count = plan.all_findings()
-    lines = ["yaml-language-server: $schema=../../schema/plan.schema.json"]
-    lines[0] = lines[0]
     review = (f"导入检查：{count} 处待核，每处在所指的行上方以“待核”注释标出；核对后删去该注释。"
               if count else "导入检查：没有发现需要特别核对的地方。")
-    return [lines[0], f"由 build.py import 从 {source.name} 导入的草稿（draft）：请逐条对照原文核对，完成后删去 draft: true。",
+    return ["yaml-language-server: $schema=../../schema/plan.schema.json",
+            f"由 build.py import 从 {source.name} 导入的草稿（draft）：请逐条对照原文核对，完成后删去 draft: true。",
             review + "见 docs/importing.md。"]
-
-
-def _check_id(plan_id: str) -> None:
-    if not _ID.fullmatch(plan_id):
-        raise CannotBuild("bad-plan-id", id=plan_id)
-
-
-def _target(content_dir: Path, plan_id: str) -> Path:
-    plans = content_dir / "plans"
-    target = plans / f"{plan_id}.yaml"
-    if os.path.lexists(target):
-        raise CannotBuild("draft-exists", target=target)
-    if plans.is_symlink() or (plans.exists() and not plans.is_dir()):
-        raise CannotBuild("plans-not-plain-folder", folder=plans)
-    resolved = plans.resolve()
-    if content_dir.resolve() not in resolved.parents and resolved != content_dir.resolve() / "plans":
-        raise CannotBuild("plans-outside-content", folder=plans)
-    return target
-
-
-def _self_check(text: str, target: Path) -> None:
-    """The draft must be a plan file the build can read: a schema error here is the importer's
-    own mistake, reported as such, and nothing is written. It is read as the build reads the
-    file, invisible characters and all, so a draft that passes here also loads."""
-    try:
-        document = yamlfile.parse(yamlfile.decode(target, text.encode("utf-8")), target)
-    except ContentError as error:
-        problems = [error]
-    else:
-        problems = schema.check(document, "plan")
-    if problems:
-        raise CannotBuild("draft-not-valid", problems="\n".join(str(problem) for problem in problems[:10]))
-
-
-def _write_new(target: Path, text: str) -> None:
-    """Put the draft at `target` whole or not at all, and never over a file.
-
-    The text goes first to a temporary file beside it, `.<id>.yaml.tmp-<random>`: the build and
-    `serve` read only names ending in .yaml and skip dot-files, and O_EXCL with a random name
-    never takes another's file. Once written and flushed to disk (fsync), it gets its real name
-    by os.link, which creates a name only where there is none, in one step: a file an editor or
-    a second import made there meanwhile is never replaced (os.rename would replace it, and any
-    check before a rename leaves a moment for one to appear). The temporary name is removed
-    after. Whatever fails on the way (a full disk, a quota, a read-only or failing disk, Ctrl-C),
-    the temporary file is removed and nothing is left. Where the file system has no hard links
-    (FAT, some network shares) the draft is written under its own name with O_EXCL instead and
-    removed on failure: never over a file, though a crash while writing could leave part of it.
-    """
-    data = text.encode("utf-8")
-    temporary = target.with_name(f".{target.name}.tmp-{secrets.token_hex(6)}")
-    try:
-        target.parent.mkdir(exist_ok=True)
-        _write_synced(temporary, data)
-        try:
-            _link_or_write(temporary, target, data)
-        finally:
-            _remove_quietly(temporary)
-        _sync_folder(target.parent)
-    except FileExistsError:
-        raise CannotBuild("draft-exists", target=target) from None
-    except OSError as error:
-        raise CannotBuild("cannot-write-draft", path=target, reason=error) from None
-
-
-def _link_or_write(temporary: Path, target: Path, data: bytes) -> None:
-    """`target` as a second name of the written temporary file; written anew where there are no
-    hard links."""
-    try:
-        os.link(temporary, target)
-    except OSError as error:
-        if error.errno not in _NO_HARD_LINKS:
-            raise
-        _write_synced(target, data)
-
-
-# What link(2) answers where a file system has no hard links.
-_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS}
-
-
-def _write_synced(path: Path, data: bytes) -> None:
-    """Create `path` (never an existing one) holding `data`, flushed to disk. A partial file is
-    removed before the error goes on."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        _remove_quietly(path)
-        raise
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush the folder's entries, so the new name survives a power cut; where a file system
-    cannot (EINVAL), the draft is still written."""
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
-def _remove_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
 
 
 def _shown(path: Path) -> Path:
