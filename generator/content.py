@@ -10,14 +10,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import progress
 from . import registry as registry_module
 from . import schema, yamlfile
 from .errors import BuildFailed, CannotBuild, ContentError
 from .markup import markdown_html
 from .messages import Message
 from .model import (
-    ROLES, Assignment, Collective, Content, Deadline, Measure, Part, Plan, Point, Recurrence, Relative,
-    Responsibility, Section, Status, Task, Unit,
+    ROLES, Assignment, Collective, Content, Deadline, Measure, Part, Plan, Point, Reading, Recurrence, Relative,
+    Report, Responsibility, Section, Status, Task, Unit, UnitReading,
 )
 from .yamlfile import YamlFile, dotted
 
@@ -139,6 +140,7 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
         else:
             drafts += 1
 
+    _attach_reports(content_dir, plans, seen_ids, include_drafts, cache, errors)
     static = _static_files(content_dir, errors) if with_static else {}
     if not errors and not plans:
         errors.append(_no_plans(content_dir, drafts))
@@ -146,6 +148,75 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
         raise BuildFailed(errors)
     plans.sort(key=lambda plan: (-plan.year, plan.id))
     return Content(units=registry.units, plans=plans, settings=settings, static=static)
+
+
+def _attach_reports(content_dir: Path, plans: list[Plan], plan_ids: dict[str, Path], include_drafts: bool,
+                    cache: LoadCache, errors: list[ContentError]) -> None:
+    """Read content/reports/ and give each plan its reports and each measure its readings
+    (progress.py). A report on a draft plan, or a draft report, waits with it."""
+    by_plan: dict[str, list[tuple[Report, dict]]] = {}
+    published = {plan.id: plan for plan in plans}
+    for path in _yaml_files(content_dir / "reports", errors):
+        document = _read_cached(path, "report", errors, cache, content_dir)
+        if document is None:
+            continue
+        plan_id = document.data["plan"]
+        if plan_id not in plan_ids:
+            line, column = document.where(("plan",))
+            close = difflib.get_close_matches(plan_id, list(plan_ids), n=3, cutoff=0.5)
+            errors.append(ContentError(path, line, column, "plan", kind="report-unknown-plan", values={"id": plan_id},
+                                       suggestions=tuple(close)))
+            continue
+        if plan_id not in published or document.data.get("draft") and not include_drafts:
+            continue
+        report = _report(document, path)
+        entries = _entries(document, published[plan_id], report, errors)
+        by_plan.setdefault(plan_id, []).append((report, entries))
+    for plan in plans:
+        progress.attach(plan, by_plan.get(plan.id, []))
+
+
+def _report(document: YamlFile, path: Path) -> Report:
+    data = document.data
+    return Report(id=path.stem, title=data["title"], kind=data.get("kind", "进展报告"), as_of=data["as_of"],
+                  draft=data.get("draft", False), document_number=data.get("document_number", ""),
+                  published=data.get("published", ""), source=dict(data.get("source", {})),
+                  editor_notes=list(data.get("editor_notes", [])), source_path=path)
+
+
+def _entries(document: YamlFile, plan: Plan, report: Report, errors: list[ContentError]) -> dict[str, Reading]:
+    """The report's entries by measure anchor, each anchor and unit name checked against the plan."""
+    measures = {measure.anchor: measure for measure in plan.measures}
+    entries: dict[str, Reading] = {}
+    for index, entry in enumerate(document.data["measures"]):
+        here = ("measures", index)
+        anchor = entry["measure"]
+        measure = measures.get(anchor)
+        if measure is None:
+            close = difflib.get_close_matches(anchor, list(measures), n=3, cutoff=0.5)
+            _report_error(errors, document, here + ("measure",), "report-unknown-measure", close,
+                          anchor=anchor, plan=plan.id)
+            continue
+        if anchor in entries:
+            _report_error(errors, document, here + ("measure",), "report-duplicate-measure", anchor=anchor)
+            continue
+        names = {a.written: a for a in measure.assignments}
+        units = []
+        for number, unit in enumerate(entry.get("units", [])):
+            if unit["name"] not in names:
+                _report_error(errors, document, here + ("units", number, "name"), "report-unit-not-of-measure",
+                              name=unit["name"], anchor=anchor, units=tuple(names) or ("（无）",))
+                continue
+            units.append(UnitReading(unit["name"], unit["text"], unit.get("state", ""), names[unit["name"]]))
+        entries[anchor] = Reading(report, entry.get("text", ""), report.as_of, entry.get("state", ""), units,
+                                  entry.get("editor_note", ""))
+    return entries
+
+
+def _report_error(errors: list[ContentError], document: YamlFile, path, kind: str, suggestions=(), **values) -> None:
+    line, column = document.where(path)
+    errors.append(ContentError(document.path, line, column, dotted(path), kind=kind, values=values,
+                               suggestions=tuple(suggestions)))
 
 
 def _no_plans(content_dir: Path, drafts: int) -> ContentError:

@@ -142,6 +142,13 @@ CATALOGUE: dict[str, str | Hinted] = {
                   "（not a plan file; see schema/plan.schema.json）",
     "file-name-not-id": "文件名 {file} 与 id“{id}”不一致：计划文件应命名为 <id>.yaml，"
                         "网址 /plans/<id>/ 才能与文件对应（file name must be the plan id）",
+    "report-unknown-plan": Hinted("没有 id 为“{id}”的计划：报告所说的计划应在 content/plans/ 中（unknown plan）{hint}",
+                                  DID_YOU_MEAN),
+    "report-unknown-measure": Hinted("计划 {plan} 中没有锚点为“{anchor}”的措施：锚点是计划页面上措施地址 # 后面的部分"
+                                     "（unknown measure）{hint}", DID_YOU_MEAN),
+    "report-duplicate-measure": "措施“{anchor}”在这份报告中出现了两次（the same measure twice in one report）",
+    "report-unit-not-of-measure": "“{name}”不是措施“{anchor}”的责任单位；这条措施的单位：{units:、}（not a unit of this measure）",
+    "report-entry-empty": "这一项既没有 text（落实情况）也没有 units（各单位的落实情况）（a report entry needs text or units）",
     "duplicate-plan-id": "计划 id“{id}”重复：{other} 已使用（duplicate plan id）",
     "all-drafts": "全部 {count} 份计划都是草稿（draft: true），没有可发布的计划；草稿只在 build.py serve 中显示（every plan is a draft）",
     "no-plans": "没有计划文件：请把计划放在 content/plans/<id>.yaml（no plans）",

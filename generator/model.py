@@ -257,6 +257,47 @@ class Status:
 
 
 @dataclass(eq=False)
+class Report:
+    """A progress report on a plan: a file of content/reports/ (`id` its name), or the 落实情况 the
+    plan's own file carries (`own`: id "", the plan's title and status_as_of)."""
+
+    id: str
+    title: str
+    kind: str
+    as_of: str  # YYYY-MM-DD from a report file; the plan's status_as_of (any precision, or "") for its own
+    own: bool = False
+    draft: bool = False
+    document_number: str = ""
+    published: str = ""
+    source: dict = field(default_factory=dict)
+    editor_notes: list[str] = field(default_factory=list)
+    source_path: Path | None = None
+
+
+@dataclass
+class UnitReading:
+    """What a report says of one unit's part of a measure (分别负责, or a measure split among units)."""
+
+    name: str  # as the plan names the unit for this measure
+    text: str
+    state: str = ""
+    assignment: Assignment | None = None
+
+
+@dataclass
+class Reading:
+    """What one report says of one measure: a Status with the report it comes from and, where
+    the report speaks of each unit, each unit's part. Pages read it as they read a Status."""
+
+    report: Report
+    text: str = ""
+    as_of: str = ""
+    state: str = ""  # the document's own state word, or ""
+    units: list[UnitReading] = field(default_factory=list)
+    editor_note: str = ""
+
+
+@dataclass(eq=False)
 class Task:
     """A task heading without its own number that several measures share (a merged 工作任务 cell)."""
 
@@ -293,10 +334,16 @@ class Measure:
     section: Section | None = None
     point: Point | None = None
     task: Task | None = None
+    readings: list[Reading] = field(default_factory=list)  # every report's, oldest first (progress.py)
 
     @property
     def text(self) -> str:
         return "".join(part.text for part in self.parts)
+
+    @property
+    def latest(self) -> Reading | None:
+        """What the newest report that speaks of this measure says."""
+        return self.readings[-1] if self.readings else None
 
     @property
     def assignments(self) -> list[Assignment]:
@@ -317,10 +364,11 @@ class Measure:
 
     @property
     def state(self) -> State:
-        """The document's state word where it gives one; else whether a report exists."""
-        if self.status is None:
+        """The newest report's state word where it gives one; else whether a report exists."""
+        latest = self.latest
+        if latest is None:
             return UNREPORTED
-        return STATE_FOR_WORD[self.status.state] if self.status.state else REPORTED
+        return STATE_FOR_WORD[latest.state] if latest.state else REPORTED
 
 
 @dataclass(eq=False)
@@ -402,6 +450,7 @@ class Plan:
     preamble_html: str = ""
     closing_html: str = ""
     editor_notes: list[str] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)  # its own and those of content/reports/, oldest first
 
     @cached_property
     def measures(self) -> list[Measure]:
@@ -412,16 +461,25 @@ class Plan:
     def points(self) -> list[Point]:
         return [p for section in self.sections for p in section.points]
 
-    @cached_property
+    @property
     def has_status(self) -> bool:
-        return any(m.status for m in self.measures)
+        return any(m.readings for m in self.measures)
 
-    @cached_property
+    @property
+    def latest_report(self) -> Report | None:
+        return self.reports[-1] if self.reports else None
+
+    @property
     def report_as_of(self) -> str:
-        """The date the plan's progress report speaks of (the latest, when statuses differ);
-        "" when it has no report or the report gives no date."""
+        """The date the plan's newest progress report speaks of (for its own 落实情况, the latest
+        when they differ); "" when it has no report or the report gives no date."""
+        latest = self.latest_report
+        if latest is None:
+            return ""
+        if latest.as_of or not latest.own:
+            return latest.as_of
         dates = [m.status.as_of for m in self.measures if m.status and m.status.as_of]
-        return self.status_as_of or max(dates, key=date_order, default="")
+        return max(dates, key=date_order, default="")
 
     @cached_property
     def state_counts(self) -> list[tuple[State, int]]:

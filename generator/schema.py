@@ -160,6 +160,8 @@ def _problem(error) -> tuple[Message, str]:
             return Message("text-and-parts"), ""
         if not {"text", "parts"} & set(value):
             return Message("measure-without-text"), "text"
+    if rule == "anyOf" and isinstance(value, dict) and "measure" in value:
+        return Message("report-entry-empty"), ""
     if rule == "anyOf" and isinstance(value, dict):
         return Message("section-without-content"), ""
     if rule == "not" and isinstance(value, dict) and {"points", "measures"} <= set(value):

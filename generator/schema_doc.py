@@ -10,6 +10,7 @@ FILES = [
     ("plan", "Plan files: `content/plans/<id>.yaml`"),
     ("registry", "Registry files: `content/registry/*.yaml`"),
     ("site", "Site settings: `content/site.yaml`"),
+    ("report", "Progress reports: `content/reports/<id>.yaml`"),
 ]
 
 

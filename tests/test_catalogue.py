@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "generator").rglob("*.py")) + [ROOT / "build.py"]
 
 # callee → where its kind stands among the positional arguments (None: only as kind=)
-KIND_ARGUMENT = {"ContentError": None, "CannotBuild": 0, "Message": 0, "text": 0, "error": 1, "_whole_file": 1}
-VALUES_AS_KEYWORDS = {"CannotBuild", "error", "_whole_file"}  # the others take a dict
+KIND_ARGUMENT = {"ContentError": None, "CannotBuild": 0, "Message": 0, "text": 0, "error": 1, "_whole_file": 1,
+                 "_report_error": 3}
+VALUES_AS_KEYWORDS = {"CannotBuild", "error", "_whole_file", "_report_error"}  # the others take a dict
 
 
 def _callee(call: ast.Call) -> str | None:
