@@ -216,6 +216,8 @@ CATALOGUE: dict[str, str | Hinted] = {
     "port-in-use": "端口 {port} 已被占用：请关闭占用它的程序，或用 --port 指定其他端口（port {port} is in use）",
     "cannot-listen": "无法在 {host}:{port} 上启动预览：{detail}",
     "search-data-failed": "搜索数据没有生成：{failure}",
+    "watch-limit": "无法监视 {folder} 中的变化：系统允许监视的目录数已用完（inotify watch limit）；预览照常，"
+                   "但保存后不会自动更新：请重新启动预览，或请管理员调高 fs.inotify.max_user_watches",
     # -- build.py import (importer/) ----------------------------------------------------------
     "unsupported-file-type": "只能导入 Word（.docx、.doc、.wps）、Excel（.xlsx、.xls、.et）、OpenDocument（.odt、.ods）、"
                              ".rtf、PDF、网页（.html、.htm、.mht）或文本（.txt）文件，{file:.120} 不是（unsupported file type）；"

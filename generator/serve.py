@@ -310,6 +310,8 @@ class PreviewServer:
             try:
                 files = self.live.search_files(site)
             except Exception as error:  # noqa: BLE001 - a thread's traceback would reach the terminal
+                if generation != self.generation or not (TEMPLATES_DIR.is_dir() and self.content_dir.is_dir()):
+                    return  # a newer rebuild, or a folder gone that the rebuild's own message names
                 failed = messages.text("search-data-failed", {"failure": internal_error(error)})
                 self.loop.add_callback(self.say, failed)
                 return
@@ -345,10 +347,17 @@ class PreviewServer:
     # -- watching -------------------------------------------------------------------------
 
     def _watch(self, handler, folder: Path, **options) -> ObservedWatch | None:
-        """Watch `folder`; None if it is gone again (its parent's watch will see it come back)."""
+        """Watch `folder`; None if it is gone again (its parent's watch will see it come back), or
+        if the system will watch no more folders (inotify's limit per user): the preview still
+        serves, and says that saves will not show by themselves."""
         try:
             return self.observer.schedule(handler, str(folder), **options)
         except FileNotFoundError:
+            return None
+        except OSError as error:
+            if error.errno not in (errno.ENOSPC, errno.EMFILE):
+                raise
+            self.say(messages.text("watch-limit", {"folder": folder}))
             return None
 
     def folder_replaced(self, folder: Path) -> None:

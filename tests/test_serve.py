@@ -507,3 +507,26 @@ def test_every_field_edited_in_the_preview_matches_a_clean_build(two_plans, tmp_
         assert on_disk(tmp_path / "served") == clean_build(content), f"the preview is stale after {name}"
         checked.append(name)
     assert len(checked) >= at_least, checked
+
+
+def test_a_watch_the_system_refuses_is_said_and_the_preview_still_serves(small_content, monkeypatch):
+    """inotify's per-user limit reached (ENOSPC from the kernel, raised here in its place): the
+    terminal says saves will not show by themselves, not 磁盘空间不足 and not a traceback, and the
+    site is still served."""
+    import errno
+
+    from watchdog.observers import Observer
+    refused = Observer.schedule
+
+    def schedule(self, handler, path, recursive=False, **options):
+        if recursive:
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+        return refused(self, handler, path, recursive=recursive, **options)
+    monkeypatch.setattr(Observer, "schedule", schedule)
+    running = Preview(small_content, free_port())
+    try:
+        assert "系统允许监视的目录数已用完" in running.output and "磁盘空间不足" not in running.output
+        assert "Traceback" not in running.output
+        assert fetch(running.url + "plans/")[0] == 200
+    finally:
+        running.stop()
