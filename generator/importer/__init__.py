@@ -74,7 +74,7 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
     registry = _registry(content_dir)
     title, title_finding = _title(document)
     publisher = meta.publisher(document.metadata)
-    registration = Registration(registry, content_dir, title, issuer, parent, source.name) if register else None
+    registration = Registration(registry, content_dir, title, issuer, parent, source.name, publisher) if register else None
     if registration is not None:
         registry = registration.load()
         issuer_unit = registry.by_id[registration.issuer_id]

@@ -6,7 +6,8 @@ issuer and for every unit the document names that the registry does not know, th
 plan against it. Each guess is a `# 待核` comment in that file, as in a draft plan:
 
 - the issuer: the name given with --issuer, else the title's words before the year
-  (江北县卫生健康局2021年… → 江北县卫生健康局); an issuer already registered is used as it is;
+  (江北县卫生健康局2021年… → 江北县卫生健康局), else a web page's 发布机构; an issuer already
+  registered is used as it is;
 - its parent: --parent, else the registered government of the place the name starts with
   (江北县人民政府), else a new government of that place (reported);
 - each unknown name: 各科室, 相关部门 … a collective; a name with a level or the place in front
@@ -61,12 +62,14 @@ class RegistryFile:
 class Registration:
     """The units a document needs registered, guessed, and the files that register them."""
 
-    def __init__(self, registry, content_dir: Path, title: str, issuer: str | None, parent: str | None, source: str):
+    def __init__(self, registry, content_dir: Path, title: str, issuer: str | None, parent: str | None, source: str,
+                 publisher: str = ""):
         self.content_dir, self.source = content_dir, source
         self.registry = registry
         self.known_issuer = (meta.issuer_named(issuer, registry) if issuer and registry.find(issuer)
-                             else None if issuer else meta.issuer_in(title, registry))
-        self.issuer_name = issuer or (self.known_issuer.name if self.known_issuer else _name_in_title(title))
+                             else None if issuer else meta.issuer_in(title, registry, publisher))
+        self.issuer_name = issuer or (self.known_issuer.name if self.known_issuer
+                                      else _name_in_title(title) or publisher)
         if not self.issuer_name:
             raise CannotBuild("register-no-issuer", title=title)
         place = _PLACE.match(self.issuer_name)
