@@ -289,7 +289,6 @@ CATALOGUE: dict[str, str | Hinted] = {
                      "或用知道密码的 PDF 软件打开后另存为不加密的 PDF",
     "pdf-too-long": "{file!s} 有 {pages} 页，超过 {limit} 页，不导入（too many pages）：请只导入计划所在的页",
     "pdf-too-much-text": "{file!s} 的文字超过 {limit} 字，不导入（too much text）：请只导入计划所在的页",
-    "pdf-too-slow": "读取 {file!s} 超过 {seconds} 秒，已停止（reading took too long）：请另存为 .docx 后导入，或只导入计划所在的页",
     "libreoffice-missing": "{file!s} 要先用 LibreOffice 转换才能导入，但本机没有安装 LibreOffice（LibreOffice not installed）："
                            "请在 {application!s} 中打开它，另存为 {target!s} 文件后导入；或者安装 LibreOffice：{install!s}",
     "conversion-failed": "无法用 LibreOffice 转换 {file!s}（{detail:.120}）（conversion failed）：请在 Word、WPS 或 Excel 中打开它，"

@@ -293,5 +293,5 @@ def test_the_limits_docs_importing_md_lists_are_the_limits_in_force():
     section = text[text.index("## Limits on what is read"):text.index("## What it cannot read yet")]
     shown = {field.name: getattr(limits.LIMITS, field.name) for field in dataclasses.fields(limits.LIMITS)}
     for name, value in shown.items():
-        written = f"{value:g} seconds" if name == "seconds" else f"{value} MB" if name.endswith("megabytes") else f"{value:,}"
+        written = f"{value:g} seconds" if name.endswith("seconds") else f"{value} MB" if name.endswith("megabytes") else f"{value:,}"
         assert f"| {written}" in section, f"{name} = {value} is not in docs/importing.md"

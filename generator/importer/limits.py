@@ -46,17 +46,24 @@ class Limits:
     # Seconds for reading the file into paragraphs and tables: a 400-measure plan takes well
     # under one.
     seconds: float = 20.0
+    # Elements of a saved web page: a portal page with its menus has a few thousand.
+    page_elements: int = 200_000
+    # Pages of a PDF, and the seconds its tables may take to rebuild (pdfplumber is slow: about
+    # a tenth of a second a page, several seconds for a page of drawn lines).
+    pdf_pages: int = 300
+    pdf_seconds: float = 120.0
 
 
 LIMITS = Limits()  # read as limits.LIMITS at the time of use, so a test can lower one
 
-_deadline: ContextVar[tuple[str, float] | None] = ContextVar("import_deadline", default=None)
+_deadline: ContextVar[tuple[str, float, float] | None] = ContextVar("import_deadline", default=None)
 
 
 @contextmanager
-def timed(file_name: str):
-    """Reading `file_name` within LIMITS.seconds: check_time() inside raises once they are up."""
-    token = _deadline.set((file_name, time.monotonic() + LIMITS.seconds))
+def timed(file_name: str, seconds: float | None = None):
+    """Reading `file_name` within LIMITS.seconds (or `seconds`): check_time() inside raises once
+    they are up."""
+    token = _deadline.set((file_name, time.monotonic() + (seconds or LIMITS.seconds), seconds or LIMITS.seconds))
     try:
         yield
     finally:
@@ -67,7 +74,7 @@ def check_time() -> None:
     """Called in every loop of the readers, so no file keeps the import busy for long."""
     current = _deadline.get()
     if current is not None and time.monotonic() > current[1]:
-        raise CannotBuild("import-too-slow", file=current[0], seconds=f"{LIMITS.seconds:g}")
+        raise CannotBuild("import-too-slow", file=current[0], seconds=f"{current[2]:g}")
 
 
 def check_text(text: str, file_name: str, where: str) -> str:

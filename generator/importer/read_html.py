@@ -23,12 +23,10 @@ import lxml.etree
 import lxml.html
 
 from ..errors import CannotBuild
+from . import limits
 from .source import Cell, Document, Paragraph, Row, Table, clean_lines, clean_title
 
-PAGE_SIZE_LIMIT = 20 * 1024 * 1024
-ELEMENT_LIMIT = 200_000
 SPAN_LIMIT = 1000  # rowspan/colspan beyond this is a broken page, not a table
-GRID_LIMIT = 500_000  # cells of one table after spans are expanded
 DAMAGED = (lxml.etree.ParserError,)
 
 # Never text of the document.
@@ -57,17 +55,15 @@ _SPACES = re.compile(r"[ \t\r\n\f]+")
 
 
 def read(path: Path) -> Document:
-    raw = path.read_bytes()
-    if len(raw) > PAGE_SIZE_LIMIT:
-        raise CannotBuild("source-too-large", file=path.name, megabytes=PAGE_SIZE_LIMIT // 1024 // 1024)
+    raw = path.read_bytes()  # reading.py has refused a file above limits.LIMITS.source_megabytes
     text = _html_of_archive(raw, path.name) if _is_archive(raw) else _decode(raw, path.name)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml takes no encoding declaration in a str
     if not text.strip():
         return Document(name=path.name)
     root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(remove_comments=True, remove_pis=True))
     count = sum(1 for _ in root.iter())
-    if count > ELEMENT_LIMIT:
-        raise CannotBuild("page-too-large", file=path.name, count=count, limit=ELEMENT_LIMIT)
+    if count > limits.LIMITS.page_elements:
+        raise CannotBuild("page-too-large", file=path.name, count=count, limit=limits.LIMITS.page_elements)
     page = _Page(path.name)
     page.walk(root.find("body") if root.find("body") is not None else root)
     page.flush()
@@ -252,8 +248,8 @@ def _grid(table, name: str) -> list[list[Cell]]:
             cell = Cell(_cell_text(td))
             down = min(_span(td.get("rowspan")), len(rows) - r)
             across = _span(td.get("colspan"))
-            if len(placed) + down * across > GRID_LIMIT:
-                raise CannotBuild("page-too-large", file=name, count=len(placed) + down * across, limit=GRID_LIMIT)
+            if len(placed) + down * across > limits.LIMITS.table_cells:
+                raise CannotBuild("import-table-too-large", file=name, where=f"第{r + 1}行", limit=limits.LIMITS.table_cells)
             for dr in range(down):
                 for dc in range(across):
                     placed[(r + dr, c + dc)] = cell

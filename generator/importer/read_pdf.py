@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -28,14 +27,12 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import CannotBuild
+from . import limits
 from .labels import starts_with_label
 from .lines import glue
 from .tables import is_heading_row
 from .source import Cell, Document, Paragraph, Row, Table, clean_lines, clean_title
 
-PAGE_LIMIT = 300
-TEXT_LIMIT = 2_000_000  # characters
-SECONDS_LIMIT = 120
 _SENTENCE_ENDS = ("。", "；", ";", "！", "!", "？", "?", "）", ")", "”", "：", ":")
 MARGIN = 0.1  # the top and bottom tenth of a page, where running headers and page numbers stand
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -44,18 +41,21 @@ _PAGE_NUMBER = re.compile(r"[-—－–\s]*(?:第\s*\d+\s*页.*|\d+(?:\s*/\s*\d+
 
 
 def read(path: Path) -> Document:
-    started = time.monotonic()
+    with limits.timed(path.name, limits.LIMITS.pdf_seconds):
+        return _read(path)
+
+
+def _read(path: Path) -> Document:
     try:
         with pdfplumber.open(path) as pdf:
-            if len(pdf.pages) > PAGE_LIMIT:
-                raise CannotBuild("pdf-too-long", file=path.name, pages=len(pdf.pages), limit=PAGE_LIMIT)
+            if len(pdf.pages) > limits.LIMITS.pdf_pages:
+                raise CannotBuild("pdf-too-long", file=path.name, pages=len(pdf.pages), limit=limits.LIMITS.pdf_pages)
             pages, characters, columns = [], 0, {}
             for number, page in enumerate(pdf.pages, start=1):
-                if time.monotonic() - started > SECONDS_LIMIT:
-                    raise CannotBuild("pdf-too-slow", file=path.name, seconds=SECONDS_LIMIT)
+                limits.check_time()
                 characters += len(page.chars)
-                if characters > TEXT_LIMIT:
-                    raise CannotBuild("pdf-too-much-text", file=path.name, limit=TEXT_LIMIT)
+                if characters > 2 * limits.LIMITS.text_characters:
+                    raise CannotBuild("pdf-too-much-text", file=path.name, limit=2 * limits.LIMITS.text_characters)
                 pages.append(_page(page, number, columns))
                 page.close()
             title = pdf.metadata.get("Title")
