@@ -193,7 +193,8 @@ def chart_and_table(soup):
 def test_each_chart_has_a_table_beside_it_with_the_same_figures(reports_site, path):
     soup = reports_site.soup(path + "index.html")
     svg, bars, table = chart_and_table(soup)
-    assert svg["role"] == "img" and soup.find(id=svg["aria-labelledby"].split()[0]).name == "title"
+    assert svg["role"] == "img" and soup.find(id=svg["aria-labelledby"]).name == "title"
+    assert "数字见旁边的表格" in soup.find(id=svg["aria-describedby"]).get_text()
     assert soup.select_one(".record .record-table"), "the table is beside the chart"
     assert [bar[0] for bar in bars] == [row[0] for row in table] and bars
     largest = max(total for _, total, _, _, _ in table)
