@@ -21,6 +21,7 @@ from typing import Callable
 import jinja2
 
 from . import opendata
+from . import site as site_stage
 from .render import linker, without_indentation
 from .site import Site
 
@@ -111,6 +112,11 @@ def _nothing(site: Site, key: str) -> tuple:
     return (), ()
 
 
+def _plan_context(site: Site, key: str) -> dict:
+    plan = site.plans_by_id[key]
+    return {"plan": plan, "progress": site_stage.plan_progress(plan), "tally": site_stage.plan_tally(plan)}
+
+
 def _plan_ids(site: Site) -> list[str]:
     return [plan.id for plan in site.plans]
 
@@ -127,8 +133,7 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("home", "pages/home.html", _single, lambda key: "index.html", _no_context, _every_plan),
     PageKind("plans", "pages/plans.html", _single, lambda key: "plans/index.html", _no_context, _every_plan),
     PageKind("plan", "pages/plan.html", _plan_ids,
-             lambda key: f"plans/{key}/index.html", lambda site, key: {"plan": site.plans_by_id[key]},
-             _plan_depends),
+             lambda key: f"plans/{key}/index.html", _plan_context, _plan_depends),
     PageKind("units", "pages/units.html", _single, lambda key: "units/index.html", _no_context, _every_plan),
     PageKind("unit", "pages/unit.html", lambda site: list(site.units), lambda key: f"units/{key}/index.html",
              lambda site, key: {"view": site.units[key]}, _unit_depends),

@@ -14,7 +14,8 @@ machine's clock, so the same content builds the same pages on any day:
   reported 未启动 (a milestone has no state of its own: a measure under way is not held to it);
 - a recurring deadline (每季度末) is 逾期 when one of its periods in the plan's year had ended and
   the work was not reported under way;
-- a measure led by each unit separately is reckoned unit by unit, where the report speaks of units.
+- a measure led by each unit separately is reckoned unit by unit, where the reports speak of units
+  (a unit a report skips keeps what an earlier one said of it).
 
 Deadlines counted from an event (收到申请之日起20个工作日内) cannot be reckoned and never are.
 """
@@ -24,7 +25,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 
-from .model import Measure, Plan, Reading, Report, date_order
+from .model import Measure, Plan, Reading, Report, UnitReading, date_order
 
 DONE = "已完成"
 NOT_STARTED = "未启动"
@@ -82,14 +83,36 @@ def last_day(date: str) -> str:
     return date
 
 
+def _said_by(measure: Measure, report: Report) -> list[Reading]:
+    """The measure's readings said by `report`'s day, oldest first."""
+    if not report.as_of:
+        return measure.readings[-1:] if measure.readings and measure.readings[-1].report is report else []
+    day = last_day(report.as_of)
+    return [r for r in measure.readings if last_day(r.as_of or r.report.as_of or "9999") <= day]
+
+
 def reading_at(measure: Measure, report: Report) -> Reading | None:
     """What was last said of the measure by `report`'s day (a report that skips the measure
     leaves what an earlier one said)."""
-    if not report.as_of:
-        return measure.readings[-1] if measure.readings and measure.readings[-1].report is report else None
-    day = last_day(report.as_of)
-    said = [r for r in measure.readings if last_day(r.as_of or r.report.as_of or "9999") <= day]
+    said = _said_by(measure, report)
     return said[-1] if said else None
+
+
+def unit_parts(readings: list[Reading]) -> list[tuple[Reading, UnitReading]]:
+    """Each unit's last word in `readings` (oldest first), with the reading it is in: a report
+    that skips a unit leaves what an earlier one said of it, back to the newest reading that
+    speaks of the measure as a whole. In the order the units first spoke."""
+    found: dict[str, tuple[Reading, UnitReading]] = {}
+    for reading in reversed(readings):
+        if not reading.units:
+            break
+        for unit in reading.units:
+            found.setdefault(unit.name, (reading, unit))
+    order: dict[str, int] = {}
+    for reading in readings:
+        for unit in reading.units:
+            order.setdefault(unit.name, len(order))
+    return sorted(found.values(), key=lambda pair: order[pair[1].name])
 
 
 def unit_states(reading: Reading | None) -> dict[str, str]:
@@ -106,7 +129,7 @@ def overdue_at(measure: Measure, report: Report) -> list[Overdue]:
     reading = reading_at(measure, report)
     if reading is not None and reading.units:
         found = []
-        for unit in reading.units:
+        for _, unit in unit_parts(_said_by(measure, report)):
             found += [Overdue(o.deadline, o.words, report, unit.name, o.milestone, o.periods)
                       for o in _overdue(measure, report, day, unit.state, True)]
         return found

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
+from .charts import bar_chart
 from .model import ROLES, STATE_FOR_WORD, STATES
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -81,6 +82,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["lines"] = lambda text: [line for line in (text or "").split("\n") if line.strip()]
     # The domain tables, from their one source (model.py).
     env.globals.update(ROLES=ROLES, STATES=STATES, STATE_FOR_WORD=STATE_FOR_WORD)
+    env.globals["bar_chart"] = bar_chart  # the geometry of a chart (components/record_chart.html)
     return env
 
 

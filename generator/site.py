@@ -1,7 +1,10 @@
-"""Derive the site from the model: who is responsible for what, per unit and per department.
+"""Derive the site from the model: who is responsible for what, per unit and per department,
+and how far each measure got by its plan's reports.
 
 Nothing here reads files or writes HTML; it only answers the questions pages ask
-("what does this unit lead?", "which plans did this department issue?").
+("what does this unit lead?", "which plans did this department issue?", "what was overdue at
+the year-end report?"). The counting every summary shows (by state, overdue or not) is here,
+once: `tally`.
 """
 
 from __future__ import annotations
@@ -11,7 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from .model import LEADING_ROLES, ROLES, Assignment, Content, Measure, Part, Plan, State, Unit, state_counts
+from . import progress
+from .model import (
+    LEADING_ROLES, REPORTED, ROLES, STATE_FOR_WORD, STATES, UNREPORTED, Assignment, Content, Measure, Part, Plan,
+    Reading, Report, State, Unit, UnitReading,
+)
+from .render import cn_date
 
 
 @lru_cache(maxsize=None)
@@ -20,6 +28,282 @@ def pinyin_key(text: str) -> tuple:
     from pypinyin import Style, lazy_pinyin  # half a second to load: not for a command refused at once
 
     return (tuple(lazy_pinyin(text, style=Style.TONE3)), text)
+
+
+DONE = STATE_FOR_WORD["已完成"]
+
+
+@dataclass(frozen=True)
+class Late:
+    """A deadline passed undone at a report, in words: pages say 逾期, never only colour it."""
+
+    unit: str  # the unit whose part it is, or "" for the whole measure
+    detail: str  # 完成时限2023年6月底前，截至2023年7月15日未报告完成
+
+    @property
+    def label(self) -> str:
+        return f"逾期（{self.unit}）" if self.unit else "逾期"
+
+    @property
+    def words(self) -> str:
+        return f"{self.label}：{self.detail}"
+
+
+@dataclass(frozen=True)
+class Said:
+    """One report's word on a measure, or on one unit's part of it, as a page shows it.
+    `report_note` and `as_of_note` are what to say beside it: the report's name when it is not
+    the plan's newest report, the date when it is not the date the plan's summary gives."""
+
+    report_name: str  # 半年报告, 年度总结 …; 计划文件所载 for the plan's own 落实情况
+    as_of: str
+    state: str  # the document's own state word, or ""
+    text: str
+    unit: str = ""  # for a unit's part: the unit as the plan names it
+    editor_note: str = ""
+    report_note: str = ""
+    as_of_note: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One earlier report in a measure's timeline: what it said (None: it skipped the measure),
+    each unit's part where it spoke of units, and what was overdue at it."""
+
+    report_name: str
+    as_of: str
+    said: Said | None
+    parts: tuple[Said, ...]
+    late: tuple[Late, ...]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A measure's progress as a page shows it (on a unit page, of that unit's part): the newest
+    word first, each unit's own last word for a measure reported per unit, what was overdue at
+    the plan's newest report, and the earlier reports newest first."""
+
+    latest: Said | None
+    parts: tuple[Said, ...]
+    late: tuple[Late, ...]
+    earlier: tuple[Step, ...]
+    state: State
+    reckoned: bool  # its deadline can be reckoned at the plan's newest report (it has a date)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Measures summed by state and by whether they were overdue at their plan's newest report."""
+
+    total: int
+    states: list[tuple[State, int]]  # STATES order, only states with measures
+    overdue: int
+    on_time: int  # reckoned and not overdue
+
+    @property
+    def unreckoned(self) -> int:
+        """No deadline that a dated report can be held to (none, weekly, counted from an event)."""
+        return self.total - self.overdue - self.on_time
+
+    @property
+    def reckoned(self) -> int:
+        return self.overdue + self.on_time
+
+
+def tally(shown) -> Tally:
+    """The one place summaries count: by state and by overdue / on time (`shown`: Shown views)."""
+    counts = dict.fromkeys(STATES, 0)
+    total = overdue = on_time = 0
+    for view in shown:
+        total += 1
+        counts[view.state] += 1
+        if view.late:
+            overdue += 1
+        elif view.reckoned:
+            on_time += 1
+    return Tally(total, [(state, count) for state, count in counts.items() if count], overdue, on_time)
+
+
+def report_name(report: Report) -> str:
+    name = "计划文件所载" if report.own else report.kind
+    return name + ("（草稿）" if report.draft else "")
+
+
+def reckonable(measure: Measure) -> bool:
+    """Whether progress.overdue_at can hold the measure to its deadline at a dated report: a date,
+    milestones or a period of a month or more (a weekly one or one counted from an event never)."""
+    plan, deadline = measure.plan, measure.deadline
+    if deadline is None or plan is None or plan.latest_report is None or not plan.latest_report.as_of:
+        return False
+    return bool(deadline.date or deadline.milestones or (deadline.recurring and deadline.recurring.every != "week"))
+
+
+def late_words(overdue: progress.Overdue, measure: Measure) -> Late:
+    """逾期 with the deadline in the plan's words and the report's day: a milestone by its date and
+    text, a recurring deadline by the periods that had ended."""
+    day = cn_date(overdue.report.as_of)
+    if overdue.milestone:
+        date = next((str(m["date"]) for m in measure.deadline.milestones
+                     if progress.last_day(str(m["date"])) == overdue.deadline), overdue.deadline)
+        what = f"“{overdue.words}”" if overdue.words != measure.deadline.text else ""
+        return Late(overdue.unit, f"时间节点{cn_date(date)}{what}，截至{day}未报告开展")
+    if overdue.periods:
+        return Late(overdue.unit, f"完成时限{overdue.words}（本年度已到期{overdue.periods}期，最近一期"
+                                  f"{cn_date(overdue.deadline)}），截至{day}未报告开展")
+    return Late(overdue.unit, f"完成时限{overdue.words}，截至{day}未报告完成")
+
+
+def _said(reading: Reading, plan: Plan, part: UnitReading | None = None) -> Said:
+    report = reading.report
+    as_of = reading.as_of or report.as_of
+    words = part or reading
+    return Said(report_name(report), as_of, words.state, words.text, part.name if part else "",
+                "" if part else reading.editor_note,
+                "" if report is plan.latest_report else report_name(report),
+                "" if as_of == plan.report_as_of else as_of)
+
+
+def _state(said: Said | None) -> State:
+    if said is None:
+        return UNREPORTED
+    return STATE_FOR_WORD[said.state] if said.state else REPORTED
+
+
+def _lates(measure: Measure, report: Report | None, unit: str | None) -> tuple[Late, ...]:
+    """What was overdue at `report`; for one unit's part (`unit`), its own and the whole measure's."""
+    if report is None:
+        return ()
+    return tuple(late_words(o, measure) for o in progress.overdue_at(measure, report)
+                 if unit is None or o.unit in ("", unit))
+
+
+def _steps(measure: Measure, shown_report: Report | None, unit: str | None) -> tuple[Step, ...]:
+    """The timeline under the newest word: every report of the plan but the newest and the one
+    whose word is shown first, newest first, that said something of the measure (of the unit's
+    part) or at which it was overdue."""
+    plan = measure.plan
+    steps = []
+    for report in reversed(plan.reports):
+        if report is plan.latest_report or report is shown_report:
+            continue
+        reading = next((r for r in measure.readings if r.report is report), None)
+        said, parts = None, ()
+        if reading is not None:
+            if not reading.units:
+                said = _said(reading, plan)
+            elif unit is None:
+                said = _said(reading, plan) if reading.text or reading.state else None
+                parts = tuple(_said(reading, plan, part) for part in reading.units)
+            else:
+                part = next((p for p in reading.units if p.name == unit), None)
+                said = _said(reading, plan, part) if part else None
+        late = _lates(measure, report, unit)
+        if said or parts or late:
+            steps.append(Step(report_name(report), (reading.as_of if reading else "") or report.as_of,
+                              said, parts, late))
+    return tuple(steps)
+
+
+# Views by measure (and by unit name, for a unit's part), kept while the measure's readings and
+# its plan's reports are the very same lists: `serve` keeps the Plan of an unchanged file, and
+# progress.attach gives it new lists when reports change.
+_shown: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def progress_of(measure: Measure, unit: str | None = None) -> Shown:
+    """The measure's progress as its plan page shows it or, with `unit` (a name as the plan
+    writes it), as that unit's page does: the unit's own part where reports speak of units."""
+    key = (measure.readings, measure.plan.reports)
+    cached = _shown.get(measure)
+    if cached is None or cached[0][0] is not key[0] or cached[0][1] is not key[1]:
+        cached = (key, {})
+        _shown[measure] = cached
+    views = cached[1]
+    if unit in views:
+        return views[unit]
+    if unit is not None and not any(p.name == unit for r in measure.readings for p in r.units):
+        view = progress_of(measure)  # reports never speak of this unit's part: the whole measure
+    else:
+        view = _shown_now(measure, unit)
+    views[unit] = view
+    return view
+
+
+def _shown_now(measure: Measure, unit: str | None) -> Shown:
+    plan = measure.plan
+    reckoned = reckonable(measure)
+    late = _lates(measure, plan.latest_report, unit)
+    if unit is None:
+        latest = measure.latest
+        said = _said(latest, plan) if latest and (latest.text or latest.state or not latest.units) else None
+        parts = tuple(_said(reading, plan, part) for reading, part in progress.unit_parts(measure.readings)) \
+            if latest and latest.units else ()
+        return Shown(said, parts, late, _steps(measure, latest.report if latest else None, None), measure.state, reckoned)
+    reading, part = _unit_word(measure.readings, unit)
+    said = _said(reading, plan, part) if reading else None
+    return Shown(said, (), late, _steps(measure, reading.report if reading else None, unit), _state(said), reckoned)
+
+
+def _unit_word(readings: list[Reading], unit: str) -> tuple[Reading | None, UnitReading | None]:
+    """The newest word on one unit's part: a report that speaks of other units only is skipped;
+    one that speaks of the measure as a whole speaks for every unit."""
+    for reading in reversed(readings):
+        if not reading.units:
+            return reading, None
+        part = next((p for p in reading.units if p.name == unit), None)
+        if part is not None:
+            return reading, part
+    return None, None
+
+
+def plan_progress(plan: Plan) -> dict[str, Shown]:
+    """Each measure's view by anchor, for the plan page's tables."""
+    return {measure.anchor: progress_of(measure) for measure in plan.measures}
+
+
+def plan_tally(plan: Plan) -> Tally:
+    return tally(progress_of(measure) for measure in plan.measures)
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One plan in a department's or a unit's record: its measures (the unit's duties), how many
+    were done and how many overdue at the plan's newest report. `reckoned`: how many could be
+    held to a deadline at all (0: "逾期" cannot be said either way)."""
+
+    plan: Plan = field(repr=False)
+    label: str  # the year, numbered ① ② when the record has two plans of one year
+    total: int
+    done: int
+    overdue: int
+    reckoned: int
+
+    @property
+    def share(self) -> int:
+        """Per cent done, rounded half up."""
+        return (200 * self.done + self.total) // (2 * self.total) if self.total else 0
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def record(groups: list[tuple[Plan, list[Shown]]]) -> list[RecordRow]:
+    """A record's rows, oldest plan first; a year with several plans numbers them."""
+    ordered = sorted(groups, key=lambda group: (group[0].year, group[0].id))
+    years: dict[int, int] = {}
+    for plan, _ in ordered:
+        years[plan.year] = years.get(plan.year, 0) + 1
+    rows, seen = [], {}
+    for plan, views in ordered:
+        label = f"{plan.year}年"
+        if years[plan.year] > 1:
+            seen[plan.year] = seen.get(plan.year, 0) + 1
+            number = seen[plan.year]
+            label += _CIRCLED[number - 1] if number <= len(_CIRCLED) else f"（{number}）"
+        counted = tally(views)
+        done = dict(counted.states).get(DONE, 0)
+        rows.append(RecordRow(plan, label, counted.total, done, counted.overdue, counted.reckoned))
+    return rows
 
 
 @dataclass
@@ -55,6 +339,11 @@ class Duty:
         return [part for i, part in enumerate(self.measure.parts) if i not in self.parts]
 
     @property
+    def progress(self) -> Shown:
+        """The measure's progress as this unit's page shows it: its own part where reports speak of units."""
+        return progress_of(self.measure, self.written)
+
+    @property
     def others_named(self) -> str:
         """Who answers for the other parts: 办公室牵头、法规处牵头."""
         named = [f"{a.written}{a.role_word}" for part in self.other_parts if part.responsibility
@@ -87,8 +376,21 @@ class UnitView:
         return [duty.measure for group in self.leads + self.supports for duty in group.duties]
 
     @property
+    def tally(self) -> Tally:
+        """Its duties summed, each by the unit's own part where reports speak of units."""
+        return tally(duty.progress for group in self.leads + self.supports for duty in group.duties)
+
+    @property
     def state_counts(self) -> list[tuple[State, int]]:
-        return state_counts(self.measures)
+        return self.tally.states
+
+    @property
+    def record(self) -> list[RecordRow]:
+        """Its record across plans (leading and supporting together), oldest plan first."""
+        plans: dict[Plan, list[Shown]] = {}
+        for group in self.leads + self.supports:
+            plans.setdefault(group.plan, []).extend(duty.progress for duty in group.duties)
+        return record(list(plans.items()))
 
 
 @dataclass
@@ -103,13 +405,29 @@ class DepartmentView:
         return [measure for plan in self.plans for measure in plan.measures]
 
     @property
+    def tally(self) -> Tally:
+        return tally(progress_of(measure) for measure in self.measures)
+
+    @property
     def state_counts(self) -> list[tuple[State, int]]:
-        return state_counts(self.measures)
+        return self.tally.states
+
+    @property
+    def record(self) -> list[RecordRow]:
+        """Its plans across years, oldest first."""
+        return record([(plan, [progress_of(m) for m in plan.measures]) for plan in self.plans])
 
     @property
     def names_used(self) -> list[str]:
         """Names the department issued plans under, when they differ from today's."""
         return sorted({plan.issuer_name for plan in self.plans if plan.issuer_name != self.unit.name})
+
+
+@dataclass
+class YearView:
+    year: int
+    plans: list[Plan]
+    tally: Tally
 
 
 @dataclass
@@ -143,6 +461,12 @@ class Site:
     def plans_by_department(self) -> list[tuple[DepartmentView, list[Plan]]]:
         views = [view for view in self.departments.values() if view.plans]
         return [(view, view.plans) for view in sorted(views, key=lambda v: pinyin_key(v.unit.name))]
+
+    @cached_property
+    def years(self) -> list[YearView]:
+        """Each year's plans with their measures summed, newest year first."""
+        return [YearView(year, plans, tally(progress_of(m) for plan in plans for m in plan.measures))
+                for year, plans in self.plans_by_year]
 
     @property
     def measure_count(self) -> int:

@@ -26,8 +26,8 @@ from generator import content as content_stage
 from generator import site as site_stage
 from support.browser import CHROMIUM, CHROMIUM_FLAGS, StaticServer, origin, require_chromium
 
-# Fixtures of the example site (docs/examples), for any test that asks for them.
-pytest_plugins = ["support.examples"]
+# Fixtures of the example site (docs/examples) and of a site with progress reports, for any test that asks for them.
+pytest_plugins = ["support.examples", "support.reports"]
 CONTENT = ROOT / "content"
 
 

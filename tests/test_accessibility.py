@@ -88,6 +88,38 @@ def test_axe_passes_with_reading_settings_on(site_url, page, axe_available, sett
     assert not violations, describe(violations)
 
 
+OPEN_EVERY_DETAILS = "document.querySelectorAll('details').forEach(details => { details.open = true; })"
+
+
+@pytest.mark.long
+def test_axe_passes_on_pages_that_hold_reports(reports_url, page, axe_available):
+    """Plan, unit, department and year pages with reports: the timelines (opened), 逾期, the report
+    list, the summaries by overdue and the charts with their tables."""
+    from support.reports import PAGES
+
+    problems = []
+    for path in PAGES:
+        page.goto(reports_url + path)
+        page.evaluate(OPEN_EVERY_DETAILS)
+        violations = run_axe(page)
+        if violations:
+            problems.append(f"{path}\n{describe(violations)}")
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("setting", ["x-large", "high-contrast"])
+@pytest.mark.parametrize("path", ["plans/jrj-2023/", "departments/zs-jrj/"])
+def test_axe_passes_on_report_pages_with_reading_settings_on(reports_url, page, axe_available, setting, path):
+    page.goto(reports_url + path)
+    if setting == "high-contrast":
+        page.get_by_role("button", name="高对比度").click()
+    else:
+        page.get_by_role("button", name="特大", exact=True).click()
+    page.evaluate(OPEN_EVERY_DETAILS)
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+
+
 def test_first_tab_focuses_a_visible_skip_link_that_lands_in_main(site_url, page):
     page.goto(site_url + "plans/zs-2017/")
     page.keyboard.press("Tab")

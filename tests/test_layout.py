@@ -100,15 +100,18 @@ def layout_pages(built_site) -> list[str]:
             "departments/", "departments/zs-gxj/", "search/?q=%E5%85%AC%E5%BC%80", "404.html", "data/"]
 
 
-@pytest.mark.long
-def test_every_page_fits_every_screen_at_every_reading_setting(built_site, site_url, page):
+def fit_problems(page, base_url: str, paths: list[str], shots: str = "", folded_open: bool = False) -> list[str]:
+    """Every rule at every width and text size on each page; a screenshot of each place a rule
+    fails (named with `shots` first). With `folded_open`, what <details> fold is measured open."""
     failures = []
     (ARTIFACTS / "layout").mkdir(parents=True, exist_ok=True)
-    for path in layout_pages(built_site):
+    for path in paths:
         page.set_viewport_size({"width": 1280, "height": 900})
-        page.goto(site_url + path)
+        page.goto(base_url + path)
         if path.startswith("search/"):
             page.wait_for_function("document.querySelectorAll('#search-results li').length > 0")
+        if folded_open:
+            page.evaluate("document.querySelectorAll('details').forEach(details => { details.open = true; })")
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             for size in TEXT_SIZES:
@@ -116,10 +119,24 @@ def test_every_page_fits_every_screen_at_every_reading_setting(built_site, site_
                 problems = page.evaluate(GEOMETRY)
                 failures.extend(f"/{path} at {width} px, {size}: {problem}" for problem in problems)
                 if problems:  # the picture that shows them, for whoever mends it
-                    name = (path.strip("/").replace("/", "_").replace("?q=", "-search-") or "home")
+                    name = shots + (path.strip("/").replace("/", "_").replace("?q=", "-search-") or "home")
                     page.screenshot(path=str(ARTIFACTS / "layout" / f"{name}-{width}-{size}.png"))
-    unique = list(dict.fromkeys(failures))
+    return list(dict.fromkeys(failures))
+
+
+@pytest.mark.long
+def test_every_page_fits_every_screen_at_every_reading_setting(built_site, site_url, page):
+    unique = fit_problems(page, site_url, layout_pages(built_site))
     (ARTIFACTS / "layout" / "problems.txt").write_text("\n".join(unique) + "\n", encoding="utf-8")
+    assert not unique, f"{len(unique)} layout problems:\n" + "\n".join(unique[:80])
+
+
+@pytest.mark.long
+def test_pages_with_reports_fit_every_screen_at_every_reading_setting(reports_url, page):
+    """Plan, unit, department and year pages that hold reports (timelines open), 逾期 and charts."""
+    from support.reports import PAGES
+
+    unique = fit_problems(page, reports_url, PAGES, shots="reports-", folded_open=True)
     assert not unique, f"{len(unique)} layout problems:\n" + "\n".join(unique[:80])
 
 
@@ -129,12 +146,14 @@ BOXES = """() => Array.from(document.querySelectorAll('body *'), el => {
 })"""
 
 
-def test_high_contrast_changes_no_size(site_url, page):
-    """Every box of a plan page and of the search form sits where it sat without high contrast,
-    so the geometry the layout test checks is the same with it."""
-    for path in ("plans/zs-gxj-2022/", "search/"):
+def test_high_contrast_changes_no_size(site_url, reports_url, page):
+    """Every box of a plan page, of the search form, and of pages with reports and a chart sits
+    where it sat without high contrast, so the geometry the layout test checks is the same with it."""
+    for url in (site_url + "plans/zs-gxj-2022/", site_url + "search/", reports_url + "plans/jrj-2023/",
+                reports_url + "departments/zs-jrj/"):
+        path = url.split("/", 3)[3]
         page.set_viewport_size({"width": 320, "height": 900})
-        page.goto(site_url + path)
+        page.goto(url)
         for size in ("normal", "x-large"):
             page.evaluate("size => document.documentElement.setAttribute('data-text-size', size)", size)
             plain = page.evaluate(BOXES)

@@ -175,3 +175,20 @@ def test_check_reads_the_reports(reported):
     (reported / "reports" / "jrj-2023-h1.yaml").write_text(MID_YEAR.replace("s1-m2", "s1-x2"), encoding="utf-8")
     result = run_main("check", "--content", str(reported))
     assert result.returncode == 1 and "s1-x2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_unit_a_report_skips_keeps_its_last_word(reported):
+    """A year-end report that speaks only of 产业金融科 leaves what the half-year report said of
+    综合科: 综合科 had not started, so it is overdue at the year's end, not forgotten."""
+    mid = reported / "reports" / "jrj-2023-h1.yaml"
+    mid.write_text(mid.read_text(encoding="utf-8").replace("已发布解读3篇。, state: 已完成", "尚未开展。, state: 未启动"),
+                   encoding="utf-8")
+    year_end = reported / "reports" / "jrj-2023-year.yaml"
+    year_end.write_text(year_end.read_text(encoding="utf-8") + (
+        "  - measure: s1-m4\n    units:\n      - {name: 产业金融科, text: 已发布解读2篇。, state: 已完成}\n"), encoding="utf-8")
+    plan = plan_of(reported)
+    fourth = plan.measures[3]
+    late = progress.overdue_at(fourth, plan.reports[-1])
+    assert [(o.unit, o.deadline) for o in late] == [("综合科", "2023-09-30")]
+    assert [(reading.report.id, part.name, part.state) for reading, part in progress.unit_parts(fourth.readings)] == [
+        ("jrj-2023-h1", "综合科", "未启动"), ("jrj-2023-year", "产业金融科", "已完成")]
