@@ -214,6 +214,25 @@ def test_never_overwrites_a_report(tmp_path, planned):
     assert sorted(path.name for path in (planned / "reports").iterdir()) == ["jrj-2023-2023-07-15.yaml"]
 
 
+def test_a_file_saved_while_the_import_reads_is_not_overwritten(tmp_path, planned, monkeypatch):
+    from generator.importer import progress_report
+
+    source = word(tmp_path / "report.docx", [HEADER, ["1", "公开年度工作要点。", "综合科", "已公开。", "已完成"]])
+    checked = progress_report._check
+
+    def saved_meanwhile(text, target, plan):  # an editor saves a file of that name after the first look
+        target.parent.mkdir(exist_ok=True)
+        target.write_text("# 编辑刚存的文件\n", encoding="utf-8")
+        checked(text, target, plan)
+
+    monkeypatch.setattr(progress_report, "_check", saved_meanwhile)
+    with pytest.raises(CannotBuild) as refused:
+        import_report(source, planned, "jrj-2023")
+    assert "已经存在，导入不会覆盖任何文件" in str(refused.value)
+    assert [(path.name, path.read_text(encoding="utf-8")) for path in (planned / "reports").iterdir()] == [
+        ("jrj-2023-2023-07-15.yaml", "# 编辑刚存的文件\n")]
+
+
 def test_an_unknown_plan_or_a_table_without_a_progress_column_is_a_message(tmp_path, planned):
     source = word(tmp_path / "report.docx", [HEADER, ["1", "公开年度工作要点。", "综合科", "已公开。", "已完成"]])
     result = run_main("import", str(source), "--report", "jrj-2032", "--content", str(planned))
