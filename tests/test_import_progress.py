@@ -296,3 +296,20 @@ def test_a_paragraph_outside_the_table_is_kept_and_the_preview_lists_the_report(
         assert "没有待核的导入草稿" in fetch(running.url + "__serve__/imports")[2].decode("utf-8")
     finally:
         running.stop()
+
+
+def test_the_example_in_docs_importing_md_is_what_the_import_writes(tmp_path, empty_content):
+    (empty_content / "plans" / "jrj-2023.yaml").write_text(PLAN, encoding="utf-8")
+    source = word(tmp_path / "上半年落实情况.docx", [
+        HEADER,
+        ["一、1.", "公开年度工作要点", "综合科", "已在门户网站公开。", "已完成"],
+        ["2", "建设信息平台", "金融发展科", "选型正在推进。", ""],
+        ["4", "各科室分别做好本领域的政策解读", "综合科", "已发布解读3篇。", "已完成"],
+        [ABOVE, ABOVE, "产业金融科", "尚未开展。", "未启动"],
+        ["", "开展政务公开专题培训", "综合科", "举办培训1场。", "已完成"],
+    ], title="中山市金融工作局2023年上半年政务公开工作落实情况（截至2023年7月15日）")
+    imported = import_report(source, empty_content, "jrj-2023")
+    docs = (Path(__file__).parent.parent / "docs" / "importing.md").read_text(encoding="utf-8")
+    start = docs.index("```yaml\nplan: jrj-2023\n") + len("```yaml\n")
+    written = imported.path.read_text(encoding="utf-8")
+    assert docs[start:docs.index("```", start)] == written[written.index("plan: "):]

@@ -344,7 +344,8 @@ def _state(row: ReportRow, findings: list[Finding]) -> str:
         return state
     found = states_in(row.status)
     if len(found) == 1:
-        findings.append(Finding("state", f"状态“{found[0]}”是从落实情况的文字读出的（没有完成情况栏）：请核对"
+        column = f"{row.state_heading}一栏是空的" if row.state_heading else "没有完成情况栏"
+        findings.append(Finding("state", f"状态“{found[0]}”是从落实情况的文字读出的（{column}）：请核对"
                                          "（state read from the text）", row.where, kind="report-state"))
         return found[0]
     if found:
