@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                             help="与 --report 同用：报告截至的日期（默认从标题或正文的“截至…”读出）")
     import_cmd.add_argument("--issuer", help="发布机构在登记册中的名称（默认从标题中识别）")
     import_cmd.add_argument("--year", type=positive_number, help="计划的年份（默认从标题中识别）")
-    import_cmd.add_argument("--id", dest="plan_id", help="计划 id（默认为发布机构的登记 id 加年份，如 zs-jrj-2022）；"
+    import_cmd.add_argument("--id", dest="plan_id", metavar="ID", help="计划 id（默认为发布机构的登记 id 加年份，如 zs-jrj-2022）；"
                                                          "报告 id（默认为计划 id 加截至日期，如 zs-gxj-2022-2022-11-30）")
     import_cmd.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
     import_cmd.add_argument("--register", action="store_true",

@@ -313,3 +313,20 @@ def test_the_example_in_docs_importing_md_is_what_the_import_writes(tmp_path, em
     start = docs.index("```yaml\nplan: jrj-2023\n") + len("```yaml\n")
     written = imported.path.read_text(encoding="utf-8")
     assert docs[start:docs.index("```", start)] == written[written.index("plan: "):]
+
+
+def test_a_measure_split_into_parts_is_reported_part_by_part(tmp_path, empty_content):
+    """cz-jxw-2018's measures are parts, each closed by its (牵头处室:X): a unit's row repeats
+    its part without that bracket, and is that unit's entry."""
+    shutil.copy(CONTENT / "plans" / "cz-jxw-2018.yaml", empty_content / "plans")
+    plan = yaml.safe_load((CONTENT / "plans" / "cz-jxw-2018.yaml").read_text(encoding="utf-8"))
+    first, second = plan["sections"][1]["points"][0]["measures"][0]["parts"]
+    source = word(tmp_path / "report.docx", [
+        ["工作任务", "牵头处室", "落实情况"],
+        [first["text"].split("(牵头处室")[0], "办公室", "已公开重要政策12件。"],
+        [second["text"].split("(牵头处室")[0], "法规处", "权责清单已调整。"],
+    ], title="市经信委2018年政务公开工作要点落实情况（截至2018年12月31日）")
+    imported = import_report(source, empty_content, "cz-jxw-2018")
+    assert imported.places == 0
+    assert entries_of(empty_content, "cz-jxw-2018-2018-12-31") == {"s2-p1-m1": {"measure": "s2-p1-m1", "units": [
+        {"name": "办公室", "text": "已公开重要政策12件。"}, {"name": "法规处", "text": "权责清单已调整。"}]}}

@@ -53,6 +53,7 @@ _BARE_LABELS = (
     (MEASURE, re.compile(r"[（(]?([0-9０-９]{1,3})[）)]?[.．、]?")),
 )
 _UNIT_SEPARATORS = re.compile(r"[、，,；;。/／\s]+")
+_LAST_BRACKET = re.compile(r"[（(][^（）()]{1,60}[）)][。；;]?\s*$")
 
 
 @dataclass
@@ -183,6 +184,7 @@ class ReportReader:
         self.context_titles = ["", ""]  # section, point
         self.use_seq = self._seq_is_label()
         self.texts = {id(m): normal(m.text) for m in plan.measures}  # each measure's text as matching compares it
+        self.keys = _text_keys(plan)
 
     def rows(self) -> list[ReportRow]:
         layout = self.layout
@@ -317,14 +319,7 @@ class ReportReader:
 
     def _equal(self, text: str) -> list[tuple[Measure, list[str]]]:
         """Measures whose text (or one of whose parts' text) is `text`, with that part's units."""
-        found = []
-        for measure in self.plan.measures:
-            if self.texts[id(measure)] == text:
-                found.append((measure, []))
-            elif len(measure.parts) > 1:
-                found += [(measure, _lead_names(part.responsibility)) for part in measure.parts
-                          if normal(part.text) == text]
-        return found
+        return self.keys.get(text, [])
 
     def _close(self, row: ReportRow, text: str, pool: list[Measure]) -> Matched | None:
         """The one measure of `pool` holding the row's text, or holding all of it; else the
@@ -382,6 +377,31 @@ class ReportReader:
         """Whether every name in a units cell is one of the measure's (with its role words)."""
         names = [strip_role(name) for name in _UNIT_SEPARATORS.split(text) if name]
         return all(self.unit_of(name, measure) is not None for name in names)
+
+
+def _text_keys(plan: Plan) -> dict[str, list[tuple[Measure, list[str]]]]:
+    """Each measure's text as the matching compares it, and each part's of a measure in parts
+    with the part's units, each also without the bracket at its end that names its units
+    (……(牵头处室:办公室)), which a unit's row leaves out."""
+    keys: dict[str, list[tuple[Measure, list[str]]]] = {}
+    for measure in plan.measures:
+        pieces = [(measure.text, measure.assignments, [])]
+        if len(measure.parts) > 1:
+            pieces += [(part.text, part.responsibility.assignments if part.responsibility else [],
+                        _lead_names(part.responsibility)) for part in measure.parts]
+        for text, assignments, units in pieces:
+            for key in {normal(text), normal(_without_units_bracket(text, assignments))} - {""}:
+                if (measure, units) not in keys.setdefault(key, []):
+                    keys[key].append((measure, units))
+    return keys
+
+
+def _without_units_bracket(text: str, assignments) -> str:
+    """The text without a last bracket that names one of `assignments`' units."""
+    found = _LAST_BRACKET.search(text)
+    if found and any(a.written in found[0] for a in assignments):
+        return text[:found.start()]
+    return text
 
 
 def _fits(measure: Measure, labels: Labels, section_title: str, point_title: str) -> bool:
