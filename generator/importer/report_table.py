@@ -185,6 +185,13 @@ class ReportReader:
         self.use_seq = self._seq_is_label()
         self.texts = {id(m): normal(m.text) for m in plan.measures}  # each measure's text as matching compares it
         self.keys = _text_keys(plan)
+        # difflib keeps what it learnt of the second text: one matcher per measure, the row's text set as the first
+        self.matchers = {id(m): difflib.SequenceMatcher(None, "", text, autojunk=False) for m, text in
+                         ((m, self.texts[id(m)]) for m in plan.measures)}
+        self.numbered: dict[int, list[Measure]] = {}  # measures by the number of their own label
+        for measure in plan.measures:
+            if measure.label:
+                self.numbered.setdefault(number_of(measure.label), []).append(measure)
 
     def rows(self) -> list[ReportRow]:
         layout = self.layout
@@ -347,15 +354,16 @@ class ReportReader:
         return [m for m in pool if text in self.texts[id(m)] or len(self.texts[id(m)]) >= CONTAINED and self.texts[id(m)] in text]
 
     def _similarity(self, text: str, measure: Measure) -> float:
-        other = self.texts[id(measure)]
-        matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
+        matcher = self.matchers[id(measure)]
+        matcher.set_seq1(text)
         if matcher.real_quick_ratio() < FUZZY - MARGIN or matcher.quick_ratio() < FUZZY - MARGIN:
             return 0.0
         return matcher.ratio()
 
     def _measures_under(self, labels: Labels, section_title: str = "", point_title: str = "") -> list[Measure]:
         """The plan's measures that fit what the row's labels and headings say of it."""
-        return [m for m in self.plan.measures if _fits(m, labels, section_title, point_title)]
+        pool = self.plan.measures if labels.measure is None else self.numbered.get(labels.measure, [])
+        return [m for m in pool if _fits(m, labels, section_title, point_title)]
 
     # -- units ---------------------------------------------------------------------------------
 
