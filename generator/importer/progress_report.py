@@ -28,7 +28,7 @@ from .. import content as content_stage
 from .. import schema, yamlfile
 from ..errors import BuildFailed, CannotBuild, ContentError
 from ..model import Measure, Plan
-from . import audit, document_title, meta, placing
+from . import audit, document_title, placing
 from .draft import Finding
 from .findings import cut
 from .reading import read_source
@@ -60,7 +60,7 @@ _PERIOD_ENDS = (
 )
 # The kind of report its title names (schema/report.schema.json), the first that fits.
 _KIND_WORDS = (("半年", "半年报告"), ("季度", "季度报告"), ("月度", "月度报告"), ("月份", "月度报告"),
-          ("年度总结", "年度总结"), ("年终总结", "年度总结"), ("全年", "年度总结"), ("总结", "年度总结"))
+               ("年度总结", "年度总结"), ("年终总结", "年度总结"), ("全年", "年度总结"), ("总结", "年度总结"))
 
 
 @dataclass
@@ -418,28 +418,38 @@ def write(draft: ReportDraft) -> Written:
 
 
 def _entry_lines(w: _Writer, entry: Entry, path: str) -> None:
+    """An entry under a comment naming its measure. A finding goes above the line it is about,
+    or above the entry when that line is not written (no state read)."""
     measure = entry.measure
     w.comment(1, f"{label_path(measure)}{cut(' '.join(measure.text.split()), 40)}")
-    w.review([f for f in entry.findings if f.field == ""], 1, path)
+    text, state = _about(entry.findings, "text"), _about(entry.findings, "state")
+    if not entry.state:  # a state not read: said above the text it was not read from
+        text, state = text + state, []
+    w.review(_about(entry.findings, "") + (text + state if not entry.text else []), 1, path)
     w.field(1, "measure", measure.anchor, dash=True)
     if entry.text:
-        w.review([f for f in entry.findings if f.field == "text"], 2, f"{path}.text")
+        w.review(text, 2, f"{path}.text")
         w.field(2, "text", entry.text)
-    w.review([f for f in entry.findings if f.field == "state"], 2, f"{path}.state")
     if entry.state:
+        w.review(state, 2, f"{path}.state")
         w.field(2, "state", entry.state)
     if entry.units:
         w.put(f"{INDENT * 2}units:")
         for number, unit in enumerate(entry.units):
             here = f"{path}.units[{number}]"
-            w.review([f for f in unit.findings if f.field in ("", "text")], 3, here)
+            state = _about(unit.findings, "state")
+            w.review(_about(unit.findings, "", "text") + (state if not unit.state else []), 3, here)
             w.field(3, "name", unit.name, dash=True)
             w.field(4, "text", unit.text)
-            w.review([f for f in unit.findings if f.field == "state"], 4, f"{here}.state")
             if unit.state:
+                w.review(state, 4, f"{here}.state")
                 w.field(4, "state", unit.state)
     if entry.editor_note:
         w.field(2, "editor_note", entry.editor_note)
+
+
+def _about(findings: list[Finding], *fields: str) -> list[Finding]:
+    return [finding for finding in findings if finding.field in fields]
 
 
 def _check(text: str, target: Path, plan: Plan) -> None:

@@ -36,17 +36,17 @@ from .tables import (
 FUZZY = 0.7  # the least similarity (difflib's ratio of the texts without punctuation) a fuzzy match needs
 MARGIN = 0.1  # … and by how much it must beat the second closest measure
 CONTAINED = 8  # the fewest characters a row's text needs to be matched by being part of one measure's
-STATE = "state"  # a status column of state words (完成情况: 已完成), told from the 落实情况 text by its cells
 
 # The document's words for each state (schema/report.schema.json), as a 完成情况 cell or the
 # 落实情况 text writes them; 未完成 says too little (not started, or under way?) and is left out.
 STATE_WORDS = (
-    ("已完成", "已完成"), ("全部完成", "已完成"), ("全面完成", "已完成"), ("已办结", "已完成"), ("已落实", "已完成"),
+    ("已完成", "已完成"), ("全部完成", "已完成"), ("全面完成", "已完成"), ("已办结", "已完成"),
     ("持续推进", "持续推进"), ("持续开展", "持续推进"), ("长期坚持", "持续推进"),
     ("推进中", "推进中"), ("正在推进", "推进中"), ("正在开展", "推进中"), ("进行中", "推进中"), ("正在进行", "推进中"),
     ("尚未启动", "未启动"), ("未启动", "未启动"), ("尚未开展", "未启动"), ("未开展", "未启动"),
 )
-_CELL_STATES = {"完成": "已完成", "办结": "已完成", "推进": "推进中", "持续": "持续推进"}
+# A 完成情况 cell may say less (完成) or what a text would not mean by it (已落实: 已落实专人 in a text).
+_CELL_STATES = {"完成": "已完成", "办结": "已完成", "已落实": "已完成", "推进": "推进中", "持续": "持续推进"}
 _BARE_LABELS = (
     (SECTION, re.compile(rf"([{CHINESE_NUMBERS}]{{1,3}})[、．.]?")),
     (POINT, re.compile(rf"[（(]([{CHINESE_NUMBERS}]{{1,3}})[）)][、．.]?")),
