@@ -38,6 +38,18 @@ def port_number(text: str) -> int:
     return int(text)
 
 
+def calendar_date(text: str) -> str:
+    """--as-of: a day on the calendar, as YYYY-MM-DD in ASCII digits."""
+    import datetime
+
+    try:
+        if text.isascii() and len(text) == 10:
+            return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(messages.text("not-a-date", {"text": text}))
+
+
 def readable_anywhere() -> None:
     """A terminal that cannot show Chinese (LC_ALL=POSIX) gets escapes, never an UnicodeEncodeError."""
     for stream in (sys.stdout, sys.stderr):
@@ -56,11 +68,16 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只有本机可访问）")
     serve_cmd.add_argument("--port", type=port_number, default=8000, help="端口 1–65535（默认 8000）")
     commands.add_parser("schema-doc", help="打印内容字段参考（docs/schema.md 由它生成）")
-    import_cmd = commands.add_parser("import", help="从 .docx、.xlsx 或 .txt 导入一份计划草稿到 content/plans/")
+    import_cmd = commands.add_parser("import", help="从 .docx、.xlsx 或 .txt 导入一份计划草稿到 content/plans/，"
+                                                    "或用 --report 导入一份进展报告到 content/reports/")
     import_cmd.add_argument("file", type=Path, help="要导入的文件（.docx、.xlsx 或 .txt）")
+    import_cmd.add_argument("--report", metavar="PLAN_ID", help="导入的是这份计划的进展报告（落实情况表），写到 content/reports/")
+    import_cmd.add_argument("--as-of", type=calendar_date, metavar="YYYY-MM-DD",
+                            help="与 --report 同用：报告截至的日期（默认从标题或正文的“截至…”读出）")
     import_cmd.add_argument("--issuer", help="发布机构在登记册中的名称（默认从标题中识别）")
     import_cmd.add_argument("--year", type=positive_number, help="计划的年份（默认从标题中识别）")
-    import_cmd.add_argument("--id", dest="plan_id", help="计划 id（默认为发布机构的登记 id 加年份，如 zs-jrj-2022）")
+    import_cmd.add_argument("--id", dest="plan_id", metavar="ID", help="计划 id（默认为发布机构的登记 id 加年份，如 zs-jrj-2022）；"
+                                                         "报告 id（默认为计划 id 加截至日期，如 zs-gxj-2022-2022-11-30）")
     import_cmd.add_argument("--content", type=Path, default=ROOT / "content", help="内容目录（默认 content/）")
     import_cmd.add_argument("--register", action="store_true",
                             help="发布机构或文中的单位还没有登记时，同时写出登记册草稿（content/registry/ 下的新文件）")
@@ -90,11 +107,41 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def import_report(args) -> int:
+    """build.py import FILE --report PLAN_ID: a progress report, written to content/reports/."""
+    from generator.importer.progress_report import import_report as read_report
+
+    if args.report is None:
+        raise CannotBuild("as-of-without-report")
+    given = [option for option, value in (("--issuer", args.issuer), ("--year", args.year), ("--register", args.register),
+                                          ("--parent", args.parent)) if value]
+    if given:
+        raise CannotBuild("report-options", options=given)
+    imported = read_report(args.file, args.content, args.report, as_of=args.as_of, report_id=args.plan_id)
+    draft = imported.draft
+    print(f"已导入进展报告 {messages.shown_path(imported.path)}：计划 {draft.plan.id} 的 {len(draft.entries)} 项措施"
+          f"（共 {len(draft.plan.measures)} 项），{draft.kind}，截至 {draft.as_of}，读了 {imported.rows} 行"
+          f"（{imported.seconds:.2f} 秒）（report import OK）")
+    if imported.empty:
+        print(f"其中 {imported.empty} 行对应到了措施，但没有填写落实情况，没有记入（rows without 落实情况）")
+    print("这份报告没有标为草稿（draft）：build.py build 会直接发布它；要先只在 build.py serve 中查看，"
+          "在文件中加一行 draft: true（published by build unless marked draft）")
+    if imported.report:
+        print(f"需要核对 {imported.places} 处（review），按类别，最要紧的在前；"
+              "全部列在报告的“# 待核”注释中，也可在 build.py serve 的 /__serve__/imports 页查看：")
+        print("\n".join(messages.shorten(line, REPORT_LINE_CHARACTERS) for line in imported.report))
+    else:
+        print("没有发现需要特别核对的地方；请仍然逐条对照原文核对。")
+    return 0
+
+
 def run(args) -> int:
     if args.command == "serve":
         from generator.serve import serve
 
         return serve(args.content, args.host, args.port)
+    if args.command == "import" and (args.report is not None or args.as_of is not None):
+        return import_report(args)
     if args.command == "import":
         from generator.importer import import_file
 

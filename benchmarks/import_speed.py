@@ -6,7 +6,10 @@ every page break, section and point cells merged down their rows, units cells me
 groups, cells broken across lines, a 落实情况 column), imports it into a fresh content folder
 with the shipped registry, and prints the time of the whole import (reading, interpreting,
 checking against the schema, writing) and of reading the .docx alone, median and max over the
-runs. An .xlsx of the same table is timed too. Files go to a temporary folder, removed after.
+runs. An .xlsx of the same table is timed too. Then `build.py import --report` of a progress
+table on that plan, one row per measure, found by its 序号 label, by its text, and by a changed
+wording (the closest text, where near-identical measures make every row a close call). Files go
+to a temporary folder, removed after.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ import openpyxl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator.errors import CannotBuild  # noqa: E402
 from generator.importer import import_file, read_source  # noqa: E402
+from generator.importer.progress_report import import_report  # noqa: E402
 
 HEADER = ["工作\n要求", "工作要点", "计划措施", "落实情况", "责任\n单位"]
 UNITS = ["综合科", "金融发展科牵头，各科室按职能落实", "产业金融\n科", "综合科、金融发展科"]
@@ -139,6 +144,42 @@ def main() -> None:
                 print(f"{count:5d} 项措施 {suffix:5s} {source.stat().st_size / 1024:7.0f} KB  "
                       f"导入 中位 {statistics.median(total):.3f} s 最长 {max(total):.3f} s；"
                       f"其中读取文件 中位 {statistics.median(reading):.3f} s")
+            report_speed(base, count, args.runs)
+
+
+def report_speed(base: Path, count: int, runs: int) -> None:
+    """import --report of a progress table on a plan of `count` measures, by label, text and close text."""
+    content = base / f"content-report-{count}"
+    (content / "plans").mkdir(parents=True)
+    shutil.copytree(ROOT / "content" / "registry", content / "registry")
+    write_docx(base / "plan.docx", count)
+    import_file(base / "plan.docx", content, plan_id="plan")
+    rows, _ = rows_for(count)
+    texts = [row[2].split(".", 1)[1].replace("\n", "") for row in rows]
+    for number, (how, cells) in enumerate((("序号", lambda n, text: [str(n), ""]), ("文字", lambda n, text: ["", text]),
+                                           ("相近文字", lambda n, text: ["", text.replace("按要求及时", "及时")]))):
+        source = base / f"report-{count}-{how}.docx"
+        document = docx.Document()
+        document.add_paragraph("中山市金融工作局2022年政务公开工作要点落实情况（截至2022年12月31日）")
+        grid = [["序号", "计划措施", "落实情况"]] + [[*cells(n, text), f"第{n}项已按计划推进。"] for n, text in
+                                                   enumerate(texts, start=1)]
+        table = document.add_table(rows=len(grid), cols=3)
+        for r, row in enumerate(grid):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+        document.save(str(source))
+        made = iter(range(runs + 1))
+
+        def once():
+            try:
+                import_report(source, content, "plan", report_id=f"report-{number}-{next(made)}")
+            except CannotBuild as error:
+                if error.kind != "report-nothing-matched":
+                    raise  # (every row a close call: nothing to write, the time is what counts)
+
+        once()
+        seconds = timed(once, runs)
+        print(f"{count:5d} 项措施 进展报告 按{how:4s} 导入 中位 {statistics.median(seconds):.3f} s 最长 {max(seconds):.3f} s")
 
 
 if __name__ == "__main__":

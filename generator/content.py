@@ -176,6 +176,33 @@ def _attach_reports(content_dir: Path, plans: list[Plan], plan_ids: dict[str, Pa
         progress.attach(plan, by_plan.get(plan.id, []))
 
 
+def load_plan(content_dir: Path, plan_id: str, registry) -> Plan | None:
+    """One plan against `registry` (load_registry's), checked as `load` checks it, for
+    `build.py import --report`; None when content/plans/ has no <plan_id>.yaml. Other plans
+    and reports are not read: an error in them is not the import's business."""
+    path = content_dir / "plans" / f"{plan_id}.yaml"
+    if not os.path.lexists(path):
+        return None
+    errors: list[ContentError] = []
+    document = _read(path, "plan", errors, content_dir)
+    plan = _build_plan(document, registry, errors) if document is not None else None
+    if errors or plan is None:
+        raise BuildFailed(errors)
+    return plan
+
+
+def check_report(document: YamlFile, plan: Plan) -> list[ContentError]:
+    """A report file (already schema-checked) against its plan, as `load` checks it: for
+    `build.py import --report`, before the file is written."""
+    errors: list[ContentError] = []
+    if document.data["plan"] != plan.id:
+        line, column = document.where(("plan",))
+        errors.append(ContentError(document.path, line, column, "plan", kind="report-unknown-plan",
+                                   values={"id": document.data["plan"]}))
+    _entries(document, plan, _report(document, document.path), errors)
+    return errors
+
+
 def _report(document: YamlFile, path: Path) -> Report:
     data = document.data
     return Report(id=path.stem, title=data["title"], kind=data.get("kind", "进展报告"), as_of=data["as_of"],

@@ -212,6 +212,7 @@ CATALOGUE: dict[str, str | Hinted] = {
     # -- the command line and the preview (build.py, serve.py) --------------------------------
     "not-a-positive-number": "应为 1 或更大的整数，实际是“{text}”（a positive whole number）",
     "not-a-port": "端口应为 1–65535 之间的整数，实际是“{text:.20}”（port must be 1-65535）",
+    "not-a-date": "“{text}”不是日期：应写成 YYYY-MM-DD，例如 2022-11-30（date as YYYY-MM-DD）",
     "interrupted": "已中断；输出目录没有改动（interrupted; the output is unchanged）",
     "port-in-use": "端口 {port} 已被占用：请关闭占用它的程序，或用 --port 指定其他端口（port {port} is in use）",
     "cannot-listen": "无法在 {host}:{port} 上启动预览：{detail}",
@@ -266,10 +267,24 @@ CATALOGUE: dict[str, str | Hinted] = {
     "no-plan-found": "文件中没有找到计划的内容：既没有带表头的表格，也没有“一、”一级的标题（no plan table and no numbered sections found）",
     "table-without-rows": "{table!s}有表头，但表头下面没有任何一行内容：请确认导入的是填好的计划表（a table with headings only）",
     "draft-exists": "{target} 已经存在，导入不会覆盖任何文件（file exists; never overwritten）：请用 --id 另取一个 id，或先移走这个文件",
-    "plans-not-plain-folder": "{folder} 不是普通目录，导入不写入（content/plans must be a plain folder）",
+    "plans-not-plain-folder": "{folder} 不是普通目录，导入不写入（must be a plain folder）",
     "plans-outside-content": "{folder} 在内容目录之外，导入不写入（outside the content folder）",
     "cannot-write-draft": "无法写入 {path}：{reason}；没有留下任何文件（cannot write the draft; nothing left behind）",
     "draft-not-valid": "内部错误（internal error）：导入生成的草稿不符合计划格式，没有写入；请把原文件报告给维护者：\n{problems!s}",
+    # A progress report (build.py import --report, importer/progress_report.py).
+    "report-options": "--report 导入的是一份进展报告，不能与 {options:、} 同用：发布机构和年份都取自计划文件"
+                      "（options for plan imports only）",
+    "as-of-without-report": "--as-of 只用于进展报告：请同时用 --report 写明报告的是哪一份计划的 id（--as-of needs --report）",
+    "report-no-table": "{file} 中没有找到落实情况表：导入进展报告需要一张表头有“落实情况”“进展情况”或“完成情况”一栏的表格"
+                       "（no progress table）",
+    "report-no-measure-column": "{table!s}的表头中没有序号、措施或要点一栏，无法把各行对应到计划 {plan} 的措施"
+                                "（no column naming the measures）",
+    "report-no-as-of": "无法从标题“{title}”、表头或正文看出报告截至哪一天：请用 --as-of 指定，例如 --as-of {example}"
+                       "（as-of date not found; use --as-of）",
+    "report-nothing-matched": "{table!s}中没有一行对应到计划 {plan} 的措施并写有落实情况，没有写出报告：请确认导入的是这份计划的"
+                              "落实情况表，--report 写的是它的 id（no row matched a measure）",
+    "report-not-valid": "内部错误（internal error）：导入生成的报告不符合报告格式或与计划 {plan} 对不上，没有写入；"
+                        "请把原文件报告给维护者：\n{problems!s}",
     # Pasted tables in a .txt (read_text.py), web pages, PDFs, files converted with LibreOffice.
     "pasted-table-uneven": "{file!s} 第{line}行起看起来是{layout!s}的表格（表头 {width} 格），但第{row}行有 {cells} 格，"
                            "无法可靠地分开各格（pasted table rows do not line up）：请检查这一行是否少了或多了分隔符，"

@@ -72,7 +72,7 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
         placing.target_of(content_dir, plan_id)
     document = read_source(source)
     registry = _registry(content_dir)
-    title, title_finding = _title(document)
+    title, title_finding = document_title(document)
     publisher = meta.publisher(document.metadata)
     registration = Registration(registry, content_dir, title, issuer, parent, source.name, publisher) if register else None
     if registration is not None:
@@ -155,7 +155,7 @@ def _registry(content_dir: Path):
         raise CannotBuild("registry-has-errors", errors="\n".join(str(error) for error in failure.errors)) from None
 
 
-def _title(document: Document) -> tuple[str, Finding | None]:
+def document_title(document: Document) -> tuple[str, Finding | None]:
     """The document's title: a title-like paragraph or table row before the plan (with the line
     above it when the title is broken over two, 江北县卫生健康局 / 2021年政务公开工作要点), the
     file's title property, else the file name (reported)."""

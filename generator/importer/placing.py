@@ -21,15 +21,17 @@ def check_id(plan_id: str) -> None:
         raise CannotBuild("bad-plan-id", id=plan_id)
 
 
-def target_of(content_dir: Path, plan_id: str) -> Path:
-    plans = content_dir / "plans"
+def target_of(content_dir: Path, plan_id: str, folder: str = "plans") -> Path:
+    """content/<folder>/<id>.yaml, refused if anything is there or the folder is not a plain one
+    inside the content folder (`folder`: plans, or reports for a progress report)."""
+    plans = content_dir / folder
     target = plans / f"{plan_id}.yaml"
     if os.path.lexists(target):
         raise CannotBuild("draft-exists", target=target)
     if plans.is_symlink() or (plans.exists() and not plans.is_dir()):
         raise CannotBuild("plans-not-plain-folder", folder=plans)
     resolved = plans.resolve()
-    if content_dir.resolve() not in resolved.parents and resolved != content_dir.resolve() / "plans":
+    if content_dir.resolve() not in resolved.parents and resolved != content_dir.resolve() / folder:
         raise CannotBuild("plans-outside-content", folder=plans)
     return target
 

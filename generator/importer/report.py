@@ -67,10 +67,16 @@ def open_places(text: str) -> list[OpenPlace]:
     return found
 
 
+# The folders imports write to: plan drafts, and progress reports (build.py import --report).
+IMPORT_FOLDERS = ("plans", "reports")
+
+
 def drafts_with_places(content_dir: Path) -> list[tuple[Path, list[OpenPlace]]]:
-    folder = content_dir / "plans"
+    """Every plan and report file with 待核 comments left, plans first."""
+    paths = [path for name in IMPORT_FOLDERS if (content_dir / name).is_dir()
+             for path in sorted((content_dir / name).glob("*.yaml"))]
     result = []
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+    for path in paths:
         if path.is_symlink() or not path.is_file():
             continue
         try:
@@ -83,7 +89,7 @@ def drafts_with_places(content_dir: Path) -> list[tuple[Path, list[OpenPlace]]]:
 
 
 def page(content_dir: Path) -> str:
-    """/__serve__/imports in the preview: every draft with places left to review."""
+    """/__serve__/imports in the preview: every draft or imported report with places left to review."""
     drafts = drafts_with_places(content_dir)
     parts = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -91,10 +97,10 @@ def page(content_dir: Path) -> str:
              "line-height:1.6}code{background:#f3f3f3;padding:0 .2em}li{margin:.4rem 0}</style></head><body><main>",
              "<h1>导入待核（imports to review）</h1>"]
     if not drafts:
-        parts.append("<p>没有待核的导入草稿。用 <code>build.py import 文件</code> 导入的草稿中，"
+        parts.append("<p>没有待核的导入草稿。用 <code>build.py import 文件</code> 导入的草稿（和用 <code>--report</code> 导入的进展报告）中，"
                      "每处需要核对的地方都有一行“# 待核”注释；删去注释即表示已核对。</p>")
     for path, places in drafts:
-        name = html.escape(f"plans/{path.name}")
+        name = html.escape(f"{path.parent.name}/{path.name}")
         parts.append(f"<section><h2><code>{name}</code>：{len(places)} 处待核</h2>")
         groups: dict[str, list[OpenPlace]] = {}
         for place in places:
