@@ -231,3 +231,24 @@ def test_with_base_url_a_report_s_entry_links_and_names_the_plan_page(reported):
                             "https://www.example.gov.cn/zwgk/plans/jrj-2023/#report-jrj-2023-year"}
     for entry in entries.values():
         assert entry.find(f"{ATOM}link").get("href") == "https://www.example.gov.cn/zwgk/plans/jrj-2023/"
+
+
+def test_the_guide_s_example_reports_reach_the_open_data_and_the_feed(examples_site):
+    """docs/editing.md's plan with three reports: what the guide says of it holds."""
+    plan_id = "reports-over-the-year"
+    data = json.loads(examples_site.files[f"data/plans/{plan_id}.json"])
+    assert [(r["id"], r["kind"], r["as_of"]) for r in data["reports"]] == [
+        (f"{plan_id}-q1", "季度报告", "2023-03-31"), (f"{plan_id}-h1", "半年报告", "2023-07-15"),
+        (f"{plan_id}-summary", "年度总结", "2023-12-31")]
+    measures = measures_of(data)
+    assert {anchor: [(o["report"], o["deadline"], o["words"], o["milestone"]) for o in m.get("overdue", [])]
+            for anchor, m in measures.items()} == {
+        "s1-m1": [], "s1-m2": [(f"{plan_id}-h1", "2023-05-31", "完成系统选型", True)], "s1-m3": [], "s1-m4": []}
+    assert [[(u["name"], u["unit"]["id"], u["state"]) for u in r["units"]] for r in measures["s1-m3"]["readings"]] == [
+        [("法规处", "ex-gxt-faguichu", "已完成"), ("中小企业处", "ex-gxt-zhongxiaoqiyechu", "推进中")],
+        [("法规处", "ex-gxt-faguichu", "已完成"), ("中小企业处", "ex-gxt-zhongxiaoqiyechu", "已完成")]]
+    feed = ElementTree.fromstring(examples_site.files["feed.xml"])
+    updated = {entry.find(f"{ATOM}id").text: entry.find(f"{ATOM}updated").text for entry in feed.findall(f"{ATOM}entry")}
+    assert {key: value for key, value in updated.items() if key.startswith("urn:zwgk:report:")} == {
+        f"urn:zwgk:report:{plan_id}-q1": "2023-03-31T00:00:00Z", f"urn:zwgk:report:{plan_id}-h1": "2023-07-15T00:00:00Z",
+        f"urn:zwgk:report:{plan_id}-summary": "2024-01-15T00:00:00Z"}
