@@ -24,7 +24,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 
-from .model import Measure, Plan, Reading, Report, date_order
+from .model import Measure, Plan, Reading, Report, UnitReading, date_order
 
 DONE = "已完成"
 NOT_STARTED = "未启动"
@@ -92,6 +92,18 @@ def reading_at(measure: Measure, report: Report) -> Reading | None:
     return said[-1] if said else None
 
 
+def units_at(measure: Measure, report: Report) -> dict[str, UnitReading]:
+    """Each unit's own part as last said by `report`'s day: a report that speaks of some of the
+    units leaves the others where earlier reports left them."""
+    standing = reading_at(measure, report)
+    found: dict[str, UnitReading] = {}
+    for reading in measure.readings if standing is not None else []:
+        found.update((unit.name, unit) for unit in reading.units)
+        if reading is standing:
+            break
+    return found
+
+
 def unit_states(reading: Reading | None) -> dict[str, str]:
     """Unit name → its state word, where the reading speaks of units."""
     return {unit.name: unit.state for unit in reading.units} if reading else {}
@@ -106,7 +118,7 @@ def overdue_at(measure: Measure, report: Report) -> list[Overdue]:
     reading = reading_at(measure, report)
     if reading is not None and reading.units:
         found = []
-        for unit in reading.units:
+        for unit in units_at(measure, report).values():
             found += [Overdue(o.deadline, o.words, report, unit.name, o.milestone, o.periods)
                       for o in _overdue(measure, report, day, unit.state, True)]
         return found
