@@ -46,6 +46,7 @@ class Step:
     said: Reading | None  # what the report says of the measure; None when it says nothing of it
     standing: Reading | None  # what stood by the report's day (said, or an earlier report's word)
     overdue: list[progress.Overdue]  # the measure's deadlines that had passed undone by that day
+    units: dict[str, UnitReading]  # each unit's last part by that day, where the standing word is per unit
 
 
 def report_steps(measure: Measure) -> list[Step]:
@@ -58,7 +59,8 @@ def report_steps(measure: Measure) -> list[Step]:
         overdue = progress.overdue_at(measure, report)
         if reading is not None or overdue:
             standing = reading if reading is not None else progress.reading_at(measure, report)
-            steps.append(Step(report, reading, standing, overdue))
+            units = progress.units_at(measure, report) if standing is not None and standing.units else {}
+            steps.append(Step(report, reading, standing, overdue, units))
     return steps
 
 
@@ -248,20 +250,36 @@ def _own_text(measure: Measure, assignment: Assignment) -> str:
                    if part.responsibility and any(a is assignment for a in part.responsibility.assignments))
 
 
-def _unit_part(reading: Reading | None, assignment: Assignment | None) -> UnitReading | None:
-    """What the reading says of this unit's own part, where it speaks of each unit."""
-    if reading is None or assignment is None:
+class PerReport:
+    """A column whose value changes from one report's row to the next: (plan, measure,
+    assignment or None, Step or None) → value. The other columns are worked out once per
+    measure and unit, however many reports speak of it."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _unit_part(step: Step | None, assignment: Assignment | None) -> UnitReading | None:
+    """This unit's own part as the step's report leaves it, where that report speaks of units."""
+    if step is None or assignment is None:
         return None
-    return next((unit for unit in reading.units if unit.name == assignment.written), None)
+    return step.units.get(assignment.written)
 
 
 def _state_at(step: Step | None, assignment: Assignment | None) -> str:
-    """The state as the step's report leaves it: the unit's own word where the report gives one,
-    else the measure's; 已报告 for a report without a state word, 未报告 before any report."""
+    """The state as the step's report leaves it: the unit's own word where the report speaks of
+    units, else the measure's; 已报告 for a report without a state word, 未报告 before any."""
     if step is None or step.standing is None:
         return UNREPORTED.word
-    part = _unit_part(step.standing, assignment)
+    part = _unit_part(step, assignment)
     return (part.state if part else "") or step.standing.state or REPORTED.word
+
+
+def _unit_text(step: Step | None, assignment: Assignment | None) -> str:
+    """What the step's own report says of this unit's part ("" when it says nothing of it)."""
+    if step is None or step.said is None or assignment is None:
+        return ""
+    return next((unit.text for unit in step.said.units if unit.name == assignment.written), "")
 
 
 def _overdue_text(step: Step | None, assignment: Assignment | None) -> str:
@@ -273,54 +291,55 @@ def _overdue_text(step: Step | None, assignment: Assignment | None) -> str:
                     for late in step.overdue if late.unit in ("", written))
 
 
-# (heading, what it holds, value from (plan, measure, assignment or None, report step or None)).
+# (heading, what it holds, value from (plan, measure, assignment or None), or a PerReport value).
 # The one list of columns. What is the same on every row of a file (the plan's title and issuer)
 # or long and found in the JSON (a point's title) is left out: a row is repeated for each unit
 # of a measure and each report that speaks of it.
 COLUMNS = (
     ("计划编号", "计划在本站的编号，也是网址 plans/<编号>/ 中的一段；计划名称、发布机构等见 plans.json",
-     lambda p, m, a, s: p.id),
-    ("年度", "计划所属年度", lambda p, m, a, s: p.year),
-    ("位置", "措施在文件中的位置：部分、要点、任务和序号，如“二、 （一） 3.”", lambda p, m, a, s: _place(m)),
-    ("部分", "所在部分的标题", lambda p, m, a, s: m.section.heading if m.section else ""),
-    ("措施", "措施全文（一项措施分给几个单位、或有几份进展报告时，每个单位、每份报告一行，全文在每行重复）",
-     lambda p, m, a, s: m.text),
+     lambda p, m, a: p.id),
+    ("年度", "计划所属年度", lambda p, m, a: p.year),
+    ("位置", "措施在文件中的位置：部分、要点、任务和序号，如“二、 （一） 3.”", lambda p, m, a: _place(m)),
+    ("部分", "所在部分的标题", lambda p, m, a: m.section.heading if m.section else ""),
+    ("措施", "措施全文（一项措施分给几个单位、或有几份进展报告说到它时，每个单位、每份报告一行，全文在每行重复）",
+     lambda p, m, a: m.text),
     ("单位编号", "单位在本站的编号，也是网址 units/<编号>/ 中的一段；“各科室”等统称为空",
-     lambda p, m, a, s: a.unit.id if a and a.unit else ""),
-    ("单位名称", "单位的现用全称", lambda p, m, a, s: a.unit.display_name if a and a.unit else ""),
-    ("文中名称", "文件中对这个单位的写法", lambda p, m, a, s: a.written if a else ""),
+     lambda p, m, a: a.unit.id if a and a.unit else ""),
+    ("单位名称", "单位的现用全称", lambda p, m, a: a.unit.display_name if a and a.unit else ""),
+    ("文中名称", "文件中对这个单位的写法", lambda p, m, a: a.written if a else ""),
     ("职责", "这个单位的职责：" + "、".join(f"{key}（{word}）" for key, word in ROLES.items()),
-     lambda p, m, a, s: a.role if a else ""),
-    ("职责用词", "文件自己的说法（主办、协办等），文件没有说法时为通用说法",
-     lambda p, m, a, s: a.role_word if a else ""),
+     lambda p, m, a: a.role if a else ""),
+    ("职责用词", "文件自己的说法（主办、协办等），文件没有说法时为通用说法", lambda p, m, a: a.role_word if a else ""),
     ("所负责部分", "措施按单位分段时，这个单位负责的那一段；不分段时为空",
-     lambda p, m, a, s: _own_text(m, a) if a else ""),
-    ("分工原文", "文件中分工的原话（有时才有）", lambda p, m, a, s: m.responsibility.as_written),
-    ("完成时限", "文件写的完成时限", lambda p, m, a, s: m.deadline.text if m.deadline else ""),
+     lambda p, m, a: _own_text(m, a) if a else ""),
+    ("分工原文", "文件中分工的原话（有时才有）", lambda p, m, a: m.responsibility.as_written),
+    ("完成时限", "文件写的完成时限", lambda p, m, a: m.deadline.text if m.deadline else ""),
     ("时限日期", "完成时限对应的日期，精度同原文：2021、2021-03 或 2021-03-31",
-     lambda p, m, a, s: m.deadline.date if m.deadline else ""),
+     lambda p, m, a: m.deadline.date if m.deadline else ""),
     ("报告编号", "这一行的落实情况出自哪份进展报告：报告在本站的编号（报告文件 reports/<编号>.yaml）；"
      "出自计划文件本身的落实情况为空；还没有任何报告说到这项措施时，这一列和以下几列为空",
-     lambda p, m, a, s: s.report.id if s else ""),
-    ("报告名称", "进展报告的名称；出自计划文件本身时为计划名称", lambda p, m, a, s: s.report.title if s else ""),
+     PerReport(lambda p, m, a, s: s.report.id if s else "")),
+    ("报告名称", "进展报告的名称；出自计划文件本身时为计划名称",
+     PerReport(lambda p, m, a, s: s.report.title if s else "")),
     ("报告类型", "半年报告、年度总结等；出自计划文件本身时为计划的文件类型",
-     lambda p, m, a, s: s.report.kind if s else ""),
+     PerReport(lambda p, m, a, s: s.report.kind if s else "")),
     ("落实状态", "到这份报告的截至日期为止的状态（报告分单位说明时为这个单位的）：已完成、持续推进、推进中、未启动为"
-     "文件原话；已报告、未报告由本站按有无落实情况判断", lambda p, m, a, s: _state_at(s, a)),
+     "文件原话；已报告、未报告由本站按有无落实情况判断", PerReport(lambda p, m, a, s: _state_at(s, a))),
     ("落实情况", "这份报告对这项措施写的落实情况原文；报告没有说到这项措施、但有时限已过时为空",
-     lambda p, m, a, s: s.said.text if s and s.said else ""),
+     PerReport(lambda p, m, a, s: s.said.text if s and s.said else "")),
     ("本单位落实情况", "报告分单位说明落实情况（分别负责等）时，这个单位的那一段原文；否则为空",
-     lambda p, m, a, s: (_unit_part(s.said, a).text if _unit_part(s.said, a) else "") if s else ""),
-    ("截至日期", "这份报告所说的日期", lambda p, m, a, s: (reading_as_of(s.said) if s.said else s.report.as_of)
-     if s else ""),
+     PerReport(lambda p, m, a, s: _unit_text(s, a))),
+    ("截至日期", "这份报告所说的日期",
+     PerReport(lambda p, m, a, s: (reading_as_of(s.said) if s.said else s.report.as_of) if s else "")),
     ("逾期", "到这份报告的截至日期已过而未完成的时限（里程碑、按期的时限算到已过的那一期），"
      "写作“日期 时限原文”，几项用“；”分开；由本站按文件内容计算，没有时为空",
-     lambda p, m, a, s: _overdue_text(s, a)),
+     PerReport(lambda p, m, a, s: _overdue_text(s, a))),
     ("最新", "“是”：这一行的报告是说到这项措施的最新一份，它的落实状态就是措施现在的状态",
-     lambda p, m, a, s: "是" if s and s.said is not None and s.said is m.latest else ""),
-    ("备注", "文件中的备注", lambda p, m, a, s: m.remarks),
-    ("网址", "措施在本站的位置（相对网站根地址）", lambda p, m, a, s: f"plans/{p.id}/#{m.anchor}"),
+     PerReport(lambda p, m, a, s: "是" if s and s.said is not None and s.said is m.latest else "")),
+    ("备注", "文件中的备注", lambda p, m, a: m.remarks),
+    ("网址", "措施在本站的位置（相对网站根地址）", lambda p, m, a: f"plans/{p.id}/#{m.anchor}"),
 )
+_PER_REPORT = [(index, value.value) for index, (_, _, value) in enumerate(COLUMNS) if isinstance(value, PerReport)]
 
 
 def _csv_text(value) -> str:
@@ -338,9 +357,14 @@ def plan_rows(plan: Plan) -> list[list]:
     for measure in plan.measures:
         steps = report_steps(measure) or [None]
         for assignment in measure.assignments or [None]:
+            fixed = [None if isinstance(value, PerReport) else _csv_text(value(plan, measure, assignment))
+                     for _, _, value in COLUMNS]
             for step in steps:
                 if step is None or step.said is not None or _overdue_text(step, assignment):
-                    rows.append([_csv_text(value(plan, measure, assignment, step)) for _, _, value in COLUMNS])
+                    row = list(fixed)
+                    for index, value in _PER_REPORT:
+                        row[index] = _csv_text(value(plan, measure, assignment, step))
+                    rows.append(row)
     return rows
 
 

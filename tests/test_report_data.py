@@ -252,3 +252,22 @@ def test_the_guide_s_example_reports_reach_the_open_data_and_the_feed(examples_s
     assert {key: value for key, value in updated.items() if key.startswith("urn:zwgk:report:")} == {
         f"urn:zwgk:report:{plan_id}-q1": "2023-03-31T00:00:00Z", f"urn:zwgk:report:{plan_id}-h1": "2023-07-15T00:00:00Z",
         f"urn:zwgk:report:{plan_id}-summary": "2024-01-15T00:00:00Z"}
+
+
+def test_a_unit_a_later_report_leaves_out_keeps_its_state_in_the_csv(reported):
+    """The year-end summary speaks of 综合科's part of 4. alone: 产业金融科's row for it keeps
+    the half-year word (未启动), with its passed deadline, and no text of its own."""
+    path = reported.content / "reports" / "jrj-2023-year.yaml"
+    path.write_text(SUMMARY + """\
+  - measure: s1-m4
+    units:
+      - {name: 综合科, text: 全年发布解读5篇。, state: 已完成}
+""", encoding="utf-8")
+    text = pipeline.build_files(reported.content, workers=1)[f"data/plans/{PLAN_ID}.csv"].decode("utf-8-sig")
+    rows = {(row["文中名称"], row["报告编号"]): row for row in csv.DictReader(io.StringIO(text, newline=""))
+            if row["网址"].endswith("#s1-m4")}
+    left_out = rows[("产业金融科", "jrj-2023-year")]
+    assert (left_out["落实状态"], left_out["本单位落实情况"], left_out["逾期"], left_out["最新"]) == (
+        "未启动", "", "2023-09-30 2023年9月底前", "是")
+    assert (rows[("综合科", "jrj-2023-year")]["本单位落实情况"], rows[("综合科", "jrj-2023-year")]["落实状态"]) == (
+        "全年发布解读5篇。", "已完成")
