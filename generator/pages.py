@@ -22,6 +22,7 @@ from typing import Callable
 import jinja2
 
 from . import opendata
+from .model import Plan, Report
 from .render import linker, without_indentation
 from .site import Site
 
@@ -96,9 +97,11 @@ def _addresses(site: Site, key: str) -> dict:
 
 @dataclass(frozen=True)
 class FeedEntry:
+    """One entry of feed.xml: a plan, or a report file on it."""
+
     date: str  # YYYY-MM-DD
-    plan: object
-    report: object = None  # a report file's Report, or None for the plan itself
+    plan: Plan
+    report: Report | None = None  # None: the plan itself
     measures: int = 0  # of a report: how many measures it speaks of
 
 
