@@ -79,6 +79,8 @@ def test_plan_json_carries_every_measure_with_unit_ids_roles_deadline_and_status
             assert written["text"] == measure.text
             assert written["state"]["word"] == measure.state.word
             assert ("status" in written) == (measure.status is not None)
+            assert [(r["report"], r["text"]) for r in written.get("readings", [])] == [
+                (r.report.id, r.text) for r in measure.readings]
             assert ("deadline" in written) == (measure.deadline is not None)
             shown = [a for a in (written["responsibility"] or {"units": []})["units"]]
             shown += [a for part in written.get("parts", []) for a in (part["responsibility"] or {"units": []})["units"]]
