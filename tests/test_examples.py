@@ -18,7 +18,8 @@ GUIDE = ROOT / "docs" / "editing.md"
 PATTERNS = {
     "Merged cells": "merged-cells", "Inline markers": "inline-markers", "主办 and 协办": "host-assist",
     "分别负责": "each-lead", "参照落实": "follow", "Collectives": "collectives", "Milestones": "milestones",
-    "Recurring deadlines": "deadlines", "Progress reports": "progress-report", "Former names": "former-names",
+    "Recurring deadlines": "deadlines", "Progress reports": "progress-report",
+    "Reports over the year": "reports-over-the-year", "Former names": "former-names",
     "Sub-units": "sub-units", "The first listed unit leads": "first-listed",
 }
 
@@ -54,7 +55,7 @@ def test_the_guide_s_snippets_are_in_its_examples():
 def test_the_examples_build_and_check_clean():
     result = run_main("check", "--content", str(EXAMPLES))
     assert result.returncode == 0, result.stderr
-    assert "12 份计划" in result.stdout
+    assert "13 份计划" in result.stdout
 
 
 @pytest.mark.long

@@ -12,8 +12,9 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import ROOT
 from generator import build as pipeline
-from generator import model, opendata
+from generator import model, opendata, progress
 
 
 def _json(files: dict, path: str):
@@ -78,6 +79,8 @@ def test_plan_json_carries_every_measure_with_unit_ids_roles_deadline_and_status
             assert written["text"] == measure.text
             assert written["state"]["word"] == measure.state.word
             assert ("status" in written) == (measure.status is not None)
+            assert [(r["report"], r["text"]) for r in written.get("readings", [])] == [
+                (r.report.id, r.text) for r in measure.readings]
             assert ("deadline" in written) == (measure.deadline is not None)
             shown = [a for a in (written["responsibility"] or {"units": []})["units"]]
             shown += [a for part in written.get("parts", []) for a in (part["responsibility"] or {"units": []})["units"]]
@@ -96,16 +99,22 @@ def test_structured_deadlines_keep_their_shape(examples_site):
     assert any(d.get("after", {}).get("unit") == "working_days" for d in deadlines)
 
 
-def test_csv_opens_with_a_row_per_measure_and_unit_role(built):
+def test_csv_opens_with_a_row_per_measure_unit_role_and_report(built):
     headings = [heading for heading, _, _ in opendata.COLUMNS]
     units = {unit["id"] for unit in _json(built.files, "data/units.json")["units"]}
     for plan in built.site.plans:
         path = f"data/plans/{plan.id}.csv"
         rows = _csv_rows(built.files, path)
         assert list(rows[0]) == headings if rows else True
-        expected = [(m.anchor, a.role, a.written) for m in plan.measures for a in m.assignments or [None]
-                    if a is not None] + [(m.anchor, "", "") for m in plan.measures if not m.assignments]
-        got = [(row["网址"].rsplit("#", 1)[1], row["职责"], row["文中名称"]) for row in rows]
+        expected = []
+        for m in plan.measures:
+            for a in m.assignments or [None]:
+                said = [r.report.id for r in m.readings]
+                late = [report.id for report in plan.reports if report.id not in said and any(
+                    o.unit in ("", a.written if a else "") for o in progress.overdue_at(m, report))]
+                for report in sorted(said + late) or [""]:
+                    expected.append((m.anchor, a.role if a else "", a.written if a else "", report))
+        got = [(row["网址"].rsplit("#", 1)[1], row["职责"], row["文中名称"], row["报告编号"]) for row in rows]
         assert sorted(got) == sorted(expected), plan.id
         for row in rows:
             assert row["计划编号"] == plan.id and row["年度"] == str(plan.year)
@@ -171,5 +180,9 @@ def test_the_data_schema_knows_exactly_the_model_s_roles_and_states(built_site):
     assert definitions["measure"]["properties"]["state"]["properties"]["tag"]["enum"] == [s.tag for s in model.STATES]
     documented = [s.word for s in model.STATES if s.documented]
     assert definitions["measure"]["properties"]["status"]["properties"]["state"]["enum"] == [""] + documented
+    assert definitions["reading"]["properties"]["state"]["enum"] == [""] + documented
+    assert definitions["unit_reading"]["properties"]["state"]["enum"] == [""] + documented
+    report_file = json.loads((ROOT / "schema" / "report.schema.json").read_text(encoding="utf-8"))
+    assert definitions["report"]["then"]["properties"]["kind"]["enum"] == report_file["properties"]["kind"]["enum"]
     assert definitions["deadline"]["properties"]["recurring"]["properties"]["every"]["enum"] == list(model.PERIODS)
     assert definitions["deadline"]["properties"]["after"]["properties"]["unit"]["enum"] == list(model.COUNT_UNITS)

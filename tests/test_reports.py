@@ -126,6 +126,22 @@ def test_overdue_is_reckoned_at_each_report_day_and_not_before(reported):
     assert [(o.unit, o.deadline) for o in late] == [("产业金融科", "2023-09-30")]
 
 
+def test_a_unit_a_later_report_leaves_out_keeps_its_last_word(reported):
+    """A year-end summary that speaks of 综合科's part of 4. alone leaves 产业金融科 where the
+    half-year report left it (未启动): past its September deadline, its part is overdue."""
+    path = reported / "reports" / "jrj-2023-year.yaml"
+    path.write_text(YEAR_END + """\
+  - measure: s1-m4
+    units:
+      - {name: 综合科, text: 全年发布解读5篇。, state: 已完成}
+""", encoding="utf-8")
+    plan = plan_of(reported)
+    fourth, year_end = plan.measures[3], plan.reports[2]
+    assert [(o.unit, o.deadline) for o in progress.overdue_at(fourth, year_end)] == [("产业金融科", "2023-09-30")]
+    assert {name: unit.state for name, unit in progress.units_at(fourth, year_end).items()} == {
+        "综合科": "已完成", "产业金融科": "未启动"}
+
+
 def test_the_reckoning_needs_no_clock(reported, monkeypatch):
     """The same content gives the same answer whatever day the build runs."""
     import datetime

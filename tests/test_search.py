@@ -306,6 +306,45 @@ def test_search_data_is_the_same_after_an_edit_as_from_scratch(content_copy):
     assert after == search_stage.SearchIndex().files(site)
 
 
+def test_a_word_only_in_a_report_file_is_found(empty_content, tmp_path):
+    """A measure is found by what its newest report says (a report file, a unit's own part of it),
+    and each query gives exactly the measures whose searchable text holds its words."""
+    from test_report_data import PLAN_ID, write_reported
+
+    write_reported(empty_content)
+    output = tmp_path / "output"
+    pipeline.build(empty_content, output)
+    site = site_stage.derive(content_stage.load(empty_content))
+    queries = ["门户网站", "平台已上线", "解读3篇", "尚未开展", "金融数据", "正在起草", "草稿中的话", "综合科"]
+    found = {}
+    for query, answer in zip(queries, search(output, *queries)):
+        found[query] = measures_in(answer)
+        assert found[query] == expected_measures(site, query), query
+        assert answer["total"] == len(answer["urls"]), query
+    assert found["门户网站"] == {f"plans/{PLAN_ID}/#s1-m1"}  # only in the half-year report
+    assert found["平台已上线"] == {f"plans/{PLAN_ID}/#s1-m2"}  # only in the year-end summary
+    assert found["解读3篇"] == found["尚未开展"] == {f"plans/{PLAN_ID}/#s1-m4"}  # each unit's own part
+    assert found["正在起草"] == set()  # the plan's own status, said before the newer report
+    assert found["草稿中的话"] == set()  # a draft report is not published
+
+
+def test_search_data_follows_an_edited_report_file(empty_content):
+    """serve keeps the plans of unchanged plan files; an edited report file still reaches the
+    search data, which is then what a fresh build gives."""
+    from test_report_data import write_reported
+
+    write_reported(empty_content)
+    build = pipeline.Pipeline(empty_content, workers=1)
+    before = build.search_files(build.load())
+    report = empty_content / "reports" / "jrj-2023-h1.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("已在门户网站公开。", "已在政务新媒体公开。"),
+                      encoding="utf-8")
+    after = build.search_files(build.load())
+    assert after != before
+    fresh = pipeline.Pipeline(empty_content, workers=1)
+    assert after == fresh.search_files(fresh.load())
+
+
 # --- the search page in Chromium ---------------------------------------------------------
 
 
