@@ -368,6 +368,17 @@ class Measure:
         latest = self.latest
         if latest is None:
             return UNREPORTED
+        if not latest.state and latest.units:  # reported unit by unit: their word, where all say the same
+            last: dict[str, str] = {}  # each unit's last word (a report may speak of some units only)
+            for reading in reversed(self.readings):
+                if not reading.units:
+                    break
+                for unit in reading.units:
+                    last.setdefault(unit.name, unit.state)
+            for assignment in self.lead_assignments:  # a leading unit no report speaks of has said nothing
+                last.setdefault(assignment.written, "")
+            words = set(last.values())
+            return STATE_FOR_WORD[words.pop()] if len(words) == 1 and "" not in words else REPORTED
         return STATE_FOR_WORD[latest.state] if latest.state else REPORTED
 
 

@@ -134,9 +134,13 @@ def overdue_at(measure: Measure, report: Report) -> list[Overdue]:
     reading = reading_at(measure, report)
     if reading is not None and reading.units:
         found = []
-        for _, unit in unit_parts(_said_by(measure, report)):
-            found += [Overdue(o.deadline, o.words, report, unit.name, o.milestone, o.periods)
-                      for o in _overdue(measure, report, day, unit.state, True)]
+        parts = [unit for _, unit in unit_parts(_said_by(measure, report))]
+        spoken = {unit.name for unit in parts}
+        # A leading unit the reports never speak of has reported nothing: held to the deadline too.
+        silent = [a.written for a in measure.lead_assignments if a.written not in spoken]
+        for name, state, reported in [(u.name, u.state, True) for u in parts] + [(n, "", False) for n in silent]:
+            found += [Overdue(o.deadline, o.words, report, name, o.milestone, o.periods)
+                      for o in _overdue(measure, report, day, state, reported)]
         return found
     state = reading.state if reading else ""
     return _overdue(measure, report, day, state, reading is not None)

@@ -208,3 +208,22 @@ def test_a_unit_a_report_skips_keeps_its_last_word(reported):
     assert [(o.unit, o.deadline) for o in late] == [("综合科", "2023-09-30")]
     assert [(reading.report.id, part.name, part.state) for reading, part in progress.unit_parts(fourth.readings)] == [
         ("jrj-2023-h1", "综合科", "未启动"), ("jrj-2023-year", "产业金融科", "已完成")]
+
+
+def test_a_measure_reported_unit_by_unit_takes_the_units_common_word(reported):
+    """Both units of 4. say 已完成 by the year's end: 4. is 已完成, not the site's 已报告; while they
+    differ, it is 已报告. A unit the reports never speak of is held to the deadline too."""
+    path = reported / "reports" / "jrj-2023-year.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - measure: s1-m4\n    units:\n"
+                    "      - {name: 产业金融科, text: 已发布解读2篇。, state: 已完成}\n", encoding="utf-8")
+    fourth = plan_of(reported).measures[3]
+    assert fourth.state.word == "已完成"
+    assert progress.overdue_at(fourth, plan_of(reported).reports[-1]) == []
+    mid = reported / "reports" / "jrj-2023-h1.yaml"
+    mid.write_text(mid.read_text(encoding="utf-8").replace("      - {name: 产业金融科, text: 尚未开展。, state: 未启动}\n", ""),
+                   encoding="utf-8")
+    path.write_text(YEAR_END, encoding="utf-8")
+    plan = plan_of(reported)
+    fourth = plan.measures[3]
+    assert fourth.state.word == "已报告"  # one unit said 已完成, the other nothing
+    assert [(o.unit, o.deadline) for o in progress.overdue_at(fourth, plan.reports[-1])] == [("产业金融科", "2023-09-30")]
