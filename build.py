@@ -126,13 +126,18 @@ def import_report(args) -> int:
         print(f"其中 {imported.empty} 行对应到了措施，但没有填写落实情况，没有记入（rows without 落实情况）")
     print("这份报告没有标为草稿（draft）：build.py build 会直接发布它；要先只在 build.py serve 中查看，"
           "在文件中加一行 draft: true（published by build unless marked draft）")
+    print_review(imported, "报告")
+    return 0
+
+
+def print_review(imported, what: str) -> None:
+    """The places an import marked for review, grouped by kind (importer/report.py)."""
     if imported.report:
         print(f"需要核对 {imported.places} 处（review），按类别，最要紧的在前；"
-              "全部列在报告的“# 待核”注释中，也可在 build.py serve 的 /__serve__/imports 页查看：")
+              f"全部列在{what}的“# 待核”注释中，也可在 build.py serve 的 /__serve__/imports 页查看：")
         print("\n".join(messages.shorten(line, REPORT_LINE_CHARACTERS) for line in imported.report))
     else:
         print("没有发现需要特别核对的地方；请仍然逐条对照原文核对。")
-    return 0
 
 
 def run(args) -> int:
@@ -152,12 +157,7 @@ def run(args) -> int:
                   "请逐条核对“待核”注释（registry draft）")
         print(f"已导入 {messages.shown_path(imported.path)}：{len(imported.plan.sections)} 个部分，{imported.measures} 项措施，"
               f"草稿 draft: true（{imported.seconds:.2f} 秒）（import OK）")
-        if imported.report:
-            print(f"需要核对 {imported.places} 处（review），按类别，最要紧的在前；"
-                  "全部列在草稿的“# 待核”注释中，也可在 build.py serve 的 /__serve__/imports 页查看：")
-            print("\n".join(messages.shorten(line, REPORT_LINE_CHARACTERS) for line in imported.report))
-        else:
-            print("没有发现需要特别核对的地方；请仍然逐条对照原文核对。")
+        print_review(imported, "草稿")
         return 0
     if args.command == "schema-doc":
         from generator.schema_doc import reference

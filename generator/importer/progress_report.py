@@ -38,7 +38,8 @@ from .report_table import (
 )
 from .source import Document, Paragraph, Table
 from .tables import find_layout, heading_text, join_continued
-from .writer import INDENT, Placed, Written, _Writer, scalar
+from . import writer
+from .writer import INDENT, Placed, Written, _Writer
 
 NOTE_UNMATCHED = "导入时没有对应到措施的一行"
 NOTE_AMBIGUOUS = "导入时对应到不止一条措施的一行"
@@ -401,14 +402,8 @@ def write(draft: ReportDraft) -> Written:
     for key in ("kind", "as_of"):
         w.review([f for f in draft.findings if f.field == key], 0, key)
         w.field(0, key, getattr(draft, key))
-    w.put("source:")
-    w.field(1, "file", draft.source_file)
-    w.field(1, "note", f"由 build.py import 从 {draft.source_file} 导入，尚待编辑核对。")
-    if draft.editor_notes:
-        w.put("editor_notes:")
-        for index, note in enumerate(draft.editor_notes):
-            w.review([f for f in draft.findings if f.field == f"editor_notes[{index}]"], 1, f"editor_notes[{index}]")
-            w.put(f"{INDENT}- {scalar(note)}")
+    writer.source(w, draft.source_file)
+    writer.editor_notes(w, draft.editor_notes, draft.findings)
     w.put("measures:")
     for index, entry in enumerate(draft.entries):
         _entry_lines(w, entry, f"measures[{index}]")

@@ -253,21 +253,31 @@ def _plan(w: _Writer, plan: Plan) -> None:
         w.field(0, "first_listed_leads", plan.first_listed_leads)
     if plan.role_words:
         w.put("role_words: {" + ", ".join(f"{k}: {scalar(v, True)}" for k, v in _ordered(plan.role_words)) + "}")
-    w.put("source:")
-    w.field(1, "file", plan.source_file)
-    w.field(1, "note", f"由 build.py import 从 {plan.source_file} 导入，尚待编辑核对。")
+    source(w, plan.source_file)
     if plan.preamble:
         w.field(0, "preamble", plan.preamble)
-    if plan.editor_notes:
-        w.put("editor_notes:")
-        for index, note in enumerate(plan.editor_notes):
-            w.review([f for f in plan.findings if f.field == f"editor_notes[{index}]"], 1, f"editor_notes[{index}]")
-            w.put(f"{INDENT}- {scalar(note)}")
+    editor_notes(w, plan.editor_notes, plan.findings)
     w.put("sections:")
     for index, section in enumerate(plan.sections):
         _section(w, section, f"sections[{index}]")
     if plan.closing:
         w.field(0, "closing", plan.closing)
+
+
+def source(w: _Writer, file_name: str) -> None:
+    """The `source:` of an imported file: its name, and that the editor has yet to check it."""
+    w.put("source:")
+    w.field(1, "file", file_name)
+    w.field(1, "note", f"由 build.py import 从 {file_name} 导入，尚待编辑核对。")
+
+
+def editor_notes(w: _Writer, notes: list[str], findings: list[Finding]) -> None:
+    """`editor_notes:`, each note with the findings about it above it."""
+    if notes:
+        w.put("editor_notes:")
+        for index, note in enumerate(notes):
+            w.review([f for f in findings if f.field == f"editor_notes[{index}]"], 1, f"editor_notes[{index}]")
+            w.put(f"{INDENT}- {scalar(note)}")
 
 
 def _ordered(mapping: dict) -> list:
