@@ -27,9 +27,7 @@ from pathlib import Path
 from . import content as content_stage
 from . import output, pages, postings, render, search, site as site_stage
 from .errors import BuildFailed, ContentError
-from .render import TEMPLATES_DIR
 
-STATIC_DIR = TEMPLATES_DIR / "static"
 PAGES_PER_TASK = 48
 FILES_PER_TASK = 64
 WORTH_A_POOL = 200  # below this many plan files, forking workers costs more than it saves
@@ -71,12 +69,9 @@ def build(content_dir: Path, output_dir: Path, workers: int | None = None,
     return files
 
 
-def static_assets() -> dict[str, bytes]:
-    """The site's own CSS and JavaScript, copied as they are."""
-    return {
-        f"assets/{path.relative_to(STATIC_DIR).as_posix()}": path.read_bytes()
-        for path in sorted(STATIC_DIR.rglob("*")) if path.is_file()
-    }
+def static_assets(templates: render.Templates = render.Templates()) -> dict[str, bytes]:
+    """The site's own CSS and JavaScript, copied as they are (a site's templates/static/ first)."""
+    return templates.static_files()
 
 
 @dataclass
@@ -90,14 +85,20 @@ class Pipeline:
     with_static: bool = False  # content/static/ joins the site (build; the preview leaves it out)
     cache: content_stage.LoadCache = field(default_factory=content_stage.LoadCache)
     search_index: search.SearchIndex = field(default_factory=search.SearchIndex)
-    # Jinja reloads a template whose file changed (auto_reload), so one environment serves every
-    # run of the preview; compiled templates are shared by every environment (render.py).
-    env: object = field(default_factory=render.environment)
+    # The site's own templates/ (beside content/) before the tool's. Jinja reloads a template
+    # whose file changed (auto_reload), so one environment serves every run of the preview;
+    # compiled templates are shared by every environment (render.py).
+    templates: render.Templates | None = None
+    env: object = None
     site: site_stage.Site | None = None
     dependencies: dict = field(default_factory=dict)  # page path → its dependencies when last rendered
     search_version: str = ""  # of the search data last made; the search page asks for it
     timings: dict = field(default_factory=dict)
     search_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self):
+        self.templates = self.templates or render.Templates.of_site(self.content_dir)
+        self.env = self.env or self.templates.environment()
 
     def load(self) -> site_stage.Site:
         """Read what changed (every plan file the first time, in worker processes when worth it)
@@ -124,7 +125,7 @@ class Pipeline:
         files = self.render(site, every_page)
         found = self.search_files(site)
         files.update(found)
-        files.update(static_assets())
+        files.update(static_assets(self.templates))
         if self.with_static:
             _add_site_root_files(files, self.content_dir, site.content.static)
         self.timings["pages and search"] = time.perf_counter() - started

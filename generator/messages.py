@@ -175,6 +175,11 @@ CATALOGUE: dict[str, str | Hinted] = {
     "name-not-of-unit": "“{name}”不是{unit}（{unit_id}）的登记名称或别名（name does not match the unit）；"
                         "如果文件这样称呼它，请在登记册中把它加入 aliases",
     "duplicate-anchor": "锚点“{anchor}”在本计划中重复（duplicate anchor; first used at {first:.200}）",
+    # -- the site's look (theme.py) ------------------------------------------------------------
+    "theme-low-contrast": "{style}中{pair!s}的对比度只有 {ratio}:1，低于无障碍要求（WCAG AA）的 {needed}:1："
+                          "请把这个颜色改深或改浅（contrast {ratio}:1 is below {needed}:1）",
+    "theme-style-normal": "标准样式", "theme-style-high-contrast": "高对比度样式",
+    "logo-not-found": "标志图片 {src} 不在 content/static/ 中：请把图片放进去，或改正路径（logo not found in content/static/）",
     # -- writing the site (output.py) ---------------------------------------------------------
     "cannot-write-beside-output": "无法写入 {folder}：{reason}；什么都没有改动（cannot write beside the output; nothing changed）",
     "cannot-clean-up": "无法清理上次中断的构建留下的目录：{reason}（cannot clean up after an interrupted build）",
@@ -219,6 +224,12 @@ CATALOGUE: dict[str, str | Hinted] = {
     "search-data-failed": "搜索数据没有生成：{failure}",
     "watch-limit": "无法监视 {folder} 中的变化：系统允许监视的目录数已用完（inotify watch limit）；预览照常，"
                    "但保存后不会自动更新：请重新启动预览，或请管理员调高 fs.inotify.max_user_watches",
+    # -- zwgk init (init.py) ------------------------------------------------------------------
+    "init-folder-not-empty": "{folder} 不是空目录：新网站只能建在不存在的或空的目录中；什么都没有改动"
+                             "（the folder is not empty; nothing changed）",
+    "init-not-a-folder": "{folder} 已存在，但不是目录；什么都没有改动（exists and is not a folder）",
+    "init-no-issuer": "--issuer 不能为空：请写发布机构的全称，如 中山市财政局（--issuer is empty）",
+    "init-cannot-write": "无法写入 {folder}：{reason}；什么都没有改动（cannot write the new site; nothing changed）",
     # -- build.py import (importer/) ----------------------------------------------------------
     "unsupported-file-type": "只能导入 Word（.docx、.doc、.wps）、Excel（.xlsx、.xls、.et）、OpenDocument（.odt、.ods）、"
                              ".rtf、PDF、网页（.html、.htm、.mht）或文本（.txt）文件，{file:.120} 不是（unsupported file type）；"

@@ -14,16 +14,15 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-from . import progress
+from . import progress, tool
 from .model import (
     REPORTED, ROLES, UNREPORTED, Assignment, Deadline, Measure, Plan, Reading, Report, Responsibility, Unit,
     UnitReading,
 )
 from .site import Site
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema" / "data"
+SCHEMA_DIR = tool.folder("schema") / "data"
 SCHEMAS = ("plan", "catalogue", "units")  # data/<name>.schema.json
 FORMAT = 1  # the data's format version; raised when a field changes meaning or goes away
 

@@ -171,6 +171,9 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("sitemap", "pages/sitemap.xml", _with_base_url, lambda key: "sitemap.xml", _addresses, _every_plan),
     PageKind("robots", "pages/robots.txt", _single, lambda key: "robots.txt", _no_context, _nothing),
     PageKind("feed", "pages/feed.xml", _single, lambda key: "feed.xml", _feed, _every_plan),
+    # The theme's colours (theme.py), for site.css; only when site.yaml gives some.
+    PageKind("theme", "pages/theme.css", lambda site: [""] if site.content.settings["theme"].get("colors") else [],
+             lambda key: "assets/theme.css", _no_context, _nothing),
     # Open data (opendata.py): each plan as JSON and CSV, the catalogue, the units, the schemas
     # and the description of the columns, as a page and as data/README.md.
     PageKind("plan-json", "", _plan_ids, lambda key: opendata.plan_path(key, "json"), _no_context,

@@ -6,8 +6,9 @@ each batch of changed files is answered through the same Pipeline as `build`:
   pages of the units and departments it names, before and after the edit); right after (`later`),
   the pages that show something of every plan (home, the indexes); then the search data;
 - a registry file, site.yaml or a shared template: everything (names and settings reach every page);
-- content/ or templates/ itself, deleted or put back (serve.PreviewServer.folder_replaced): everything;
-- a page template (templates/pages/x.html): the pages made from it;
+- content/ or templates/ itself (the tool's or the site's own), deleted or put back
+  (serve.PreviewServer.folder_replaced): everything;
+- a page template (templates/pages/x.html, the tool's or the site's): the pages made from it;
 - the site's own CSS or JS: those files.
 Unchanged plan files are not even re-read (content.LoadCache); files are written only when their
 bytes differ (output.LiveOutput). The result is always what a clean build with the same input
@@ -21,9 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import pages, search
-from .build import STATIC_DIR, Pipeline, static_assets
+from .build import Pipeline, static_assets
 from .output import LiveOutput
-from .render import TEMPLATES_DIR
 
 
 @dataclass
@@ -58,7 +58,7 @@ class LiveBuild:
         site = pipeline.load()
         every_page = [page for page in pages.all_pages(site) if page.kind.depends(site, page.key) != pages.SEARCH]
         files = pipeline.render(site, every_page)
-        files.update(static_assets())
+        files.update(static_assets(pipeline.templates))
         pipeline.site = site
         self._later = []
         outcome = self._outcome(self.output.write(files, replace=True), len(every_page), started)
@@ -76,10 +76,11 @@ class LiveBuild:
         changed = {path.resolve() for path in changed}
         content_dir = self.content_dir.resolve()
         content = {p for p in changed if _within(p, content_dir)}
-        templates = {p for p in changed if _within(p, TEMPLATES_DIR) and p.suffix == ".html"}
-        statics = {p for p in changed if _within(p, STATIC_DIR)}
-        if TEMPLATES_DIR in changed or any(not _within(p, content_dir / "plans") for p in content) or any(
-                not _within(p, TEMPLATES_DIR / "pages") for p in templates):
+        folders = self.pipeline.templates
+        templates = {p for p in changed if folders.holds(p) and p.suffix == ".html"}
+        statics = {p for p in changed if folders.holds(p, "static")}
+        if set(folders.folders) & changed or any(not _within(p, content_dir / "plans") for p in content) or any(
+                not folders.holds(p, "pages") for p in templates):
             outcome = self.build_all()
             outcome.seconds = time.perf_counter() - started
             return outcome
@@ -105,7 +106,7 @@ class LiveBuild:
                 (later if page.kind.produce is not None else now).append(page)
         files = pipeline.render(site, now)
         if statics:
-            files.update(static_assets())
+            files.update(static_assets(pipeline.templates))
         live = {page.path for page in pages.all_pages(site)}
         # Pages (and data files) rendered before whose plan is gone; assets and search data are not pages.
         gone = [path for path in pipeline.dependencies if path not in live]

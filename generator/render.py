@@ -1,4 +1,9 @@
-"""The Jinja2 environment the pages are rendered in, and the links between pages.
+"""The Jinja2 environment the pages are rendered in, the folders its templates come from, and
+the links between pages.
+
+A site's own templates/ folder, beside its content/, is laid over the tool's (Templates): any
+template, component or static file there replaces the tool's of the same path, so a web team
+changes its header or its CSS without editing (and then merging) the tool's own files.
 
 Pages link to each other relatively, so the same output works at the server root, under
 a subpath (/zwgk/plans/) or opened from disk. Only the 404 page, which a server shows at
@@ -7,17 +12,20 @@ any address, links from the configured base_path.
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import jinja2
 import jinja2.bccache
 
+from . import tool
 from .charts import bar_chart
 from .model import ROLES, STATE_FOR_WORD, STATES
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = tool.folder("templates")  # the tool's own; a site's own come first (Templates)
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -67,9 +75,65 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
-def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+@dataclass(frozen=True)
+class Templates:
+    """The folders templates, components and static files are looked up in, the first that
+    holds a path wins: the site's own templates/ (which need not exist), then the tool's."""
+
+    folders: tuple[Path, ...] = (TEMPLATES_DIR,)
+
+    @classmethod
+    def of_site(cls, content_dir: Path) -> Templates:
+        """A site's own templates/ sits beside its content/, in the site folder (zwgk init)."""
+        own = (Path(os.path.abspath(content_dir)).parent / "templates").resolve()
+        return cls() if own == TEMPLATES_DIR.resolve() else cls((own, TEMPLATES_DIR))
+
+    def environment(self) -> jinja2.Environment:
+        return environment(self)
+
+    def static_files(self) -> dict[str, bytes]:
+        """Every file of the folders' static/, as the site's assets/: a site's own file replaces
+        the tool's of the same path, and joins them if the tool has none."""
+        found: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            static = folder / "static"
+            if static.is_dir():
+                found.update((f"assets/{path.relative_to(static).as_posix()}", path)
+                             for path in static.rglob("*") if path.is_file())
+        return {name: found[name].read_bytes() for name in sorted(found)}
+
+    def holds(self, path: Path, under: str = "") -> bool:
+        """Whether `path` (resolved) is in one of the folders (or in their `under` subfolder)."""
+        return any(path.is_relative_to(folder / under) for folder in self.folders)
+
+
+class _FirstFolderLoader(jinja2.FileSystemLoader):
+    """Jinja's loader over several folders, which also notices a template of the same name
+    appearing in, or going from, a folder searched earlier (a site's override saved while
+    `serve` runs): Jinja's own check looks only at the file it loaded."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        pieces = jinja2.loaders.split_template_path(template)
+
+        def still_first() -> bool:
+            first = next((os.path.normpath(os.path.join(folder, *pieces)) for folder in self.searchpath
+                          if os.path.isfile(os.path.join(folder, *pieces))), None)
+            return first == filename and uptodate()
+
+        return source, filename, still_first
+
+
+TOOL_PREFIX = "zwgk"  # "zwgk/base.html" is always the tool's own, for a site's template to extend
+
+
+def environment(templates: Templates | None = None) -> jinja2.Environment:
+    folders = [str(folder) for folder in (templates or Templates()).folders]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=jinja2.ChoiceLoader([
+            _FirstFolderLoader(folders) if len(folders) > 1 else jinja2.FileSystemLoader(folders),
+            jinja2.PrefixLoader({TOOL_PREFIX: jinja2.FileSystemLoader(str(TEMPLATES_DIR))}),
+        ]),
         bytecode_cache=_COMPILED,
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -18,12 +18,13 @@ from pathlib import Path
 import fastjsonschema
 import jsonschema
 
+from . import theme, tool
 from .errors import ContentError
 from .messages import Message
 from .model import ROLE_FOR_WORD
 from .yamlfile import YamlFile, dotted
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+SCHEMA_DIR = tool.folder("schema")
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -72,12 +73,21 @@ def fast_validator(name: str):
 
 
 def check(document: YamlFile, name: str) -> list[ContentError]:
-    """Every schema violation in `document`, each with its line, column and field."""
+    """Every schema violation in `document`, each with its line, column and field; then, in a
+    file the schema passes, what its rules beyond the schema find (BEYOND_SCHEMA)."""
     try:
         fast_validator(name)(document.data)
-        return []
     except fastjsonschema.JsonSchemaException:
-        pass
+        return _schema_problems(document, name)
+    beyond = BEYOND_SCHEMA.get(name)
+    return beyond(document) if beyond else []
+
+
+# Rules no JSON Schema can say, by schema: a theme's colours too faint together, a logo missing.
+BEYOND_SCHEMA = {"site": theme.problems}
+
+
+def _schema_problems(document: YamlFile, name: str) -> list[ContentError]:
     errors = []
     for error in validator(name).iter_errors(document.data):
         errors.extend(_explain(document, error, validator(name).schema))

@@ -1,8 +1,8 @@
 """`build.py serve`: build, serve on 127.0.0.1, rebuild on save, reload open pages.
 
 - Files are watched with watchdog (inotify where the system has it), so a save is seen at once;
-  changes that arrive within BATCH_SECONDS of the first are rebuilt together. content/ and
-  templates/ are also watched from their parent folder, so a folder deleted or moved and put
+  changes that arrive within BATCH_SECONDS of the first are rebuilt together. content/, the
+  tool's templates/ and the site's own (render.Templates) are also watched from their parent folder, so a folder deleted or moved and put
   back is watched again (_FolderWatcher).
 - Rebuilds go through rebuild.LiveBuild (the build's own Pipeline), which re-renders only the
   pages a change affects: first those that depend on the edited plan, then those that show
@@ -41,7 +41,7 @@ from watchdog.events import DirCreatedEvent, DirDeletedEvent, DirMovedEvent, Fil
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from . import messages
+from . import messages, tool
 from .content import require_folder
 from .errors import CannotBuild, failure_from, internal_error
 from .rebuild import LiveBuild
@@ -49,7 +49,7 @@ from .render import TEMPLATES_DIR
 
 BATCH_SECONDS = 0.03  # an editor's save is a burst of events within a few milliseconds
 AFTER_RELOAD_SECONDS = 0.25  # index pages, data files and search data come this long after the reload
-OVERLAY_JS = Path(__file__).resolve().parent / "serve_assets" / "overlay.js"
+OVERLAY_JS = tool.PACKAGE_DIR / "serve_assets" / "overlay.js"
 INJECTED = (
     b'<script src="/livereload.js?port=PORT"></script>'
     b'<script src="/__serve__/overlay.js" defer></script>'
@@ -409,7 +409,7 @@ class PreviewServer:
         warnings.filterwarnings("ignore", "Callback with id .* already exists", RuntimeWarning, r"watchdog\.")
         self.observer = Observer()
         self.observer.start()
-        folders = {self.content_dir, TEMPLATES_DIR}
+        folders = {self.content_dir, *self.live.pipeline.templates.folders}  # the site's own templates/ too
         parents = _FolderWatcher(self, folders)
         for parent in {folder.parent for folder in folders}:
             self._watch(parents, parent, recursive=False, event_filter=_FolderWatcher.KINDS)

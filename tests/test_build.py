@@ -205,12 +205,12 @@ def test_fast_and_full_validators_agree():
 def test_a_template_changed_between_two_builds_in_one_process_is_used(tmp_path):
     """Templates are compiled once per process (render._CompiledTemplates); an edited template
     must still be compiled again, never served from before the edit."""
-    from generator.render import environment
+    from generator.render import Templates, environment
 
     (tmp_path / "page.html").write_text("第一版", encoding="utf-8")
-    assert environment(tmp_path).get_template("page.html").render() == "第一版"
+    assert environment(Templates((tmp_path,))).get_template("page.html").render() == "第一版"
     (tmp_path / "page.html").write_text("第二版", encoding="utf-8")
-    assert environment(tmp_path).get_template("page.html").render() == "第二版"
+    assert environment(Templates((tmp_path,))).get_template("page.html").render() == "第二版"
 
 
 def test_compiled_templates_kept_on_disk_are_used_and_a_damaged_one_is_compiled_again(small_content, tmp_path):

@@ -63,8 +63,10 @@ class Registration:
     """The units a document needs registered, guessed, and the files that register them."""
 
     def __init__(self, registry, content_dir: Path, title: str, issuer: str | None, parent: str | None, source: str,
-                 publisher: str = ""):
-        self.content_dir, self.source = content_dir, source
+                 publisher: str = "", new_parent: str | None = None, heading: str = ""):
+        """`new_parent`: the name of a parent not registered yet, registered with the issuer (zwgk
+        init); `heading`: the files' first comment, if not that of an import."""
+        self.content_dir, self.source, self.heading = content_dir, source, heading
         self.registry = registry
         self.known_issuer = (meta.issuer_named(issuer, registry) if issuer and registry.find(issuer)
                              else None if issuer else meta.issuer_in(title, registry, publisher))
@@ -80,7 +82,10 @@ class Registration:
         if self.known_issuer is None:
             self.new_issuer = NewUnit(self.issuer_name, "government" if self.issuer_name.endswith("人民政府") else "department",
                                       id=self._fresh_id(self.issuer_name))
-            if self.government is None and self.new_issuer.kind != "government" and self.place:
+            if self.government is None and new_parent:
+                kind = "government" if new_parent.endswith("人民政府") else "department"
+                self.new_government = NewUnit(new_parent, kind, id=self._fresh_id(new_parent))
+            elif self.government is None and self.new_issuer.kind != "government" and self.place:
                 self.new_government = NewUnit(f"{self.place}人民政府", "government", id=self._fresh_id(self.place))
                 self.new_government.notes.append(f"登记册中没有{self.place}人民政府，按发布机构名称中的地名新建为上级机关：请核对，"
                                                  "如已有上级机关，删去这一层并在文件开头写 parent: <其 id>")
@@ -197,7 +202,8 @@ class Registration:
         return [file for file in files if file.units or file.collectives] if issuer_known else files
 
     def texts(self) -> dict[Path, str]:
-        return {file.path: _text(file, self.source) for file in self.files()}
+        heading = self.heading or f"由 build.py import --register 从 {self.source} 写出的登记册草稿"
+        return {file.path: _text(file, heading) for file in self.files()}
 
     def load(self):
         """The registry with the new files in it, read from a private copy of registry/."""
@@ -267,9 +273,9 @@ def _name_in_title(title: str) -> str:
     return found[1].strip() if found else ""
 
 
-def _text(file: RegistryFile, source: str) -> str:
+def _text(file: RegistryFile, heading: str) -> str:
     lines = ["# yaml-language-server: $schema=../../schema/registry.schema.json",
-             f"# 由 build.py import --register 从 {source} 写出的登记册草稿：每处猜测都有“待核”注释，核对后删去注释。"]
+             f"# {heading}：每处猜测都有“待核”注释，核对后删去注释。"]
     if file.parent is not None:
         lines.append(f"parent: {file.parent.id}")
     if file.units:
