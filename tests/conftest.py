@@ -27,7 +27,7 @@ from generator import site as site_stage
 from support.browser import CHROMIUM, CHROMIUM_FLAGS, StaticServer, origin, require_chromium
 
 # Fixtures of the example site (docs/examples) and of a site with progress reports, for any test that asks for them.
-pytest_plugins = ["support.examples", "support.reports"]
+pytest_plugins = ["support.examples", "support.reports", "support.themed"]
 CONTENT = ROOT / "content"
 
 
