@@ -120,6 +120,20 @@ def test_axe_passes_on_report_pages_with_reading_settings_on(reports_url, page, 
     assert not violations, describe(violations)
 
 
+@pytest.mark.long
+def test_axe_passes_on_a_site_with_its_own_look(themed_url, page, axe_available):
+    """tests/fixtures/themed: the site's own header block and footer, its colours and logo, a
+    page of every kind, then 高对比度 and 特大 on a plan page."""
+    from support.themed import PAGES
+
+    assert not axe_problems(page, themed_url, PAGES)
+    page.goto(themed_url + "plans/zs-gxj-2022/")
+    page.get_by_role("button", name="高对比度").click()
+    page.get_by_role("button", name="特大", exact=True).click()
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+
+
 def test_first_tab_focuses_a_visible_skip_link_that_lands_in_main(site_url, page):
     page.goto(site_url + "plans/zs-2017/")
     page.keyboard.press("Tab")

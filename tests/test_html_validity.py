@@ -1,7 +1,8 @@
 """Every built page is valid HTML by the Nu Html Checker (vnu.jar from npm, run on Java).
 
 The checker starts once for the whole module (a Java start costs seconds): the shipped site, the
-example site, the site with progress reports and a page broken on purpose go to one run, and
+example site, the site with progress reports, the site with its own look (tests/fixtures/themed)
+and a page broken on purpose go to one run, and
 each test reads its own part."""
 
 from __future__ import annotations
@@ -33,14 +34,14 @@ def run_vnu(paths) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def checked(built_site, examples_site, reports_site, tmp_path_factory) -> dict[Path, list[dict]]:
+def checked(built_site, examples_site, reports_site, themed_site, tmp_path_factory) -> dict[Path, list[dict]]:
     """Each page → the errors vnu found in it (every page has an entry, most of them empty)."""
     require(shutil.which("java") is not None, "a Java runtime", "apt-get install default-jre-headless")
     require(VNU.exists(), "vnu-jar (npm)", "npm ci --ignore-scripts")
     broken = tmp_path_factory.mktemp("broken") / "broken.html"
     broken.write_text(BROKEN, encoding="utf-8")
     pages = [*sorted(built_site.output.rglob("*.html")), *sorted(examples_site.output.rglob("*.html")),
-             *sorted(reports_site.output.rglob("*.html")), broken]
+             *sorted(reports_site.output.rglob("*.html")), *sorted(themed_site.output.rglob("*.html")), broken]
     found: dict[Path, list[dict]] = {page.resolve(): [] for page in pages}
     for message in run_vnu(pages):
         page = Path(message.get("url", "").removeprefix("file:")).resolve()
@@ -66,6 +67,11 @@ def test_example_pages_are_valid_html(examples_site, checked):
 def test_pages_with_reports_are_valid_html(reports_site, checked):
     assert (reports_site.output / "plans" / "jrj-2023" / "index.html").resolve() in checked
     assert not report(checked, reports_site.output)
+
+
+def test_a_site_with_its_own_look_is_valid_html(themed_site, checked):
+    assert (themed_site.output / "plans" / "zs-gxj-2022" / "index.html").resolve() in checked
+    assert not report(checked, themed_site.output)
 
 
 def test_the_checker_itself_reports_errors(checked):

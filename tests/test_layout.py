@@ -140,6 +140,15 @@ def test_pages_with_reports_fit_every_screen_at_every_reading_setting(reports_ur
     assert not unique, f"{len(unique)} layout problems:\n" + "\n".join(unique[:80])
 
 
+@pytest.mark.long
+def test_a_site_with_its_own_look_fits_every_screen_at_every_reading_setting(themed_url, page):
+    """tests/fixtures/themed: a portal bar above the header, a logo, the site's own footer."""
+    from support.themed import PAGES
+
+    unique = fit_problems(page, themed_url, PAGES, shots="themed-")
+    assert not unique, f"{len(unique)} layout problems:\n" + "\n".join(unique[:80])
+
+
 BOXES = """() => Array.from(document.querySelectorAll('body *'), el => {
   const box = el.getBoundingClientRect();
   return [box.x, box.y, box.width, box.height].map(Math.round).join(',');
