@@ -187,7 +187,7 @@ def _guide(issuer: str, plan_id: str) -> str:
 
 在 `content/site.yaml` 的 `theme:` 中设置颜色和标志；颜色对比度达不到无障碍要求（WCAG AA）时，
 构建会指出是哪一对颜色、对比度是多少。要改页头、页脚等，在本目录建 `templates/`，放入与 zwgk
-模板同一路径的文件，如 `templates/components/site_header.html`；也可以写一个继承 `base.html` 的
-`templates/base.html` 之外的页面模板，只改其中的 `header`、`footer` 或 `head` 块。升级 zwgk 不会改动
-本目录中的任何文件。
+模板同一路径的文件，如 `templates/components/site_footer.html`。只改每页的一部分时，写
+`templates/base.html`，第一行是 `{{% extends "zwgk/base.html" %}}`（zwgk 自带的页面框架），再只写要改的
+`header`（页头）、`footer`（页脚）或 `head`（如链接本网站自己的样式表）块。升级 zwgk 不会改动本目录中的任何文件。
 """
