@@ -402,6 +402,7 @@ def _changed(value, schema: dict):
 SAMPLES = {  # a valid value for a field the shipped content leaves out
     "deadline": "年底前", "dates": {"written": "2022-01-05"},
     "former_names": [{"name": "测试旧名", "until": 2020}], "draft": True, "role_words": {"support": "协办"},
+    "theme": {"colors": {"primary": "#1a4d8f", "focus": "#ffd23f"}},  # assets/theme.css appears
 }
 
 
