@@ -1,6 +1,6 @@
 """Search at scale: data size, and exact answers and query times in Node on synthetic corpora.
 
-Usage: .venv/bin/python benchmarks/search_scale.py [--plans 200 2000] [--queries 60]
+Usage: .venv/bin/python benchmarks/search_scale.py [--plans 200 2000] [--queries 60] [--keep DIR]
 
 For each size: builds the site with build.py, prints the search data on disk by kind (shards,
 lexicons, fragments), then runs a query set with search-core.js in Node and compares every
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.synthetic import make_corpus  # noqa: E402
+from benchmarks.sites import synthetic_site  # noqa: E402
 from generator import content as content_stage  # noqa: E402
 from generator.search import measure_fields  # noqa: E402
 from generator.tokenize import normalize, words  # noqa: E402
@@ -51,11 +51,8 @@ def query_set(content, count: int, seed: int = 5) -> list[str]:
     return queries
 
 
-def measure(plans: int, count: int, folder: Path) -> None:
-    corpus = make_corpus(folder / f"content-{plans}", plans, 30)
-    site = folder / f"site-{plans}"
-    subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content", str(corpus), "--output", str(site)],
-                   check=True, capture_output=True)
+def measure(plans: int, count: int, folder: Path, kept: bool) -> None:
+    corpus, site, made = synthetic_site(folder, plans, kept)
     data = site / "assets" / "search"
     sizes: dict[str, list[int]] = {}
     for path in data.rglob("*.js"):
@@ -64,7 +61,7 @@ def measure(plans: int, count: int, folder: Path) -> None:
     content = content_stage.load(corpus)
     measures = [(f"plans/{m.plan.id}/#{m.anchor}", normalize("\n".join(measure_fields(m).values())))
                 for plan in content.plans for m in plan.measures]
-    print(f"{plans} plans, {len(measures)} measures: search data "
+    print(f"{plans} plans ({made}), {len(measures)} measures: search data "
           + ", ".join(f"{kind} {len(found)} files {sum(found) / 1e6:.1f} MB" for kind, found in sorted(sizes.items())))
     queries = query_set(content, count)
     request = {"mode": "search", "site": str(site), "queries": [{"q": q} for q in queries], "fresh": True}
@@ -97,10 +94,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--plans", type=int, nargs="+", default=[200, 2000])
     parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--keep", type=Path, help="keep the corpora and sites here and reuse them (benchmarks/sites.py)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
         for plans in args.plans:
-            measure(plans, args.queries, Path(folder))
+            measure(plans, args.queries, folder, args.keep is not None)
 
 
 if __name__ == "__main__":
