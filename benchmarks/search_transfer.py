@@ -153,11 +153,13 @@ def rare_query(corpus: Path) -> str:
     return min((count, query) for query, count in counts.items() if count)[1]
 
 
-def measure(plans: int, runs: int, folder: Path, browser, kept: bool) -> None:
+def measure(plans: int, runs: int, folder: Path, browser, kept: bool, pagefind_max: int) -> None:
     corpus, site, made = synthetic_site(folder, plans, kept)
     started = time.perf_counter()
     pagefind = (site / "pagefind" / "pagefind.js").is_file() and kept
-    if not pagefind:
+    if plans > pagefind_max:
+        print(f"  Pagefind left out above {pagefind_max} plans (--pagefind-max)")
+    elif not pagefind:
         # Pagefind may fail on a big site (at 10,000 plans it was killed for want of memory at
         # 22.6 GB on this 24 GB machine): say so and measure ours alone.
         indexing = subprocess.run([str(pagefind_binary()), "--site", str(site), "--output-path", str(site / "pagefind")],
@@ -192,6 +194,8 @@ def main() -> None:
     parser.add_argument("--plans", type=int, nargs="+", default=[200, 2000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the corpora, sites and Pagefind indexes here and reuse them")
+    parser.add_argument("--pagefind-max", type=int, default=5000,
+                        help="run Pagefind up to this many plans (it needed more than 22 GB at 10,000)")
     args = parser.parse_args()
     from support.browser import CHROMIUM, CHROMIUM_FLAGS
     from playwright.sync_api import sync_playwright
@@ -201,7 +205,7 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         for plans in args.plans:
-            measure(plans, args.runs, folder, browser, args.keep is not None)
+            measure(plans, args.runs, folder, browser, args.keep is not None, args.pagefind_max)
         browser.close()
 
 
