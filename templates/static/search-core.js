@@ -651,7 +651,11 @@
 
     function entry() { return entryLoaded; }
 
-    return { search: search, page: page, facets: facets, entry: entry, parse: function (q) { return parse(q, tokenizer); } };
+    /* Every hit of `found`, every region read (the tests and benchmarks count them without fragments). */
+    function readAll(found) { return fill(found, Infinity); }
+
+    return { search: search, page: page, readAll: readAll, facets: facets, entry: entry,
+             parse: function (q) { return parse(q, tokenizer); } };
   }
 
   return { createSearch: createSearch, shardName: shardName, decodeNumbers: decodeNumbers, dataPath: dataPath, PAGE: PAGE };

@@ -9,6 +9,7 @@
            shown, the total the first page stated and whether it was an estimate, the files the
            query loaded (with "fresh", each query starts with nothing loaded, as a new visitor
            would), and the time the query took to its first page.
+       With "keys": after the first page, every hit's [block, local] instead of urls (no fragments).
      {"mode": "textcheck", "site": OUTPUT_DIR, "queries": [...]}
         -> [{urls}, ...]: every document of the site (plans, measures, units) that page() would
            show for the query when given all of them, whatever the index says. */
@@ -59,6 +60,16 @@ async function main() {
     const kinds = [];
     const limit = request.pages ? request.pages * core.PAGE : Infinity;
     let ms = 0;
+    if (request.keys) {
+      await engine.page(found, 0);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const firstFiles = log.slice();
+      await engine.readAll(found);
+      answers.push({ total: found.total, stated, estimated, keys: found.hits.map((hit) => [hit.block, hit.local]),
+                     files: firstFiles, ms });
+      log.length = 0;
+      continue;
+    }
     for (let from = 0; from < limit; from += core.PAGE) {
       const page = await engine.page(found, from);
       if (from === 0) { ms = Number(process.hrtime.bigint() - started) / 1e6; }
