@@ -96,7 +96,8 @@ def measure(plans: int, count: int, folder: Path, kept: bool) -> None:
           f"{wrong_total} with a wrong exact total; {len(estimates)} first pages state an estimate"
           + (f" (off by median {statistics.median(estimates):.1%}, max {max(estimates):.1%})" if estimates else ""))
     print(f"  a new visitor's first page of results: files median {statistics.median(len(a['files']) for a in answers)}, "
-          f"gzip median {statistics.median(loaded):.0f} KB, max {max(loaded):.0f} KB (search data only)")
+          f"gzip median {statistics.median(loaded):.0f} KB, max {max(loaded):.0f} KB "
+          f"({queries[loaded.index(max(loaded))]}; search data only)")
     print(f"  time in Node to the first page (load from disk, decode, intersect, rank, fragments): "
           f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms")
     for query, answer, kilobytes in zip(queries, answers, loaded):
