@@ -64,8 +64,9 @@ class Slots:
         return len(self.text)
 
 
-Piece = tuple[int, int, str]  # a term's posting over a run of blocks: (first block, last block, text
-#                              without the first block's distance from the block before; see join)
+Piece = tuple[int, int, str, int]  # a term's posting over a run of blocks: (first block, last block,
+#   text without the first block's distance from the block before (see join), documents it finds:
+#   a context entry finds each measure it covers, and a document is counted once)
 
 
 @lru_cache(maxsize=65536)
@@ -217,12 +218,26 @@ def batch_postings(slots: Slots) -> tuple[dict[str, Piece], list[int]]:
     term_ends = np.append(term_starts[1:], len(entry_starts))
     char_start = np.concatenate(([0], number_ends))[begin[term_starts]]
     char_end = number_ends[end[term_ends - 1] - 1]
+    found = _documents_found(np.cumsum(new_term) - 1, block, np.where(context, slot_first[entry_slots], local),
+                             np.where(context, slot_count[entry_slots], 1), len(term_starts))
     result = {}
-    for key, first_block, last_block, start, stop in zip(
+    for key, first_block, last_block, start, stop, documents in zip(
             entry_keys[term_starts].tolist(), block[term_starts].tolist(), block[term_ends - 1].tolist(),
-            char_start.tolist(), char_end.tolist()):
-        result[_term(key, runs)] = (first_block, last_block, text_of[start:stop])
+            char_start.tolist(), char_end.tolist(), found.tolist()):
+        result[_term(key, runs)] = (first_block, last_block, text_of[start:stop], documents)
     return result, lengths.tolist()
+
+
+def _documents_found(term: np.ndarray, block: np.ndarray, first: np.ndarray, count: np.ndarray, terms: int) -> np.ndarray:
+    """How many documents each term finds: an entry finds documents first … first + count − 1 of
+    its block (a context entry the measures under its heading, any other its own document), and
+    a document found twice counts once. search-core.js takes a term's count from here when it
+    has loaded only part of the term (its idf, and the total a page states)."""
+    total = int(count.sum())
+    opened = np.repeat(np.cumsum(count) - count, count)
+    document = np.repeat(first, count) + (np.arange(total) - opened)
+    keys = np.unique((np.repeat(term, count) << 42) | (np.repeat(block, count) << 21) | document)
+    return np.bincount(keys >> 42, minlength=terms)
 
 
 def _changes(*columns: np.ndarray) -> np.ndarray:
@@ -287,14 +302,14 @@ def filter_postings(documents_by_filter: dict[str, dict[int, list[int]]]) -> dic
             parts.append(encode_numbers(head + deltas))
             previous = block
         blocks = sorted(by_block)
-        result[name] = (blocks[0], blocks[-1], "".join(parts))
+        result[name] = (blocks[0], blocks[-1], "".join(parts), sum(len(set(found)) for found in by_block.values()))
     return result
 
 
 def join(pieces: list[Piece]) -> str:
     """A term's whole posting from its pieces in block order."""
     out, previous = [], 0
-    for first_block, last_block, text in pieces:
+    for first_block, last_block, text, _ in pieces:
         out.append(encode_number(first_block - previous))
         out.append(text)
         previous = last_block

@@ -44,8 +44,19 @@ BM25_B = (0.0, 0.75, 0.75, 0.75, 0.75)
 FRAGMENT_SIZE = 8  # documents per fragment file: a result costs its fragment, so keep them small
 UNITS_PER_BLOCK = 256
 PLANS_PER_BATCH = 64  # plans indexed in one NumPy pass (and re-indexed together after an edit)
+BLOCKS_PER_FOLDER = PLANS_PER_BATCH  # fragments of one batch share a folder: f/<block // 64>/
 SHARD_TARGET = 16_000  # characters of postings per shard, roughly what one shard may hold
 SHARD_SPREAD = 32  # on average a shard also starts at one term in this many (see _shards)
+# A term whose posting is longer than CHUNK_AT characters (公开, 政策 …) is cut into chunks of
+# consecutive plans, newest first, each a file of its own (c/…); its shard holds only how the
+# term is cut, its count of documents and its postings among the units. A query reads the
+# chunks in order and stops once it has a page of results (see search-core.js and
+# docs/search.md, "Common words"). Chunks are cut between batches, where the characters
+# gathered reach CHUNK_TARGET and the batch's number hashes to 0 modulo CHUNK_SPREAD (or
+# twice CHUNK_TARGET is reached), so that an edit moves no cut far from the edited batch.
+CHUNK_AT = 24_000
+CHUNK_TARGET = 12_000
+CHUNK_SPREAD = 2
 LATIN_CHUNK = 4_000  # digit and letter terms per lexicon file
 SUFFIX_BUCKETS = 256
 
@@ -87,7 +98,7 @@ class _Collector:
         lengths = [0] * len(FIELDS)
         for field_index, length in zip(self.slots.field, slot_lengths):
             lengths[field_index] += length
-        fragments = {f"{DATA_DIR}/f/{name}.js": _script("f", name, fragment) for name, fragment in self.fragments.items()}
+        fragments = {data_path("f", name): _script("f", name, fragment) for name, fragment in self.fragments.items()}
         return Batch(pieces, fragments, self.documents, lengths, self.counted)
 
 
@@ -261,7 +272,7 @@ def shard_name(first_term: str) -> str:
     return f"{value:08x}"
 
 
-def _shards(terms: list[str], postings_of: dict[str, str]) -> list[tuple[str, list[str]]]:
+def _shards(terms: list[str], sizes: dict[str, int]) -> list[tuple[str, list[str]]]:
     """Cut the sorted terms into shards: (listed first term, terms).
 
     The cuts depend on the terms themselves (a term whose name hashes to 0 modulo SHARD_SPREAD
@@ -274,7 +285,7 @@ def _shards(terms: list[str], postings_of: dict[str, str]) -> list[tuple[str, li
     current: list[str] = []
     size = 0
     for term in terms:
-        length = len(postings_of[term])
+        length = sizes[term]
         wants_cut = current and (size >= SHARD_TARGET or length >= SHARD_TARGET
                                  or int(shard_name(term), 16) % SHARD_SPREAD == 0)
         if wants_cut and shard_name(term) not in names:
@@ -288,11 +299,33 @@ def _shards(terms: list[str], postings_of: dict[str, str]) -> list[tuple[str, li
     return shards
 
 
+def data_path(kind: str, name: str) -> str:
+    """Where a data file lives, spread over folders so that none holds tens of thousands of files
+    (search-core.js's dataPath is the twin): shards and chunks by the first two characters of
+    their hash name, fragments by their block's batch."""
+    if kind == "index":
+        return f"{DATA_DIR}/index.js"
+    if kind in ("t", "c"):
+        return f"{DATA_DIR}/{kind}/{name[:2]}/{name}.js"
+    if kind == "f":
+        return f"{DATA_DIR}/f/{int(name.split('-')[0]) // BLOCKS_PER_FOLDER}/{name}.js"
+    return f"{DATA_DIR}/{kind}/{name}.js"  # l (lexicons), facets
+
+
 def _script(kind: str, name: str, data) -> bytes:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # Keep the JSON inert inside a script even if content holds "</script>" or U+2028.
     text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"zwgkSearch.receive({json.dumps(kind)},{json.dumps(name)},{text});\n".encode("utf-8")
+
+
+@dataclass
+class _Chunked:
+    """A common term cut into chunks of plans: what its shard says of it, and its chunk files."""
+
+    summary: dict  # in the shard: documents found, the units' posting, where each chunk starts
+    files: dict[int, tuple[tuple, bytes]]  # first block → (its pieces, its script, until named)
+    name: str = ""  # the chunks' file name, given in _write (two terms may hash alike)
 
 
 class SearchIndex:
@@ -301,15 +334,15 @@ class SearchIndex:
     Plans are indexed PLANS_PER_BATCH at a time; a batch is indexed again only when one of its
     plans is a new object (content.LoadCache keeps the Plan objects of unchanged files) or what
     its report files say changed (they change the readings of a kept plan), and only the terms
-    of re-indexed batches are joined again. files() always returns the whole search
-    data, exactly what a fresh SearchIndex would return for the same site."""
+    of re-indexed batches are joined (or cut into chunks) again. files() always returns the whole
+    search data, exactly what a fresh SearchIndex would return for the same site."""
 
     def __init__(self) -> None:
         # first block → (its plans, what their report files said, batch)
         self._batches: dict[int, tuple[tuple[Plan, ...], tuple, Batch]] = {}
-        self._joined: dict[str, str] = {}  # term → its whole posting
+        self._joined: dict[str, str] = {}  # term → its whole posting (terms not cut into chunks)
+        self._chunked: dict[str, _Chunked] = {}  # term → its chunks (common terms)
         self._pieces: dict[str, dict[int, postings.Piece]] = {}  # term → batch start → piece
-        self._files: dict[str, bytes] = {}  # shard and lexicon files as last written
         self._shards: dict[str, tuple[tuple[str, ...], bytes]] = {}  # shard name → (its terms, its file)
         self._changed_terms: set[str] = set()  # terms whose pieces changed since the last files()
         self._digests: dict[str, tuple[bytes, bytes]] = {}  # path → (file, its SHA-256), for the version
@@ -331,11 +364,15 @@ class SearchIndex:
         self._replace(-1, (), (), unit_batch)
         changed_terms, self._changed_terms = self._changed_terms, set()
         for term in changed_terms:
-            found = [piece for _, piece in sorted(self._pieces.get(term, {}).items(), key=_batch_order)]
-            if found:
-                self._joined[term] = postings.join(found)
+            found = sorted(self._pieces.get(term, {}).items(), key=_batch_order)
+            self._joined.pop(term, None)
+            held = self._chunked.pop(term, None)
+            if not found:
+                continue
+            if term.startswith(" ") or sum(len(piece[2]) for _, piece in found) <= CHUNK_AT:
+                self._joined[term] = postings.join([piece for _, piece in found])
             else:
-                self._joined.pop(term, None)
+                self._chunked[term] = _chunk(term, found, held)
         return self._write(site, changed_terms)
 
     def _same(self, start: int, plans: tuple, reported: tuple) -> bool:
@@ -368,24 +405,43 @@ class SearchIndex:
             self._batches[start] = (plans, reported, batch)
 
     def _write(self, site: Site, changed_terms: set[str]) -> dict[str, bytes]:
-        terms = sorted(self._joined, key=_js_order)
         files: dict[str, bytes] = {}
-        shards = _shards(terms, self._joined)
+        values: dict[str, str | dict] = dict(self._joined)
+        taken: set[str] = set()
+        for term in sorted(self._chunked, key=_js_order):
+            chunked = self._chunked[term]
+            name = shard_name(term)
+            while name in taken:  # two common terms whose names hash alike: the later one moves on
+                name = shard_name(name + term)
+            taken.add(name)
+            if name != chunked.name:
+                chunked.name = name
+                chunked.files = {first: (pieces, b"") for first, (pieces, _) in chunked.files.items()}
+            for first, (pieces, script) in chunked.files.items():
+                if not script:
+                    script = _script("c", f"{name}-{first}", postings.join(list(pieces)))
+                    chunked.files[first] = (pieces, script)
+                files[data_path("c", f"{name}-{first}")] = script
+            values[term] = {**chunked.summary, "name": name}
+        terms = sorted(values, key=_js_order)
+        sizes = {term: len(value) if isinstance(value, str) else 64 + 8 * len(value["chunks"]) + len(value["units"])
+                 for term, value in values.items()}
+        shards = _shards(terms, sizes)
         kept: dict[str, tuple[tuple[str, ...], bytes]] = {}
         for first, members in shards:
             name = shard_name(first)
             members = tuple(members)
             held = self._shards.get(name)
             if held is None or held[0] != members or changed_terms.intersection(members):
-                held = (members, _script("t", name, {term: self._joined[term] for term in members}))
+                held = (members, _script("t", name, {term: values[term] for term in members}))
             kept[name] = held
-            files[f"{DATA_DIR}/t/{name}.js"] = held[1]
+            files[data_path("t", name)] = held[1]
         self._shards = kept
 
         latin = [term for term in terms if not term.startswith(" ") and not _is_cjk_term(term)]
         latin_files = max(1, -(-len(latin) // LATIN_CHUNK))
         for number in range(latin_files):
-            files[f"{DATA_DIR}/l/latin-{number}.js"] = _script(
+            files[data_path("l", f"latin-{number}")] = _script(
                 "l", f"latin-{number}", latin[number * LATIN_CHUNK:(number + 1) * LATIN_CHUNK])
         before: dict[int, dict[str, list[str]]] = {}
         for term in terms:
@@ -393,12 +449,14 @@ class SearchIndex:
                 before.setdefault(ord(term[1]) % SUFFIX_BUCKETS, {}).setdefault(term[1], []).append(term[0])
         for bucket in range(SUFFIX_BUCKETS):
             chars = {last: "".join(firsts) for last, firsts in sorted(before.get(bucket, {}).items())}
-            files[f"{DATA_DIR}/l/s{bucket}.js"] = _script("l", f"s{bucket}", chars)
+            files[data_path("l", f"s{bucket}")] = _script("l", f"s{bucket}", chars)
 
         batches = [batch for _, (_, _, batch) in sorted(self._batches.items(), key=lambda item: _batch_order(item))]
         for batch in batches:
             files.update(batch.fragments)
-        files[f"{DATA_DIR}/facets.js"] = _script("facets", "facets", facets(site))
+        choices = facets(site)
+        for name in ("departments", "units"):
+            files[data_path("facets", name)] = _script("facets", name, choices[name])
         lengths = [sum(batch.lengths[i] for batch in batches) for i in range(len(FIELDS))]
         counted = [sum(batch.counted[i] for batch in batches) for i in range(len(FIELDS))]
         digest = hashlib.sha256()
@@ -415,12 +473,51 @@ class SearchIndex:
             "averageLength": [round(total / count, 4) if count else 0 for total, count in zip(lengths, counted)],
             "planBlocks": len(site.plans),
             "fragmentSize": FRAGMENT_SIZE,
+            "blocksPerFolder": BLOCKS_PER_FOLDER,
             "shards": [first for first, _ in shards],
             "latinFiles": latin_files,
             "suffixBuckets": SUFFIX_BUCKETS,
+            "years": choices["years"],
         }
-        files[f"{DATA_DIR}/index.js"] = _script("index", "index", entry)
+        files[data_path("index", "index")] = _script("index", "index", entry)
         return files
+
+
+def _chunk(term: str, found: list[tuple[int, postings.Piece]], held: _Chunked | None) -> _Chunked:
+    """Cut a common term's pieces (by batch start, units last) into chunks of consecutive plans.
+
+    Chunk k covers the plan blocks from its first block up to the next chunk's (the first chunk
+    from block 0, the last to the end of the plans); the units' piece stays in the shard. A
+    chunk whose pieces are the very same objects as before keeps its script."""
+    groups: list[list[postings.Piece]] = []
+    starts: list[int] = []
+    size = 0
+    units: list[postings.Piece] = []
+    for start, piece in found:
+        if start < 0:
+            units.append(piece)
+            continue
+        if not groups or size >= CHUNK_TARGET and (
+                size >= 2 * CHUNK_TARGET or int(shard_name(f"{start}"), 16) % CHUNK_SPREAD == 0):
+            groups.append([])
+            starts.append(start if groups[:-1] else 0)
+            size = 0
+        groups[-1].append(piece)
+        size += len(piece[2])
+    previous = held.files if held is not None else {}
+    files = {}
+    for first, pieces in zip(starts, groups):
+        pieces = tuple(pieces)
+        old = previous.get(first)
+        same = old is not None and len(old[0]) == len(pieces) and all(a is b for a, b in zip(old[0], pieces))
+        files[first] = old if same else (pieces, b"")
+    summary = {
+        "documents": sum(piece[3] for _, piece in found),
+        "units": postings.join(units) if units else "",
+        "chunks": [[first, sum(piece[3] for piece in pieces)] for first, pieces in zip(starts, groups)],
+    }
+    chunked = _Chunked(summary, files, held.name if held is not None else "")
+    return chunked
 
 
 def _reported(plans: tuple[Plan, ...]) -> tuple:

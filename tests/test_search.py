@@ -11,6 +11,7 @@ import math
 import random
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -209,6 +210,110 @@ def test_many_shards_and_batches_give_the_same_answers(tmp_path):
         assert measures_in(answer) == expected_measures(site, query), query
 
 
+@dataclass
+class ChunkedSite:
+    content: Path
+    output: Path  # the search page, the site's scripts and the search data
+    site: object = field(repr=False)  # a failing test's report would print all of it
+
+
+@pytest.fixture(scope="module")
+def chunked_site(tmp_path_factory) -> ChunkedSite:
+    """150 synthetic plans indexed 8 plans a batch, with every term longer than 3,000 characters
+    cut into chunks."""
+    from benchmarks.synthetic import make_corpus
+
+    folder = tmp_path_factory.mktemp("chunked")
+    corpus = make_corpus(folder / "content", plans=150, measures_per_plan=30, seed=3)
+    output = folder / "output"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_stage, "PLANS_PER_BATCH", 8)
+        patch.setattr(search_stage, "CHUNK_AT", 3_000)
+        patch.setattr(search_stage, "CHUNK_TARGET", 1_500)
+        build = pipeline.Pipeline(corpus, workers=1)
+        site = build.load()
+        for path, data in {**build.search_files(site), **pipeline.static_assets()}.items():
+            (output / path).parent.mkdir(parents=True, exist_ok=True)
+            (output / path).write_bytes(data)
+    return ChunkedSite(corpus, output, site)
+
+
+# Queries whose words are all common (each term cut into chunks), common and rare, a lone
+# ideograph that matches common terms, and common words with filters.
+CHUNKED_QUERIES = [{"q": q} for q in ["公开", "政策", "政策解读", "信息公开工作", "公开 政策", "合成 解读", "公开 河长",
+                                      "政策解读 第3局", "公", "依申请公开", "河"]] + [
+    {"q": "公开", "year": "2019"}, {"q": "政策解读", "department": "syn-3"}, {"q": "办公室", "unit": "syn-5-bangongshi"}]
+
+
+def test_common_terms_cut_into_chunks_give_exactly_the_measures_that_contain_them(chunked_site):
+    """Read to the last page, a query on chunked terms finds exactly the measures whose text holds
+    it, each once, and the total it ends with is the number of results; its first page states a
+    total marked as an estimate unless one term alone says it (公开), and loads a few chunks only."""
+    output, site = chunked_site.output, chunked_site.site
+    data = output / "assets" / "search"
+    assert len(list((data / "c").rglob("*.js"))) > 100
+    answers = search(output, *CHUNKED_QUERIES, fresh=True)
+    firsts = search(output, *CHUNKED_QUERIES, fresh=True, pages=1)
+    measures = {f"plans/{m.plan.id}/#{m.anchor}": m for plan in site.plans for m in plan.measures}
+    for state, answer, first in zip(CHUNKED_QUERIES, answers, firsts):
+        got = measures_in(answer)
+        assert len(got) == len([url for url in answer["urls"] if "#" in url]), state  # none twice
+        assert answer["total"] == len(answer["urls"]), state
+        if len(state) == 1:
+            assert got == expected_measures(site, state["q"]), state
+        else:
+            assert got and got == {url for url in expected_measures(site, state["q"])
+                                   if _passes(measures[url], state)}, state
+        assert first["stated"] == answer["stated"] and first["urls"] == answer["urls"][:20], state
+        if not first["estimated"]:
+            assert first["stated"] == answer["total"], state
+        chunks = [name for name in first["files"] if name.startswith("c/")]
+        every = [name for name in answer["files"] if name.startswith("c/")]
+        assert len(chunks) <= len(every), state
+    by_query = {state["q"]: first for state, first in zip(CHUNKED_QUERIES, firsts) if len(state) == 1}
+    assert not by_query["公开"]["estimated"] and by_query["政策解读"]["estimated"]
+    for query in ["公开", "政策", "政策解读", "公开 政策"]:
+        chunks = [name for name in by_query[query]["files"] if name.startswith("c/")]
+        assert 0 < len(chunks) <= 6, (query, chunks)  # the head of each term, not all its chunks
+
+
+def _passes(measure, state) -> bool:
+    """Does a measure pass the filters of `state` (year, department, unit)?"""
+    plan = measure.plan
+    units = [a.unit for a in measure.assignments if a.unit]
+    return ((not state.get("year") or plan.year == int(state["year"]))
+            and (not state.get("department") or plan.issuer.department.id == state["department"]
+                 or any(unit.department.id == state["department"] for unit in units))
+            and (not state.get("unit") or any(unit.id == state["unit"] for unit in units)))
+
+
+def test_chunked_search_data_is_the_same_after_an_edit_as_from_scratch(chunked_site, tmp_path, monkeypatch):
+    """After a one-plan edit the kept index writes what a fresh one writes, and of the chunks only
+    those holding the edited plan change: serve writes a few files, not every common term."""
+    content = tmp_path / "content"
+    shutil.copytree(chunked_site.content, content)
+    monkeypatch.setattr(search_stage, "PLANS_PER_BATCH", 8)
+    monkeypatch.setattr(search_stage, "CHUNK_AT", 3_000)
+    monkeypatch.setattr(search_stage, "CHUNK_TARGET", 1_500)
+    build = pipeline.Pipeline(content, workers=1)
+    site = build.load()
+    before = build.search_files(site)
+    block = [plan.id for plan in site.plans].index("synthetic-00070")
+    plan = content / "plans" / "synthetic-00070.yaml"
+    # Every measure of the plan gains the words: the common terms' pieces of its batch grow a lot.
+    plan.write_text(plan.read_text(encoding="utf-8").replace("text: ", "text: 政策解读公开，政策解读公开。"), encoding="utf-8")
+    after = build.search_files(build.load())
+    fresh = pipeline.Pipeline(content, workers=1)
+    assert after == fresh.search_files(fresh.load())
+    # Each common term of the plan changes in the one chunk that holds the plan; no cut moves.
+    chunks = {path for path in after if "/c/" in path}
+    assert chunks == {path for path in before if "/c/" in path}
+    changed = [path.rsplit("/", 1)[1][:-3].split("-") for path in chunks if before[path] != after[path]]
+    assert len(changed) > 20
+    assert len({name for name, _ in changed}) == len(changed)
+    assert all(int(first) <= block for _, first in changed)
+
+
 def test_punctuation_in_a_query_is_searched_as_a_space(built_site):
     """Quotes, brackets and punctuation typed with a word find what the word alone finds, in the
     same order, and the total is exactly what the pages show; punctuation alone finds nothing."""
@@ -391,6 +496,37 @@ def status_count(page) -> int:
     return int(text.split()[1]) if text.startswith("找到") else 0
 
 
+def test_an_estimated_count_is_marked_and_becomes_what_more_shows(chunked_site, browser):
+    """While only the first chunks of a common word are read the page says 约 N; pressed to the
+    end, "more" shows exactly the results, and the count then stated is their number."""
+    from support.browser import StaticServer
+
+    output, site = chunked_site.output, chunked_site.site
+    server = StaticServer(output)
+    page = browser.new_page()
+    try:
+        page.goto(server.url + "search/?q=" + quote("政策解读") + "&department=syn-3")
+        wait_for_results(page)
+        status = page.locator("#search-status").inner_text()
+        assert status.startswith("找到约 ") and "显示前 20 条" in status, status
+        more = page.get_by_role("button", name="显示更多结果")
+        while more.is_visible():
+            before = page.locator("#search-status").inner_text()
+            more.click()
+            page.wait_for_function("previous => document.getElementById('search-status').textContent !== previous",
+                                   arg=before)
+        status = page.locator("#search-status").inner_text()
+        shown = page.locator("#search-results li").count()
+        assert status.startswith(f"找到 {shown} 条") and "显示前" not in status, status
+        measures = {f"plans/{m.plan.id}/#{m.anchor}": m for plan in site.plans for m in plan.measures}
+        expected = {url for url in expected_measures(site, "政策解读")
+                    if _passes(measures[url], {"department": "syn-3"})}
+        assert shown == len(expected) > 20
+    finally:
+        page.close()
+        server.close()
+
+
 def test_results_come_twenty_at_a_time_with_the_total(site_url, page, shipped_site):
     page.goto(site_url + "search/?q=" + quote("公开"))
     wait_for_results(page)
@@ -477,8 +613,15 @@ def test_filters_are_in_the_address_and_the_back_button_works(site_url, page):
     wait_for_results(page)
     assert status_count(page) == narrowed
     page.wait_for_function("document.getElementById('search-year').value === '2022'")
-    # Units are offered by the body they belong to.
-    assert page.locator("#search-unit optgroup").count() >= 2
+    # The units (a long list on a big site) are loaded when their filter is opened, and offered
+    # by the body they belong to.
+    assert page.locator("#search-unit optgroup").count() == 0
+    page.locator("#search-unit").focus()
+    page.wait_for_function("document.querySelectorAll('#search-unit optgroup').length >= 2")
+    page.select_option("#search-unit", "zs-czj")
+    page.wait_for_url("**unit=zs-czj**")
+    wait_for_results(page)
+    assert page.locator("#search-year").input_value() == "2022"
 
 
 def test_no_results_says_so_and_points_to_the_index(site_url, page):

@@ -6,8 +6,17 @@
    really holds each typed word, and ranks what is left by BM25. What a result shows comes from
    fragments, loaded a page at a time.
 
-   createSearch({load, tokenizer}): `load(kind, name)` returns a promise of one data file:
-   kind "index" (the entry), "t" (a shard), "l" (a lexicon), "f" (a fragment), "facets". */
+   A common term (公开, 政策) is cut into chunks of consecutive plans, newest first: its shard
+   holds only its count of documents, its postings among the units and where each chunk starts.
+   A query then reads the plans region by region, loading for each region the chunk of each of
+   its common terms that covers it, and stops once it has the results a page needs: results
+   come region by region (units and the newest plans first), by score within a region, and the
+   total is an estimate (marked so) until every region is read or one term alone says it.
+
+   createSearch({load, tokenizer}): `load(kind, name, path)` returns a promise of one data file:
+   kind "index" (the entry), "t" (a shard), "c" (a chunk of a common term), "l" (a lexicon),
+   "f" (a fragment), "facets" (the departments or units a filter offers); `path` is where it is
+   under assets/search/ (dataPath). */
 (function (root, factory) {
   "use strict";
   if (typeof module === "object" && module.exports) {
@@ -54,7 +63,52 @@
     return ("0000000" + hash.toString(16)).slice(-8);
   }
 
+  /* Where a data file is under assets/search/ (twin of search.data_path): shards and chunks by
+     the first two characters of their name, fragments by their block's batch. */
+  function dataPath(entry, kind, name) {
+    if (kind === "index") { return "index.js"; }
+    if (kind === "t" || kind === "c") { return kind + "/" + name.slice(0, 2) + "/" + name + ".js"; }
+    if (kind === "f") { return "f/" + Math.floor(parseInt(name, 10) / entry.blocksPerFolder) + "/" + name + ".js"; }
+    return kind + "/" + name + ".js";
+  }
+
   function codePoints(text) { return Array.from(text).length; }
+
+  /* The first place in sorted `list` whose value is not below `value`. */
+  function lowerBound(list, value) {
+    var low = 0;
+    var high = list.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (list[middle] < value) { low = middle + 1; } else { high = middle; }
+    }
+    return low;
+  }
+
+  /* Decoded postings of disjoint runs of blocks (a common term's chunks) as one posting. */
+  function mergeParts(term, parts) {
+    var out = { term: term, docs: [], from: [], field: [], tf: [], length: [], source: [], start: [], offsets: [] };
+    parts.filter(function (part) { return part.docs.length; }).sort(function (x, y) {
+      return x.docs[0] - y.docs[0];
+    }).forEach(function (part) {
+      var hits = out.field.length;
+      var offsets = out.offsets.length;
+      for (var i = 0; i < part.docs.length; i++) {
+        out.docs.push(part.docs[i]);
+        out.from.push(part.from[i] + hits);
+      }
+      for (var h = 0; h < part.field.length; h++) {
+        out.field.push(part.field[h]);
+        out.tf.push(part.tf[h]);
+        out.length.push(part.length[h]);
+        out.source.push(part.source[h]);
+        out.start.push(part.start[h] + offsets);
+      }
+      for (var o = 0; o < part.offsets.length; o++) { out.offsets.push(part.offsets[o]); }
+    });
+    out.from.push(out.field.length);
+    return out;
+  }
 
   /* One term's posting, decoded into columns. Each hit is one field of one document holding the
      term: its field, how often, the field's length, where its offsets are, and its source (the
@@ -208,14 +262,18 @@
     var tokenizer = options.tokenizer;
     var files = {};
     var decoded = {};
+    var common = {}; /* a common term → {summary (from its shard), parts (decoded), loaded (chunk → promise)} */
+
+    var entryLoaded = Promise.resolve(load("index", "index", "index.js"));
+    files["index/index"] = entryLoaded;
 
     function get(kind, name) {
       var key = kind + "/" + name;
-      if (!files[key]) { files[key] = Promise.resolve(load(kind, name)); }
+      if (!files[key]) {
+        files[key] = entryLoaded.then(function (entry) { return load(kind, name, dataPath(entry, kind, name)); });
+      }
       return files[key];
     }
-
-    var entryLoaded = get("index", "index");
 
     /* The shard holding `term`: the last whose first term is not after it. */
     function shardOf(entry, term) {
@@ -241,8 +299,39 @@
     }
 
     function posting(shard, term) {
-      if (!decoded[term]) { decoded[term] = decodePosting(term, shard[term]); }
+      if (!decoded[term]) {
+        var value = shard[term];
+        if (typeof value === "string") {
+          decoded[term] = decodePosting(term, value);
+        } else {
+          /* A common term: until its chunks are loaded, only its postings among the units. */
+          var units = decodePosting(term, value.units);
+          common[term] = { summary: value, parts: [units], loaded: {} };
+          decoded[term] = units;
+        }
+      }
       return decoded[term];
+    }
+
+    /* Chunk `number` of common term `term`, decoded into its posting. */
+    function loadChunk(term, number) {
+      var held = common[term];
+      if (!held.loaded[number]) {
+        var name = held.summary.name + "-" + held.summary.chunks[number][0];
+        held.loaded[number] = get("c", name).then(function (text) {
+          held.parts.push(decodePosting(term, text));
+          decoded[term] = mergeParts(term, held.parts);
+        });
+      }
+      return held.loaded[number];
+    }
+
+    /* The chunk of a common term that covers plan block `block`, and where it ends. */
+    function chunkAt(entry, term, block) {
+      var chunks = common[term].summary.chunks;
+      var number = 0;
+      while (number + 1 < chunks.length && chunks[number + 1][0] <= block) { number++; }
+      return { number: number, end: number + 1 < chunks.length ? chunks[number + 1][0] : entry.planBlocks };
     }
 
     /* Terms of the index that a clause can match but that sort elsewhere than its own text:
@@ -334,6 +423,7 @@
        term's weight times how many clauses matched it. lunr.js itself ranked until a common
        word at 2,000 plans gave it tens of thousands of documents (docs/search.md). */
     function rank(entry, keys, clauseTerms) {
+      if (!keys.length) { return []; }
       var queryWeight = {};
       clauseTerms.forEach(function (terms) {
         terms.forEach(function (term) { queryWeight[term] = (queryWeight[term] || 0) + 1; });
@@ -341,9 +431,10 @@
       var scores = new Float64Array(keys.length);
       Object.keys(queryWeight).forEach(function (term) {
         var data = decoded[term];
-        var documents = data.docs.length;
+        /* A common term's count of documents is in its shard: its chunks may not all be loaded. */
+        var documents = common[term] ? common[term].summary.documents : data.docs.length;
         var idf = Math.log(1 + Math.abs((entry.documents - documents + 0.5) / (documents + 0.5)));
-        var j = 0;
+        var j = lowerBound(data.docs, keys[0]);
         for (var i = 0; i < keys.length; i++) {
           while (j < documents && data.docs[j] < keys[i]) { j++; }
           if (j >= documents || data.docs[j] !== keys[i]) { continue; }
@@ -365,11 +456,14 @@
       });
     }
 
-    /* state: {q, year, department, unit}. Resolves to {total, hits: [{key, block, local, score}], words}. */
+    /* state: {q, year, department, unit}. Resolves to what was found so far: {total, exact, done,
+       hits: [{key, block, local, score}], words}, with at least a page of hits unless there are
+       fewer; page() reads on (fill) as later pages need. `total` is exact when `exact` is true,
+       else an estimate from the regions read so far. */
     function search(state) {
       var words = parse(state.q, tokenizer);
       var clauses = [].concat.apply([], words.map(function (word) { return word.terms; }));
-      if (!clauses.length) { return Promise.resolve({ total: 0, hits: [], words: words }); }
+      if (!clauses.length) { return Promise.resolve({ total: 0, exact: true, done: true, hits: [], words: words }); }
       return entryLoaded.then(function (entry) {
         var filters = [];
         if (state.year) { filters.push(" y" + state.year); }
@@ -381,18 +475,126 @@
         ]).then(function (loaded) {
           var clauseTerms = new Map();
           clauses.forEach(function (clause, i) { clauseTerms.set(clause, loaded[0][i]); });
-          /* Documents that match every clause in some field, and every filter. */
-          var perClause = clauses.map(function (clause) {
-            return union(clauseTerms.get(clause).map(function (term) { return decoded[term].docs; }).concat([[]]));
+          var commonTerms = [];
+          clauses.forEach(function (clause) {
+            clauseTerms.get(clause).forEach(function (term) {
+              if (common[term] && commonTerms.indexOf(term) < 0) { commonTerms.push(term); }
+            });
           });
-          var keys = intersect(perClause.concat(loaded[1]));
-          keys = keys.filter(function (key) {
-            return words.every(function (word) { return holdsWord(key, word, clauseTerms); });
+          /* What a document must be in whatever the chunks say: each filter, and each clause
+             without a common term (all its postings are loaded). */
+          var bounds = loaded[1].slice();
+          clauses.forEach(function (clause) {
+            var terms = clauseTerms.get(clause);
+            if (!terms.some(function (term) { return common[term]; })) {
+              bounds.push(union(terms.map(function (term) { return decoded[term].docs; }).concat([[]])));
+            }
           });
-          var hits = keys.length ? rank(entry, keys, clauseTerms) : [];
-          return { total: hits.length, hits: hits, words: words };
+          var found = { total: 0, exact: true, done: false, hits: [], words: words, entry: entry, clauses: clauses,
+                        clauseTerms: clauseTerms, filters: loaded[1], bounds: bounds, common: commonTerms, frontier: -1 };
+          return fill(found, PAGE);
         });
       });
+    }
+
+    /* Read regions until `found` has `needed` hits or every region is read. */
+    function fill(found, needed) {
+      if (found.done || found.hits.length >= needed) { return Promise.resolve(found); }
+      return step(found).then(function () { return fill(found, needed); });
+    }
+
+    /* Read the next region of plans: from the frontier to where the first of the chunks it
+       needs ends. The first step also takes the units (their postings are in the shards).
+       Blocks no document of the bounds is in are stepped over, their chunks not loaded. */
+    function step(found) {
+      var entry = found.entry;
+      var first = found.frontier < 0;
+      var from = first ? 0 : found.frontier;
+      var block = nextCandidate(found, from);
+      var to = entry.planBlocks;
+      var loads = [];
+      if (block < entry.planBlocks) {
+        found.common.forEach(function (term) {
+          var chunk = chunkAt(entry, term, block);
+          loads.push(loadChunk(term, chunk.number));
+          to = Math.min(to, chunk.end);
+        });
+      }
+      return Promise.all(loads).then(function () {
+        var keys = candidates(found, block * BLOCK, to * BLOCK);
+        if (first) { keys = keys.concat(candidates(found, entry.planBlocks * BLOCK, Infinity)); }
+        keys = keys.filter(function (key) {
+          return found.words.every(function (word) { return holdsWord(key, word, found.clauseTerms); });
+        });
+        found.hits = found.hits.concat(rank(entry, keys, found.clauseTerms));
+        found.frontier = to;
+        found.done = to >= entry.planBlocks;
+        count(found);
+      });
+    }
+
+    /* The first plan block at or after `from` that every bound has a document in. */
+    function nextCandidate(found, from) {
+      var planBlocks = found.entry.planBlocks;
+      var block = from;
+      var moved = true;
+      while (moved && block < planBlocks) {
+        moved = false;
+        found.bounds.forEach(function (list) {
+          var at = lowerBound(list, block * BLOCK);
+          var next = at < list.length ? Math.floor(list[at] / BLOCK) : planBlocks;
+          if (next > block) { block = next; moved = true; }
+        });
+      }
+      return Math.min(block, planBlocks);
+    }
+
+    /* Documents with keys in [low, high) that match every clause in some field, and every filter. */
+    function candidates(found, low, high) {
+      function within(list) { return list.slice(lowerBound(list, low), lowerBound(list, high)); }
+      var perClause = found.clauses.map(function (clause) {
+        return union(found.clauseTerms.get(clause).map(function (term) { return within(decoded[term].docs); }).concat([[]]));
+      });
+      return intersect(perClause.concat(found.filters.map(within)));
+    }
+
+    /* The total: exact once every region is read, or when the query is one common term alone
+       (its count of documents is in its shard); else the hits so far scaled by how much of the
+       narrowest list the regions read cover (a bound, or else the rarest common term). */
+    function count(found) {
+      var entry = found.entry;
+      found.exact = found.done || !found.common.length;
+      if (found.exact) { found.total = found.hits.length; return; }
+      var lone = found.clauses.length === 1 && !found.filters.length && found.clauses[0].wildcard === "none" &&
+        found.clauseTerms.get(found.clauses[0]).length === 1;
+      if (lone) {
+        found.total = common[found.common[0]].summary.documents;
+        found.exact = true;
+        return;
+      }
+      function read(list) { /* how many of a sorted list of keys the regions read so far cover */
+        return lowerBound(list, found.frontier * BLOCK) + list.length - lowerBound(list, entry.planBlocks * BLOCK);
+      }
+      var whole;
+      var seen;
+      if (found.bounds.length) {
+        var narrowest = found.bounds.reduce(function (x, y) { return y.length < x.length ? y : x; });
+        whole = narrowest.length;
+        seen = read(narrowest);
+      } else {
+        var rarest = found.common.reduce(function (x, y) {
+          return common[y].summary.documents < common[x].summary.documents ? y : x;
+        });
+        var summary = common[rarest].summary;
+        whole = summary.documents;
+        /* Chunks stepped over were not loaded: their documents are counted from the shard. */
+        seen = read(decoded[rarest].docs);
+        summary.chunks.forEach(function (chunk, number) {
+          var end = number + 1 < summary.chunks.length ? summary.chunks[number + 1][0] : entry.planBlocks;
+          if (end <= found.frontier && !common[rarest].loaded[number]) { seen += chunk[1]; }
+        });
+      }
+      found.total = seen ? Math.max(found.hits.length, Math.round(found.hits.length * whole / seen)) : found.hits.length;
     }
 
     /* What results `from` to `from + count` show, loaded from their fragments. A result whose
@@ -401,8 +603,11 @@
        its terms at the right distances in one text exactly when that text holds the word, so
        nothing the search counted is dropped (docs/search.md, "What a query finds"). */
     function page(found, from, count) {
-      var chosen = found.hits.slice(from, from + (count || PAGE));
-      return entryLoaded.then(function (entry) {
+      var chosen;
+      return fill(found, from + (count || PAGE)).then(function () {
+        chosen = found.hits.slice(from, from + (count || PAGE));
+        return entryLoaded;
+      }).then(function (entry) {
         return Promise.all(chosen.map(function (hit) {
           return get("f", hit.block + "-" + Math.floor(hit.local / entry.fragmentSize)).then(function (fragment) {
             return describe(entry, fragment, hit);
@@ -441,10 +646,17 @@
       };
     }
 
-    function facets() { return get("facets", "facets"); }
+    /* The choices of the department ("departments") or unit ("units") filter; the years are in the entry. */
+    function facets(name) { return get("facets", name); }
 
-    return { search: search, page: page, facets: facets, parse: function (q) { return parse(q, tokenizer); } };
+    function entry() { return entryLoaded; }
+
+    /* Every hit of `found`, every region read (the tests and benchmarks count them without fragments). */
+    function readAll(found) { return fill(found, Infinity); }
+
+    return { search: search, page: page, readAll: readAll, facets: facets, entry: entry,
+             parse: function (q) { return parse(q, tokenizer); } };
   }
 
-  return { createSearch: createSearch, shardName: shardName, decodeNumbers: decodeNumbers, PAGE: PAGE };
+  return { createSearch: createSearch, shardName: shardName, decodeNumbers: decodeNumbers, dataPath: dataPath, PAGE: PAGE };
 }));

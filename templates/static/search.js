@@ -21,8 +21,7 @@
     }
   };
 
-  function load(kind, name) {
-    var path = kind === "index" ? "index.js" : kind === "facets" ? "facets.js" : kind + "/" + name + ".js";
+  function load(kind, name, path) {
     return new Promise(function (resolve, reject) {
       waiting[kind + "/" + name] = resolve;
       var script = document.createElement("script");
@@ -55,20 +54,37 @@
     parent.appendChild(element);
   }
 
-  /* The filters' choices come with the facets file: loaded after the first results are on
-     screen, or at once when the address already holds a filter. */
-  var facetsWanted;
-  var facetsAsked = new Promise(function (resolve) { facetsWanted = resolve; });
-  var facetsReady = facetsAsked.then(function () { return engine.facets(); }).then(function (facets) {
-    facets.years.forEach(function (year) { option(yearSelect, String(year), year + "年"); });
-    facets.departments.forEach(function (pair) { option(departmentSelect, pair[0], pair[1]); });
-    facets.units.forEach(function (group) {
-      var optgroup = document.createElement("optgroup");
-      optgroup.label = group[0];
-      group[1].forEach(function (pair) { option(optgroup, pair[0], pair[1]); });
-      unitSelect.appendChild(optgroup);
+  /* The filters' choices: the years come with the entry; the departments and the units (long
+     lists on a big site) each from a file of their own, loaded when their filter is opened,
+     focused or typed into, or at once when the address names one. */
+  function choices(select, fill) {
+    var wanted;
+    var asked = new Promise(function (resolve) { wanted = resolve; });
+    var ready = asked.then(fill).then(null, function () { /* the filter stays at 全部; the query still works */ });
+    ["focus", "mousedown", "keydown", "touchstart"].forEach(function (kind) { select.addEventListener(kind, wanted); });
+    return { want: wanted, ready: ready };
+  }
+  var years = choices(yearSelect, function () {
+    return engine.entry().then(function (entry) {
+      entry.years.forEach(function (year) { option(yearSelect, String(year), year + "年"); });
     });
-  }, function () { /* the filters stay at 全部; the query still works */ });
+  });
+  years.want();
+  var departments = choices(departmentSelect, function () {
+    return engine.facets("departments").then(function (list) {
+      list.forEach(function (pair) { option(departmentSelect, pair[0], pair[1]); });
+    });
+  });
+  var units = choices(unitSelect, function () {
+    return engine.facets("units").then(function (groups) {
+      groups.forEach(function (group) {
+        var optgroup = document.createElement("optgroup");
+        optgroup.label = group[0];
+        group[1].forEach(function (pair) { option(optgroup, pair[0], pair[1]); });
+        unitSelect.appendChild(optgroup);
+      });
+    });
+  });
 
   function readState() {
     var params = new URLSearchParams(window.location.search);
@@ -78,15 +94,21 @@
 
   function writeForm(state) {
     input.value = state.q;
-    facetsReady.then(function () {
-      yearSelect.value = state.year;
-      departmentSelect.value = state.department;
-      unitSelect.value = state.unit;
-    });
+    if (state.department) { departments.want(); }
+    if (state.unit) { units.want(); }
+    years.ready.then(function () { yearSelect.value = state.year; });
+    departments.ready.then(function () { departmentSelect.value = state.department; });
+    units.ready.then(function () { unitSelect.value = state.unit; });
+    if (!state.department) { departmentSelect.value = ""; }
+    if (!state.unit) { unitSelect.value = ""; }
   }
 
+  /* A filter whose choices are not loaded yet keeps what the address said. */
   function stateFromForm() {
-    return { q: input.value.trim(), year: yearSelect.value, department: departmentSelect.value, unit: unitSelect.value };
+    var shown = current ? current.state : readState();
+    function value(select, key) { return select.options.length > 1 ? select.value : shown[key] || ""; }
+    return { q: input.value.trim(), year: value(yearSelect, "year"), department: value(departmentSelect, "department"),
+             unit: value(unitSelect, "unit") };
   }
 
   function addressFor(state) {
@@ -205,13 +227,16 @@
     return entry;
   }
 
+  /* The count: exact, or "约 N" while the search has read only the first regions of a common
+     word (search-core.js); it becomes exact once "more" has read them all. */
   function describeCount() {
-    var total = current.found.total - current.dropped;
+    var found = current.found;
+    var total = found.total - current.dropped;
     var q = current.state.q;
     if (!total) { return "没有找到与“" + q + "”有关的结果。"; }
     var shown = list.children.length;
-    return "找到 " + total + " 条与“" + q + "”有关的结果" +
-      (shown < total ? "，显示前 " + shown + " 条。" : "。");
+    return "找到" + (found.exact ? " " : "约 ") + total + " 条与“" + q + "”有关的结果" +
+      (shown < total || !found.exact ? "，显示前 " + shown + " 条。" : "。");
   }
 
   /* Show the next page of results; `focusFirst` moves focus to the first new one ("more").
@@ -220,7 +245,6 @@
     var mine = generation;
     var from = current.shown;
     var size = window.zwgkSearchCore.PAGE;
-    current.shown = Math.min(from + size, current.found.hits.length);
     moreButton.hidden = true;
     var words = current.found.words.map(function (word) { return word.text; });
     var firstNew = null;
@@ -237,8 +261,9 @@
       return mine === generation ? engine.page(current.found, from + 1, size - 1) : { items: [], dropped: 0 };
     }).then(show).then(function () {
       if (mine !== generation) { return; }
+      current.shown = Math.min(from + size, current.found.hits.length);
       statusRegion.textContent = describeCount(); /* once per page: it is a live region */
-      moreButton.hidden = current.shown >= current.found.hits.length;
+      moreButton.hidden = current.shown >= current.found.hits.length && current.found.done;
       if (focusFirst && firstNew) { firstNew.focus(); }
     });
   }
@@ -299,9 +324,5 @@
   if (noScript) { noScript.hidden = true; }
   var initial = readState();
   writeForm(initial);
-  if (initial.year || initial.department || initial.unit || !initial.q) { facetsWanted(); }
-  render(initial).then(facetsWanted, facetsWanted);
-  [yearSelect, departmentSelect, unitSelect].forEach(function (select) {
-    select.addEventListener("focus", facetsWanted);
-  });
+  render(initial);
 }());

@@ -4,9 +4,12 @@
      {"mode": "words", "texts": [...]}                     -> [[words], ...] (what a query searches)
      {"mode": "search", "site": OUTPUT_DIR, "queries": [{q, year, department, unit}, ...],
       "fresh": bool, "pages": N}
-        -> [{total, urls, kinds, files, ms}, ...]: every result's address (the first N pages of
-           20 only, if "pages" is given), the files the query loaded (with "fresh", each query
-           starts with nothing loaded, as a new visitor would), and the time the query took.
+        -> [{total, stated, estimated, urls, kinds, files, ms}, ...]: every result's address
+           (the first N pages of 20 only, if "pages" is given), the total once those pages are
+           shown, the total the first page stated and whether it was an estimate, the files the
+           query loaded (with "fresh", each query starts with nothing loaded, as a new visitor
+           would), and the time the query took to its first page.
+       With "keys": after the first page, every hit's [block, local] instead of urls (no fragments).
      {"mode": "textcheck", "site": OUTPUT_DIR, "queries": [...]}
         -> [{urls}, ...]: every document of the site (plans, measures, units) that page() would
            show for the query when given all of them, whatever the index says. */
@@ -21,8 +24,7 @@ const request = JSON.parse(fs.readFileSync(0, "utf8"));
 
 function loader(site, log) {
   const data = path.join(site, "assets", "search");
-  return function load(kind, name) {
-    const file = kind === "index" ? "index.js" : kind === "facets" ? "facets.js" : `${kind}/${name}.js`;
+  return function load(kind, name, file) {
     log.push(file);
     let received;
     const sandbox = { zwgkSearch: { receive: (k, n, value) => { received = value; } } };
@@ -52,15 +54,29 @@ async function main() {
     }
     const started = process.hrtime.bigint();
     const found = await engine.search(state);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const stated = found.total;
+    const estimated = !found.exact;
     const urls = [];
     const kinds = [];
-    const limit = request.pages ? request.pages * core.PAGE : found.hits.length;
-    for (let from = 0; from < Math.min(limit, found.hits.length); from += core.PAGE) {
-      const page = await engine.page(found, from);
-      page.items.forEach((item) => { urls.push(item.url); kinds.push(item.kind); });
+    const limit = request.pages ? request.pages * core.PAGE : Infinity;
+    let ms = 0;
+    if (request.keys) {
+      await engine.page(found, 0);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const firstFiles = log.slice();
+      await engine.readAll(found);
+      answers.push({ total: found.total, stated, estimated, keys: found.hits.map((hit) => [hit.block, hit.local]),
+                     files: firstFiles, ms });
+      log.length = 0;
+      continue;
     }
-    answers.push({ total: found.total, urls, kinds, files: log.slice(), ms });
+    for (let from = 0; from < limit; from += core.PAGE) {
+      const page = await engine.page(found, from);
+      if (from === 0) { ms = Number(process.hrtime.bigint() - started) / 1e6; }
+      page.items.forEach((item) => { urls.push(item.url); kinds.push(item.kind); });
+      if (found.done && from + core.PAGE >= found.hits.length) { break; }
+    }
+    answers.push({ total: found.total, stated, estimated, urls, kinds, files: log.slice(), ms });
     log.length = 0;
   }
   return answers;
@@ -74,11 +90,13 @@ async function textCheck(site, queries) {
   const core = require(path.join(assets, "search-core.js"));
   const load = loader(site, []);
   const engine = core.createSearch({ load, tokenizer });
-  const entry = await load("index", "index");
+  const entry = await load("index", "index", "index.js");
   const hits = [];
-  for (const file of fs.readdirSync(path.join(assets, "search", "f"))) {
-    const [block, number] = file.replace(/\.js$/, "").split("-").map(Number);
-    const fragment = await load("f", `${block}-${number}`);
+  const names = fs.readdirSync(path.join(assets, "search", "f"), { recursive: true }).filter((file) => file.endsWith(".js"));
+  for (const file of names) {
+    const name = path.basename(file, ".js");
+    const [block, number] = name.split("-").map(Number);
+    const fragment = await load("f", name, core.dataPath(entry, "f", name));
     fragment.docs.forEach((document, index) => {
       const local = number * entry.fragmentSize + index;
       hits.push({ key: block * 1048576 + local, block, local, score: 0 });
@@ -86,7 +104,7 @@ async function textCheck(site, queries) {
   }
   const answers = [];
   for (const q of queries) {
-    const page = await engine.page({ total: hits.length, hits, words: engine.parse(q) }, 0, hits.length);
+    const page = await engine.page({ total: hits.length, done: true, hits, words: engine.parse(q) }, 0, hits.length);
     answers.push({ urls: page.items.map((item) => item.url) });
   }
   return answers;
