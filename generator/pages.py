@@ -15,7 +15,6 @@ Registry, settings and shared templates reach every page: a change to them rende
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
 
@@ -41,6 +40,7 @@ class PageKind:
     depends: Callable[[Site, str], object]  # key → a tuple, EVERY_PLAN or SEARCH (see above)
     absolute_base: bool = False  # links from settings' base_path instead of relative ones (404)
     produce: Callable[[Site, str], bytes] | None = None  # key → the file's bytes (data files)
+    of_plan: bool = False  # one page per plan, made from that plan alone (a build makes them in its workers)
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,10 @@ def _feed(site: Site, key: str) -> dict:
 
     entries = [FeedEntry(date(plan), plan) for plan in site.plans]
     for plan in site.plans:
-        spoken = Counter(id(reading.report) for measure in plan.measures for reading in measure.readings)
+        spoken = site_stage.spoken(plan)
         for report in plan.reports:
             if not report.own and not report.draft:
-                entries.append(FeedEntry(report.published or report.as_of, plan, report, spoken[id(report)]))
+                entries.append(FeedEntry(report.published or report.as_of, plan, report, spoken.get(report.id, 0)))
     entries.sort(key=lambda entry: (entry.date, entry.plan.id, entry.report.id if entry.report else ""), reverse=True)
     return {"feed_entries": entries}
 
@@ -153,7 +153,7 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("home", "pages/home.html", _single, lambda key: "index.html", _no_context, _every_plan),
     PageKind("plans", "pages/plans.html", _single, lambda key: "plans/index.html", _no_context, _every_plan),
     PageKind("plan", "pages/plan.html", _plan_ids,
-             lambda key: f"plans/{key}/index.html", _plan_context, _plan_depends),
+             lambda key: f"plans/{key}/index.html", _plan_context, _plan_depends, of_plan=True),
     PageKind("units", "pages/units.html", _single, lambda key: "units/index.html", _no_context, _every_plan),
     PageKind("unit", "pages/unit.html", lambda site: list(site.units), lambda key: f"units/{key}/index.html",
              lambda site, key: {"view": site.units[key]}, _unit_depends),
@@ -177,9 +177,9 @@ KINDS: tuple[PageKind, ...] = (
     # Open data (opendata.py): each plan as JSON and CSV, the catalogue, the units, the schemas
     # and the description of the columns, as a page and as data/README.md.
     PageKind("plan-json", "", _plan_ids, lambda key: opendata.plan_path(key, "json"), _no_context,
-             _plan_depends, produce=opendata.plan_json),
+             _plan_depends, produce=opendata.plan_json, of_plan=True),
     PageKind("plan-csv", "", _plan_ids, lambda key: opendata.plan_path(key, "csv"), _no_context,
-             _plan_depends, produce=opendata.plan_csv),
+             _plan_depends, produce=opendata.plan_csv, of_plan=True),
     PageKind("catalogue", "", _single, lambda key: "data/plans.json", _no_context, _every_plan,
              produce=opendata.catalogue),
     PageKind("units-data", "", _single, lambda key: "data/units.json", _no_context, _every_plan,
@@ -208,20 +208,23 @@ def all_pages(site: Site) -> list[Page]:
 def render(site: Site, env: jinja2.Environment, pages: list[Page], search_version: str = "") -> dict[str, bytes]:
     """Render `pages`: output path → HTML. `search_version` names the search data the search page
     asks for, so a browser never mixes an old cached file with a new one."""
+    return dict(each(site, env, pages, search_version))
+
+
+def each(site: Site, env: jinja2.Environment, pages: list[Page], search_version: str = ""):
+    """render(), one (path, bytes) at a time: a build writes each page as soon as it is made."""
     common = {"site": site, "settings": site.content.settings, "search_version": search_version}
     base_url = site.content.settings.get("base_url") or ""
-    out: dict[str, bytes] = {}
     for page in pages:
         path = page.path
         if page.kind.produce is not None:
-            out[path] = page.kind.produce(site, page.key)
+            yield path, page.kind.produce(site, page.key)
             continue
         url = linker(path, site.content.settings["base_path"] if page.kind.absolute_base else None)
         canonical = (base_url + path.removesuffix("index.html")) if base_url else ""
         html = env.get_template(page.template).render(
             page_path=path, url=url, canonical=canonical, **common, **page.kind.context(site, page.key))
-        out[path] = (without_indentation(html) if path.endswith(".html") else html).encode("utf-8")
-    return out
+        yield path, (without_indentation(html) if path.endswith(".html") else html).encode("utf-8")
 
 
 def same_dependencies(old, new) -> bool:

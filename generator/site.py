@@ -9,10 +9,13 @@ once: `tally`.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+
+from markupsafe import Markup
 
 from . import progress
 from .model import (
@@ -121,6 +124,20 @@ def tally(shown) -> Tally:
             overdue += 1
         elif view.reckoned:
             on_time += 1
+    return Tally(total, [(state, count) for state, count in counts.items() if count], overdue, on_time)
+
+
+def tally_sum(tallies) -> Tally:
+    """Tallies added up: the same as tally() over all their measures at once (a unit's groups, a
+    year's plans), so summaries can be counted from figures kept per plan."""
+    counts = dict.fromkeys(STATES, 0)
+    total = overdue = on_time = 0
+    for part in tallies:
+        total += part.total
+        overdue += part.overdue
+        on_time += part.on_time
+        for state, count in part.states:
+            counts[state] += count
     return Tally(total, [(state, count) for state, count in counts.items() if count], overdue, on_time)
 
 
@@ -261,7 +278,10 @@ def plan_progress(plan: Plan) -> dict[str, Shown]:
     return {measure.anchor: progress_of(measure) for measure in plan.measures}
 
 
-def plan_tally(plan: Plan) -> Tally:
+def plan_tally(plan) -> Tally:
+    """A plan's measures summed (of a PlanEntry, as its worker counted them)."""
+    if isinstance(plan, PlanEntry):
+        return plan.tally
     return tally(progress_of(measure) for measure in plan.measures)
 
 
@@ -289,18 +309,22 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
 def record(groups: list[tuple[Plan, list[Shown]]]) -> list[RecordRow]:
     """A record's rows, oldest plan first; a year with several plans numbers them."""
+    return record_of([(plan, tally(views)) for plan, views in groups])
+
+
+def record_of(groups: list[tuple[Plan, Tally]]) -> list[RecordRow]:
+    """record() from each plan's figures already summed."""
     ordered = sorted(groups, key=lambda group: (group[0].year, group[0].id))
     years: dict[int, int] = {}
     for plan, _ in ordered:
         years[plan.year] = years.get(plan.year, 0) + 1
     rows, seen = [], {}
-    for plan, views in ordered:
+    for plan, counted in ordered:
         label = f"{plan.year}年"
         if years[plan.year] > 1:
             seen[plan.year] = seen.get(plan.year, 0) + 1
             number = seen[plan.year]
             label += _CIRCLED[number - 1] if number <= len(_CIRCLED) else f"（{number}）"
-        counted = tally(views)
         done = dict(counted.states).get(DONE, 0)
         rows.append(RecordRow(plan, label, counted.total, done, counted.overdue, counted.reckoned))
     return rows
@@ -356,29 +380,36 @@ class PlanDuties:
     plan: Plan
     duties: list[Duty]
 
+    @property
+    def count(self) -> int:
+        return len(self.duties)
+
+    @property
+    def tally(self) -> Tally:
+        """Its duties summed, each by the unit's own part where reports speak of units."""
+        return tally(duty.progress for duty in self.duties)
+
 
 @dataclass
 class UnitView:
+    """A unit's duties by plan, leading first (groups: PlanDuties, or ListedDuties in a build)."""
+
     unit: Unit
     leads: list[PlanDuties] = field(default_factory=list)
     supports: list[PlanDuties] = field(default_factory=list)
 
     @property
     def lead_count(self) -> int:
-        return sum(len(group.duties) for group in self.leads)
+        return sum(group.count for group in self.leads)
 
     @property
     def support_count(self) -> int:
-        return sum(len(group.duties) for group in self.supports)
-
-    @property
-    def measures(self) -> list[Measure]:
-        return [duty.measure for group in self.leads + self.supports for duty in group.duties]
+        return sum(group.count for group in self.supports)
 
     @property
     def tally(self) -> Tally:
         """Its duties summed, each by the unit's own part where reports speak of units."""
-        return tally(duty.progress for group in self.leads + self.supports for duty in group.duties)
+        return tally_sum(group.tally for group in self.leads + self.supports)
 
     @property
     def state_counts(self) -> list[tuple[State, int]]:
@@ -387,10 +418,10 @@ class UnitView:
     @property
     def record(self) -> list[RecordRow]:
         """Its record across plans (leading and supporting together), oldest plan first."""
-        plans: dict[Plan, list[Shown]] = {}
+        plans: dict[Plan, list[Tally]] = {}
         for group in self.leads + self.supports:
-            plans.setdefault(group.plan, []).extend(duty.progress for duty in group.duties)
-        return record(list(plans.items()))
+            plans.setdefault(group.plan, []).append(group.tally)
+        return record_of([(plan, tally_sum(tallies)) for plan, tallies in plans.items()])
 
 
 @dataclass
@@ -401,12 +432,8 @@ class DepartmentView:
     upward: list[PlanDuties]  # its own duties in plans issued by other bodies (e.g. the city's)
 
     @property
-    def measures(self) -> list[Measure]:
-        return [measure for plan in self.plans for measure in plan.measures]
-
-    @property
     def tally(self) -> Tally:
-        return tally(progress_of(measure) for measure in self.measures)
+        return tally_sum(plan_tally(plan) for plan in self.plans)
 
     @property
     def state_counts(self) -> list[tuple[State, int]]:
@@ -415,7 +442,7 @@ class DepartmentView:
     @property
     def record(self) -> list[RecordRow]:
         """Its plans across years, oldest first."""
-        return record([(plan, [progress_of(m) for m in plan.measures]) for plan in self.plans])
+        return record_of([(plan, plan_tally(plan)) for plan in self.plans])
 
     @property
     def names_used(self) -> list[str]:
@@ -465,12 +492,12 @@ class Site:
     @cached_property
     def years(self) -> list[YearView]:
         """Each year's plans with their measures summed, newest year first."""
-        return [YearView(year, plans, tally(progress_of(m) for plan in plans for m in plan.measures))
+        return [YearView(year, plans, tally_sum(plan_tally(plan) for plan in plans))
                 for year, plans in self.plans_by_year]
 
     @property
     def measure_count(self) -> int:
-        return sum(len(plan.measures) for plan in self.plans)
+        return sum(plan.measure_count for plan in self.plans)
 
 
 def derive(content: Content) -> Site:
@@ -480,7 +507,17 @@ def derive(content: Content) -> Site:
         if unit in duties_by_unit:
             units[unit.id] = _unit_view(unit, duties_by_unit[unit])
 
-    plans_by_issuer: dict[Unit, list[Plan]] = {}
+    def upward(unit: Unit) -> list[PlanDuties]:
+        own = units[unit.id]
+        return _merge_by_plan([group for group in own.leads + own.supports if not issued_within(group.plan, unit)])
+
+    return _site(content, units, upward)
+
+
+def _site(content: Content, units: dict[str, UnitView], upward) -> Site:
+    """The site around its unit views: departments (`upward(unit)`: a department's duties in
+    plans of other bodies, by plan) and the lead-unit index."""
+    plans_by_issuer: dict[Unit, list] = {}
     for plan in content.plans:
         plans_by_issuer.setdefault(plan.issuer, []).append(plan)
     departments: dict[str, DepartmentView] = {}
@@ -492,16 +529,10 @@ def derive(content: Content) -> Site:
                     if child.kind == "section" and child.department is unit and child.id in units]
         if not issued and not sections:
             continue
-        upward = []
-        if unit.id in units:
-            own = units[unit.id]
-            upward = [group for group in own.leads + own.supports
-                      if not _issued_within(group.plan, unit)]
-            upward = _merge_by_plan(upward)
         departments[unit.id] = DepartmentView(
             unit=unit, plans=issued,
             sections=sorted(sections, key=lambda v: pinyin_key(v.unit.name)),
-            upward=upward,
+            upward=upward(unit) if unit.id in units else [],
         )
 
     groups: dict[Unit, list[UnitView]] = {}
@@ -514,6 +545,92 @@ def derive(content: Content) -> Site:
     ]
     return Site(content=content, plans=content.plans, units=units,
                 departments=departments, unit_index=unit_index)
+
+
+# -- the site as a build keeps it: an index of plans and each unit's duties in figures --------------
+#
+# A build does not hold the plans: workers make each plan's own pages from the whole plan, in
+# batches, and hand back what the pages about many plans need (build.py). Those pages read the
+# entries below as they read Plans and PlanDuties; tests/test_build.py holds the two to the same bytes.
+
+@dataclass(eq=False)
+class PlanEntry:
+    """One plan in the index: what the pages about many plans show of it (title, issuer, counts,
+    reports, its measures summed), without its measures."""
+
+    id: str
+    title: str
+    issuer: Unit
+    issuer_name: str
+    kind: str
+    year: int
+    draft: bool
+    summary: str
+    dates: dict
+    measure_count: int
+    has_status: bool
+    report_as_of: str
+    reports: list[Report]
+    tally: Tally
+    spoken: dict[str, int]  # report id → how many of the plan's measures it speaks of (the feed)
+    # search.SearchIndex asks a plan's measures what its report files said, so that `serve` can
+    # tell a changed report; an entry has none (a build's index is new, and the plans' search data
+    # is made from the whole plans, in the workers).
+    measures: tuple = ()
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanEntry:
+        return cls(plan.id, plan.title, plan.issuer, plan.issuer_name, plan.kind, plan.year, plan.draft,
+                   plan.summary, dict(plan.dates), plan.measure_count, plan.has_status, plan.report_as_of,
+                   list(plan.reports), plan_tally(plan), spoken(plan))
+
+
+def spoken(plan) -> dict[str, int]:
+    """How many of a plan's measures each of its reports speaks of, by report id."""
+    if isinstance(plan, PlanEntry):
+        return plan.spoken
+    counts: dict[str, int] = {}
+    for measure in plan.measures:
+        for reading in measure.readings:
+            counts[reading.report.id] = counts.get(reading.report.id, 0) + 1
+    return counts
+
+
+@dataclass(eq=False)
+class ListedDuties:
+    """A unit's duties in one plan as a build keeps them: how many, summed, and the list itself as
+    it was rendered where the plan was (`listing.text()`, with each duty's state for the filter)."""
+
+    plan: PlanEntry
+    count: int
+    tally: Tally
+    listing: object
+
+    def listed(self, filter: bool) -> Markup:
+        """The list as the unit's page shows it; without the state filter, without the states."""
+        text = self.listing.text()
+        return Markup(text if filter else _FILTER_STATE.sub("<li>", text))
+
+
+_FILTER_STATE = re.compile(r'<li data-st="[a-z]+">')  # components/measure_list.html's duty_list
+
+
+def derive_from_index(content: Content, groups) -> Site:
+    """The site of a build from its index: `content.plans` are PlanEntries (site order), `groups`
+    (unit, plan entry, kind, ListedDuties) with kind "leads", "supports" or "upward" (a
+    department's duties in a plan of another body, all in one list), in site order of plans."""
+    found: dict[Unit, UnitView] = {}
+    upward: dict[Unit, list[ListedDuties]] = {}
+    for unit, kind, group in groups:
+        if kind == "upward":
+            upward.setdefault(unit, []).append(group)
+            continue
+        view = found.get(unit)
+        if view is None:
+            view = found[unit] = UnitView(unit)
+        (view.leads if kind == "leads" else view.supports).append(group)
+    units = {unit.id: found[unit] for unit in content.units if unit in found}
+    return _site(content, units, lambda unit: upward.get(unit, []))
 
 
 ROLE_ORDER = {role: position for position, role in enumerate(ROLES)}
@@ -532,6 +649,14 @@ def _duties_in(plan: Plan) -> list[tuple[Unit, Duty]]:
             pairs.extend(_measure_duties(measure))
         _plan_duties[plan] = pairs
     return _plan_duties[plan]
+
+
+def duties_by_unit(plan: Plan) -> dict[Unit, list[Duty]]:
+    """Each unit's duties in one plan, in the plan's order (units as first named)."""
+    found: dict[Unit, list[Duty]] = {}
+    for unit, duty in _duties_in(plan):
+        found.setdefault(unit, []).append(duty)
+    return found
 
 
 def _measure_duties(measure: Measure) -> list[tuple[Unit, Duty]]:
@@ -609,5 +734,5 @@ def _descendants(unit: Unit) -> list[Unit]:
     return found
 
 
-def _issued_within(plan: Plan, unit: Unit) -> bool:
+def issued_within(plan: Plan, unit: Unit) -> bool:
     return plan.issuer is unit or unit in plan.issuer.ancestors

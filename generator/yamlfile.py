@@ -194,12 +194,13 @@ def _refuse_invisible(path: Path, text: str) -> None:
                        values={"name": character_name(text[found])})
 
 
-def load(path: Path, root: Path | None = None, positions: bool = True) -> YamlFile:
+def load(path: Path, root: Path | None = None, positions: bool = True, raw: bytes | None = None) -> YamlFile:
     """Parse `path` (which must lie inside `root` when given); raise ContentError for any problem.
 
     Without `positions` the line and column of each value are not kept (a valid file never needs
-    them, and the build reads thousands); where() reads the file again if a message asks."""
-    text = decode(path, read_bytes(path, root))
+    them, and the build reads thousands); where() reads the file again if a message asks.
+    `raw`: the file's bytes, already read by read_bytes."""
+    text = decode(path, read_bytes(path, root) if raw is None else raw)
     document = _Builder(path, record=positions).build(text)
     document.root = root
     if not positions:
