@@ -44,6 +44,7 @@ from . import output, pages, parsed, postings, progress, render, search, site as
 from . import yamlfile
 from .errors import BuildFailed, ContentError
 from .model import STATES, Content
+from .precompress import precompress as gzip_copies
 
 FILES_PER_TASK = 64
 WORTH_A_POOL = 200  # below this many plan files, forking workers costs more than it saves
@@ -55,9 +56,10 @@ def check(content_dir: Path) -> content_stage.Content:
 
 
 def build(content_dir: Path, output_dir: Path, workers: int | None = None,
-          timings: dict | None = None, notices: list | None = None) -> Mapping[str, bytes]:
+          timings: dict | None = None, notices: list | None = None, precompress: bool = False) -> Mapping[str, bytes]:
     """Build `content_dir` into `output_dir`; on any error the old output is left untouched.
-    Returns what was written: path → bytes, read from the output when asked.
+    Returns what was written: path → bytes, read from the output when asked. `precompress`:
+    a .gz copy beside each text file (generator/precompress.py).
 
     The output is checked and locked first (output.claim), so a refused or busy output
     costs no build and changes nothing.
@@ -69,6 +71,7 @@ def build(content_dir: Path, output_dir: Path, workers: int | None = None,
             built = SiteBuild(content_dir, staging, store or parsed.Store(staging.work / "parsed"), workers,
                               with_static=True)
             built.run()
+            built.paths.update(gzip_copies(staging.folder, built.paths) if precompress else ())
             started = time.perf_counter()
             output.swap_in(staging, target, built.paths)
         if store is not None:

@@ -97,6 +97,8 @@ def main(argv: list[str] | None = None, prog: str = "zwgk", site: Path | None = 
     build_cmd.add_argument("--output", type=Path, help="输出目录（默认 网站目录/output/）")
     build_cmd.add_argument("--workers", type=positive_number, default=None,
                            help="同时工作的进程数（默认每个 CPU 一个；1 = 不用子进程）")
+    build_cmd.add_argument("--precompress", action="store_true",
+                           help="在每个较大的文本文件旁另存 .gz 压缩副本，供 nginx 的 gzip_static 等直接发送")
     build_cmd.add_argument("--timings", action="store_true", help="生成后列出各阶段用时")
     args = parser.parse_args(argv)
     if args.command is None:
@@ -194,7 +196,8 @@ def run(args) -> int:
     else:
         timings: dict = {}
         notices: list = []
-        files = pipeline.build(args.content, args.output, workers=args.workers, timings=timings, notices=notices)
+        files = pipeline.build(args.content, args.output, workers=args.workers, timings=timings, notices=notices,
+                               precompress=args.precompress)
         print(f"已生成 {len(files)} 个文件到 {messages.shown_path(args.output)}（build OK）")
         for notice in notices:
             print(f"提示：{notice}")

@@ -57,6 +57,14 @@ def built_site(tmp_path_factory) -> BuiltSite:
 
 
 @pytest.fixture(scope="session")
+def precompressed_site(tmp_path_factory) -> Path:
+    """The shipped content built once with --precompress: the output folder."""
+    output = tmp_path_factory.mktemp("precompressed") / "output"
+    pipeline.build(CONTENT, output, precompress=True)
+    return output
+
+
+@pytest.fixture(scope="session")
 def shipped_site(built_site) -> site_stage.Site:
     return built_site.site
 

@@ -18,11 +18,14 @@ def read_all(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_same_input_builds_identical_bytes(tmp_path, built_site):
+def test_same_input_builds_identical_bytes(tmp_path, built_site, precompressed_site):
     """The command in a process of its own (its own hash seed, its own worker count) writes what
-    this test session built."""
+    this test session built; with --precompress, the gzip copies too."""
     assert run_cli("build", "--output", str(tmp_path / "a")).returncode == 0
     assert read_all(tmp_path / "a") == read_all(built_site.output)
+    assert run_cli("build", "--precompress", "--output", str(tmp_path / "b")).returncode == 0
+    assert read_all(tmp_path / "b") == read_all(precompressed_site)
+    assert any(path.endswith(".gz") for path in read_all(tmp_path / "b"))
 
 
 def test_default_command_builds_shipped_content_into_output(tmp_path):
