@@ -5,8 +5,7 @@ The stages, one module each: reading picks a reader by what the file holds, and 
 (read_docx, read_xlsx, read_text, read_html, read_pdf, read_office) gives the document as
 paragraphs and tables (source); the table interpreter (tables) or the prose
 interpreter (prose) makes the draft plan (draft), reading labels (labels), unit cells (roles,
-names), deadlines (deadlines) and inline markers (markers) on the way; fit adapts the draft to
-the plan schema in force; writer writes it as YAML with a `# 待核` comment above each place that
+names), deadlines (deadlines) and inline markers (markers) on the way; writer writes it as YAML with a `# 待核` comment above each place that
 needs the editor's eye; report lists those places in the terminal and in `serve`.
 
 The draft goes to content/plans/<id>.yaml as `draft: true`, checked against the schema before
@@ -26,7 +25,6 @@ from ..errors import BuildFailed, CannotBuild
 from . import audit, meta, placing
 from .context import Context
 from .draft import Finding, Plan, measures_of
-from .fit import Features, fit
 from .names import Names
 from .prose import read_prose
 from .report import terminal_lines
@@ -136,7 +134,6 @@ def _draft(document: Document, registry, issuer_unit, title: str, title_finding,
     plan.first_listed_leads = rule
     context = Context(Names(registry, issuer_unit), year, first_listed=bool(rule))
     layout_ids, heading_ids = _interpret(document, plan, context, title)
-    fit(plan, Features.of_schema())
     audit.review_measures(plan, context.names)
 
     written = write(plan, _header(plan, source))
