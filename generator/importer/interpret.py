@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from ..errors import CannotBuild
 from ..model import Unit
 from . import meta
-from .context import Context
-from .draft import Finding, Plan
-from .names import Names
+from .draft import Plan
+from .findings import Finding
+from .names import Context, Names
 from .prose import read_prose
 from .roles import rule_sentence
 from .source import Document, Paragraph, Table

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import CannotBuild
 from ..model import Unit
-from .draft import Finding
+from .findings import Finding
 from .source import Document, Paragraph, clean_title
 
 # The words of a title that name its kind, and the kind each names (the schema's enum).

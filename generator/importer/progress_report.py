@@ -29,8 +29,7 @@ from .. import schema, yamlfile
 from ..errors import BuildFailed, CannotBuild, ContentError
 from ..model import Measure, Plan
 from . import audit, meta, placing
-from .draft import Finding
-from .findings import cut
+from .findings import Finding, cut
 from .reading import read_source
 from .report import terminal_lines
 from .report_table import (

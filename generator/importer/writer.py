@@ -21,10 +21,8 @@ import yaml
 from .. import yamlfile
 from ..errors import ContentError
 
-from .draft import (
-    Deadline, Finding, Group, Measure, Plan, Point, Qualified, Responsibility, Section, Status, Task,
-)
-from .findings import KINDS, cut
+from .draft import Deadline, Group, Measure, Plan, Point, Qualified, Responsibility, Section, Status, Task
+from .findings import Finding, KINDS, cut
 from .roles import ROLE_ORDER
 
 REVIEW_MARK = "# 待核（review）："
