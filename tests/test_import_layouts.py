@@ -595,57 +595,6 @@ def test_every_finding_is_made_with_a_kind_the_report_knows():
     assert set(KINDS) - used == set()
 
 
-# -- role words ---------------------------------------------------------------------------------
-
-ROLE_CELLS = [
-    # (the cell as printed, the column's role, the roles read, whether the cell is kept as written)
-    ("办公室", "lead", "lead:办公室", False),
-    ("办公室、宣传股", "lead", "lead:办公室 lead:宣传股", False),
-    ("办公室牵头", "lead", "lead:办公室", True),
-    ("办公室主办、宣传股协办", "lead", "lead:办公室 support:宣传股", True),
-    ("局防控办主办、各工作组协办", "lead", "lead:局防控办 support:各工作组", True),
-    ("医政医管股负责", "lead", "lead:医政医管股", True),
-    ("医政医管股负责落实", "lead", "lead:医政医管股", True),
-    ("医政医管股牵头落实", "lead", "lead:医政医管股", True),
-    ("办公室牵头，宣传股配合", "lead", "lead:办公室 support:宣传股", True),
-    ("办公室牵头，宣传股、医政医管股配合落实", "lead", "lead:办公室 support:宣传股 support:医政医管股", True),
-    ("宣传股会办公室", "lead", "lead:宣传股 support:办公室", True),
-    ("宣传股会同办公室", "lead", "lead:宣传股 support:办公室", True),
-    ("办公室会办", "lead", "support:办公室", True),
-    ("办公室、宣传股分别负责", "lead", "each_lead:办公室 each_lead:宣传股", True),
-    ("办公室、宣传股分别牵头落实", "lead", "each_lead:办公室 each_lead:宣传股", True),
-    ("办公室、宣传股分别落实", "lead", "each_lead:办公室 each_lead:宣传股", True),
-    ("各股室按职责分工落实", "lead", "implement:各股室", True),
-    ("各股室落实", "lead", "implement:各股室", True),
-    ("各股室参照落实", "lead", "follow:各股室", True),
-    ("各股室参照执行", "lead", "follow:各股室", True),
-    ("办公室汇总", "lead", "compile:办公室", True),
-    ("各股室按要求落实，办公室汇总。", "lead", "implement:各股室 compile:办公室", True),
-    ("办公室等", "lead", "lead:办公室", True),
-    ("办公室、宣传股等有关部门", "lead", "lead:办公室 lead:宣传股", True),
-    ("规划信息股（爱卫办）牵头", "lead", "lead:规划信息股（爱卫办）", True),
-    ("办公室（牵头）、宣传股", "lead", "lead:办公室 lead:宣传股", True),
-    ("牵头单位：办公室；配合单位：宣传股", "lead", "lead:办公室 support:宣传股", True),
-    ("责任单位：办公室、宣传股。排在第一位的为牵头单位。", "lead", "lead:办公室 support:宣传股", True),
-    ("办公室，宣传股、医政医管股。逗号前的为牵头单位。", "lead", "lead:办公室 support:宣传股 support:医政医管股", True),
-    ("宣传股", "support", "support:宣传股", False),
-    ("—", "lead", "", False),
-]
-
-
-@pytest.mark.parametrize("cell, column, expected, kept", ROLE_CELLS, ids=[row[0] for row in ROLE_CELLS])
-def test_role_words_of_real_documents(cell, column, expected, kept, layout_content):
-    from generator.content import load_registry
-    from generator.importer.names import Names
-    from generator.importer.roles import ColumnRole, read_cell
-    registry = load_registry(layout_content)
-    read = read_cell(cell, Names(registry, registry.by_id["jb-wjj"]), ColumnRole(column))
-    got = [f"{role}:{name}" for role, names in read.responsibility.roles.items() for name in names]
-    assert got == expected.split()
-    assert (read.responsibility.as_written == cell) is kept
-    assert [finding.message for finding in read.findings if finding.kind != "role"] == []
-
-
 @pytest.mark.parametrize("plan_id, fmt", [(plan, fmt) for plan in ["zs-2017", "zs-jxj-2018", "zs-jrj-2022", "zs-gxj-2022"]
                                           for fmt in ("docx", "xlsx")] + [("cz-jxw-2018", "txt")])
 def test_the_shipped_plans_sources_are_conserved(plan_id, fmt, tmp_path, empty_content):

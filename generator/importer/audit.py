@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from .draft import Finding, Measure, Plan, Section, measures_of, walk
+from .draft import Measure, Plan, Section, measures_of, walk
+from .findings import Finding
 from .labels import split_label
 from .names import Names
 from .source import Document, Paragraph, Table

@@ -1,23 +1,19 @@
 """The plan as the importer understood it, before it is written as YAML: plain data classes that
-mirror schema/plan.schema.json, each carrying the findings an editor must look at.
+mirror schema/plan.schema.json, each carrying the findings an editor must look at (findings).
 
-A finding belongs to a field of a node (a measure's responsibility, a section's title), so the
-writer can put its `# 待核` comment right above that field and tell the line.
+Whichever interpreter read them, the sections are tidied to what the schema can hold
+(`tidy_sections`): a point or task heading with no measure under it would be an empty
+`measures:` list, which the schema refuses, so it is handed back to the interpreter, which keeps
+its words as a reported note; measures read beside points go into an untitled point, since a
+section holds one or the other.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
-
-@dataclass
-class Finding:
-    """One place that needs the editor's eye."""
-
-    field: str  # the key the finding is about (responsibility, deadline, text …); "" = the item
-    message: str  # Chinese, with a short English gloss in brackets
-    source: str = ""  # where in the source file: 表1第7行, 第12行
-    kind: str = "structure"  # what sort of place it is (findings.KINDS): the report groups by it
+from .findings import Finding
 
 
 @dataclass
@@ -188,3 +184,34 @@ def _items(items):
 
 def measures_of(plan: Plan) -> list[Measure]:
     return [node for node in walk(plan) if isinstance(node, Measure)]
+
+
+Unplaced = Callable[[Point | Task], None]
+
+
+def tidy_sections(sections: list[Section], unplaced: Unplaced) -> None:
+    for section in sections:
+        section.items = _without_empty(section.items, unplaced)
+        for point in section.points:
+            point.items = _without_empty(point.items, unplaced)
+        for point in [p for p in section.points if not p.items]:
+            unplaced(point)
+            section.points.remove(point)
+        if section.items and section.points:
+            loose = Point(label="", title="", items=section.items)
+            loose.findings.append(Finding("", "这一部分既有直接列出的措施又有（一）级要点，直接列出的措施放进了一个无标题的要点"
+                                              "（measures beside points put in an untitled point）", kind="structure"))
+            section.points.insert(0, loose)
+            section.items = []
+
+
+def _without_empty(items: list, unplaced: Unplaced) -> list:
+    kept = []
+    for item in items:
+        if isinstance(item, Task):
+            item.items = _without_empty(item.items, unplaced)
+            if not item.items:
+                unplaced(item)
+                continue
+        kept.append(item)
+    return kept

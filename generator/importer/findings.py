@@ -1,5 +1,7 @@
-"""The kinds of places an import asks the editor to look at, worst first.
+"""The places an import asks the editor to look at (findings), and their kinds, worst first.
 
+A finding belongs to a field of a node of the draft (a measure's responsibility, a section's
+title), so the writer can put its `# 待核` comment right above that field and tell the line.
 Every finding has one kind. The report groups by kind — a count, the first few places, the
 worst kinds first — so a 5,000-row sheet with one misspelt unit says so in three lines instead of
 four hundred. The kind's tag is written in each `# 待核` comment of the draft too, so the preview's
@@ -9,6 +11,16 @@ four hundred. The kind's tag is written in each `# 待核` comment of the draft 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+@dataclass
+class Finding:
+    """One place that needs the editor's eye."""
+
+    field: str  # the key the finding is about (responsibility, deadline, text …); "" = the item
+    message: str  # Chinese, with a short English gloss in brackets
+    source: str = ""  # where in the source file: 表1第7行, 第12行
+    kind: str = "structure"  # what sort of place it is (KINDS): the report groups by it
 
 
 @dataclass(frozen=True)

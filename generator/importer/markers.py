@@ -9,6 +9,9 @@ it reads as units: names the registry knows, or names that end like a unit (局,
 followed by a role word. Brackets that say something else (以下简称“条例”, 试行, 2018年版) are
 text. A bracket with bare known names (市财政局、市教委) counts only at a sentence's end, where a
 plan puts its units, not inside a sentence that names a body in passing.
+
+`measure_from` makes one measure's text into a draft measure, for the table and the prose
+interpreters alike: its label split off, and parts where the text carries markers.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .draft import Finding, Part
-from .names import Names
+from .draft import Measure, Part
+from .findings import Finding
+from .labels import SECTION, split_label
+from .names import Context, Names
 from .roles import ColumnRole, names_in_clause, read_cell, rule_sentence
 
 _KEYED = re.compile(r"(?P<key>(?:牵头|责任|主办|协办|配合|承办|落实)(?:单位|处室|科室|股室|部门)?)[:：](?P<names>.*)", re.S)
@@ -130,3 +135,27 @@ def _role_of_key(key: str, first_listed: bool) -> ColumnRole:
     if key.startswith(("责任", "承办", "落实")):
         return ColumnRole("listed" if first_listed else "lead")
     return ColumnRole("lead")
+
+
+def measure_from(text: str, context: Context, label: str | None = None) -> Measure:
+    """`1.规范……` → label 1., text 规范……; a text of several numbered lines stays whole.
+    A `label` given (the 序号 column's, or "" for none) is taken as it is."""
+    if label is None:
+        label, text = split_measure_label(text) if "\n" not in text else ("", text)
+    measure = Measure(label=label)
+    if has_marker(text, context.names):
+        measure.parts, findings = parts_of(text, context.names, context.first_listed)
+        for finding in findings:
+            finding.field = finding.field or "parts"
+        measure.findings.extend(findings)
+    else:
+        measure.text = text
+    return measure
+
+
+def split_measure_label(text: str) -> tuple[str, str]:
+    """(label, text) of a measure's first line; a bare （一） or a 一、 is text, not a label."""
+    labelled = split_label(text)
+    if labelled.kind and labelled.kind != SECTION and labelled.text:
+        return labelled.label, labelled.text
+    return "", text

@@ -1,7 +1,7 @@
 """The plan's title, kind, issuer, year and id, from the document and the command line.
 
-The title is the document's own (a line before the table, or the file's title property); the
-issuer is the registry name the title starts with, unless --issuer says otherwise; the year is
+The title is the document's own (a line before the table, or the file's title property, else
+the file name, reported); the issuer is the registry name the title starts with, unless --issuer says otherwise; the year is
 the first 20xx年 of the title, unless --year says otherwise. What cannot be told is a message
 asking for the option, never a guess.
 """
@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
 from ..errors import CannotBuild
 from ..model import Unit
+from .findings import Finding
+from .source import Document, Paragraph, clean_title
 
 # The words of a title that name its kind, and the kind each names (the schema's enum).
 KIND_WORDS = {"分工方案": "分工方案", "分工表": "分工方案", "任务分工": "分工方案", "任务分解": "分工方案",
@@ -23,11 +26,40 @@ _INNER_TITLE = re.compile(r"《([^《》]{4,80})》")
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年(?:度)?")
 _PLACE = re.compile(r"(.{1,10}?(?:省|自治区|市|自治州|州|盟|县|自治县|旗|区))(?=(?:19|20)\d{2}|政务|关于|贯彻|落实|全面|推进|年度)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# The first line of a title broken over two: a body's name, or the words before the year.
+_TITLE_START = re.compile(r"[^。；;，,：:\s]{2,24}(?:局|委|委员会|办|办公室|厅|政府|中心|院|部|(?:19|20)\d{2}年度?[^。；;，,]{0,12})")
 
 
 def looks_like_title(text: str) -> bool:
     return (len(text) <= 80 and "\n" not in text and any(word in text for word in TITLE_WORDS)
             and not text.endswith(("。", "；", "：", ":")))
+
+
+def document_title(document: Document) -> tuple[str, Finding | None]:
+    """The document's title: a title-like paragraph or table row before the plan (with the line
+    above it when the title is broken over two, 江北县卫生健康局 / 2021年政务公开工作要点), the
+    file's title property, else the file name (reported)."""
+    for index, block in enumerate(document.blocks[:8]):
+        candidates = [block.text] if isinstance(block, Paragraph) else [
+            filled[0].text.replace("\n", "") for filled in (
+                [cell for cell in dict.fromkeys(row.cells) if cell.text] for row in block.rows[:3])
+            if len(filled) == 1]
+        for text in candidates:
+            if looks_like_title(text.replace("\n", "")):
+                above = document.blocks[index - 1] if index and isinstance(block, Paragraph) else None
+                if isinstance(above, Paragraph) and _TITLE_START.fullmatch(above.text):
+                    return above.text + text.replace("\n", ""), None
+                return text.replace("\n", ""), None
+    if document.title:
+        return document.title, None
+    stem = clean_title(Path(document.name).stem) or "未命名"
+    return stem, Finding("title", f"文件中找不到标题，暂用文件名“{stem}”（title taken from the file name）", kind="title")
+
+
+def part_of_title(paragraph: Paragraph, title: str) -> bool:
+    """A line the title was joined from (its first or second half)."""
+    text = paragraph.text.replace("\n", "")
+    return len(text) < len(title) and (title.startswith(text) and _TITLE_START.fullmatch(text) or title.endswith(text))
 
 
 def kind_of(title: str) -> str:
@@ -72,6 +104,32 @@ def issuer_in(title: str, registry, publisher: str = "") -> Unit | None:
         departments = [unit for unit in registry.by_name.get(publisher, []) if unit.is_department]
         return departments[0] if len(departments) == 1 else None
     return None
+
+
+def issuer_of(title: str, option: str | None, registry, publisher: str = "") -> Unit:
+    """The --issuer option's unit, else the one the title (or the page's 发布机构) names."""
+    unit = issuer_named(option, registry) if option else issuer_in(title, registry, publisher)
+    if unit is None:
+        raise CannotBuild("issuer-not-in-title", title=title)
+    return unit
+
+
+def plan_year(option: int | None, title: str, file_stem: str) -> int:
+    """--year, else the title's first 20xx年, else the file name's, within 1990–2100."""
+    year = option or year_of(title) or year_of(file_stem)
+    if year is None:
+        raise CannotBuild("year-not-in-title", title=title)
+    if not 1990 <= year <= 2100:
+        raise CannotBuild("year-out-of-range", year=year)
+    return year
+
+
+def issuer_as_titled(title: str, unit: Unit) -> str:
+    """The issuer as the title names it (a former name in an old plan), else its registry name."""
+    names = [unit.name, *unit.aliases] + [n for f in unit.former_names for n in [f["name"], *f.get("aliases", [])]]
+    starting = [name for name in names if title.startswith(name)]
+    full = [name for name in starting if name == unit.name or any(name == f["name"] for f in unit.former_names)]
+    return (full or [unit.name])[0]
 
 
 def issuer_named(name: str, registry) -> Unit:

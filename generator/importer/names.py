@@ -4,6 +4,9 @@ will match them, so a draft that the importer found clean resolves the same way.
 The importer never picks a unit the build would not: an unknown name stays as written and is
 reported with the registry's closest names; a name registered only outside the issuer's scope
 is pinned to that unit (a qualified reference) only when exactly one unit answers, and reported.
+
+`Context` is these names with what else every interpreter must know of the plan being read:
+its year (年底前 means this year's end) and whether it says the first unit listed leads.
 """
 
 from __future__ import annotations
@@ -73,3 +76,10 @@ class Names:
             if self.known(text[:end]):
                 return text[:end]
         return ""
+
+
+@dataclass
+class Context:
+    names: Names  # the registry in the issuer's scope
+    year: int  # the plan's year: 年底前 means this year's end
+    first_listed: bool = False  # the document says the first unit listed leads

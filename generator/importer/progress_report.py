@@ -28,9 +28,8 @@ from .. import content as content_stage
 from .. import schema, yamlfile
 from ..errors import BuildFailed, CannotBuild, ContentError
 from ..model import Measure, Plan
-from . import audit, document_title, placing
-from .draft import Finding
-from .findings import cut
+from . import audit, meta, placing
+from .findings import Finding, cut
 from .reading import read_source
 from .report import terminal_lines
 from .report_table import (
@@ -194,7 +193,7 @@ def _progress_table(document: Document, plan: Plan):
 def _title(document: Document) -> tuple[str, Finding | None]:
     """The title as a plan import finds it; a report's title may name no plan word
     (…2023年上半年政务公开工作总结): then the first short line before the table that names a report."""
-    title, finding = document_title(document)
+    title, finding = meta.document_title(document)
     if finding is None:
         return title, None
     for block in document.blocks[:8]:

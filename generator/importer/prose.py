@@ -12,15 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .context import Context
 from .deadlines import deadline_in_text
-from .draft import Finding, Point, Section
-from .labels import MEASURE, ITEM, POINT, SECTION, split_label
-from .lines import glue
-from .markers import has_marker, markers_in
-from .measures import measure_from, split_measure_label
+from .draft import Point, Section, tidy_sections
+from .findings import Finding
+from .labels import MEASURE, ITEM, POINT, SECTION, glue, split_label
+from .markers import has_marker, markers_in, measure_from, split_measure_label
+from .names import Context
 from .source import Paragraph
-from .tidy import tidy_sections
 
 _SIGN_OFF = re.compile(r"[（(]此件.{1,12}[）)]|\d{4}年\d{1,2}月\d{1,2}日|[（(]?联系人.*")
 _SENTENCE_END = ("。", "；", "！", "？", "：", ":", ";", "）", ")")

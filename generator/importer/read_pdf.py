@@ -28,8 +28,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import CannotBuild
 from . import limits
-from .labels import starts_with_label
-from .lines import glue
+from .labels import glue, starts_with_label
 from .tables import is_heading_row
 from .source import Cell, Document, Paragraph, Row, Table, clean_lines, clean_title
 

@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 
 from ..model import Measure, Plan, Point, Section
 from .audit import normal
-from .draft import Finding
-from .findings import cut
-from .labels import CHINESE_NUMBERS, ITEM, MEASURE, POINT, SECTION, number_of, split_label
-from .lines import join_lines
+from .findings import Finding, cut
+from .labels import CHINESE_NUMBERS, ITEM, MEASURE, POINT, SECTION, join_lines, number_of, split_label
 from .roles import strip_role
 from .source import Cell, Row, Table
 from .tables import (

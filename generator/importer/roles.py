@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .draft import Finding, Qualified, Responsibility
-from .findings import cut
+from .draft import Qualified, Responsibility
+from .findings import Finding, cut
 from .names import AMBIGUOUS, ELSEWHERE, NO_SUB_UNIT, UNKNOWN, Names
 
 # The words documents use after the names they give a role to, each with that role. Matched

@@ -15,15 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .context import Context
 from .deadlines import read_deadline
-from .draft import Finding, Group, Measure, Point, Responsibility, Section, Status, Task
-from .labels import POINT, SECTION, split_label
-from .lines import join_lines, numbered_lines
-from .measures import measure_from
+from .draft import Group, Measure, Point, Responsibility, Section, Status, Task, tidy_sections
+from .findings import Finding
+from .labels import POINT, SECTION, join_lines, numbered_lines, split_label
+from .markers import measure_from
+from .names import Context
 from .roles import ColumnRole, ReadCell, read_cell, role_of_heading, strip_role
 from .source import Cell, Row, Table
-from .tidy import tidy_sections
 
 HEADING_HINTS = ("序号", "编号", "工作", "任务", "要求", "要点", "措施", "内容", "事项", "单位", "科室", "处室",
                  "股室", "部门", "责任", "牵头", "主办", "协办", "配合", "时限", "时间", "期限", "情况", "进展",

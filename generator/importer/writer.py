@@ -21,10 +21,8 @@ import yaml
 from .. import yamlfile
 from ..errors import ContentError
 
-from .draft import (
-    Deadline, Finding, Group, Measure, Plan, Point, Qualified, Responsibility, Section, Status, Task,
-)
-from .findings import KINDS, cut
+from .draft import Deadline, Group, Measure, Plan, Point, Qualified, Responsibility, Section, Status, Task
+from .findings import Finding, KINDS, cut
 from .roles import ROLE_ORDER
 
 REVIEW_MARK = "# 待核（review）："
@@ -216,6 +214,16 @@ def _flow_responsibility(responsibility: Responsibility) -> str | None:
         return None
     role, names = next(iter(responsibility.roles.items()))
     return f"{{{role}: {_names(names, in_flow=True)}}}"
+
+
+def draft_header(plan: Plan, source_name: str) -> list[str]:
+    """The draft's opening comments: its schema, where it came from, how many places to review."""
+    count = plan.all_findings()
+    review = (f"导入检查：{count} 处待核，每处在所指的行上方以“待核”注释标出；核对后删去该注释。"
+              if count else "导入检查：没有发现需要特别核对的地方。")
+    return ["yaml-language-server: $schema=../../schema/plan.schema.json",
+            f"由 build.py import 从 {source_name} 导入的草稿（draft）：请逐条对照原文核对，完成后删去 draft: true。",
+            review + "见 docs/importing.md。"]
 
 
 def write(plan: Plan, header: list[str]) -> Written:
