@@ -29,6 +29,21 @@ from generator.tokenize import normalize, words  # noqa: E402
 NAMED = ["预决算", "政策解读", "依申请公开", "权责清单", "新闻发布会", "办公室", "2017", "网站集约化", "河长", "12345"]
 
 
+def quality_queries(site, random_count: int = 300) -> list[str]:
+    """The query set (also the lunr.js oracle's, tests/test_search_lunr.py)."""
+    measures = [m for plan in site.plans for m in plan.measures]
+    rng = random.Random(4)
+    queries = list(NAMED) + sorted({a.written for m in measures for a in m.assignments})
+    while len(queries) < len(NAMED) + random_count:
+        text = rng.choice(measures).text
+        length = rng.randint(2, 6)
+        start = rng.randrange(0, max(1, len(text) - length))
+        piece = text[start:start + length]
+        if re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", piece):
+            queries.append(piece)
+    return queries
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--random", type=int, default=300)
@@ -37,15 +52,7 @@ def main() -> None:
     measures = [m for plan in site.plans for m in plan.measures]
     haystacks = [(f"plans/{m.plan.id}/#{m.anchor}", normalize("\n".join(measure_fields(m).values())))
                  for m in measures]
-    rng = random.Random(4)
-    queries = list(NAMED) + sorted({a.written for m in measures for a in m.assignments})
-    while len(queries) < len(NAMED) + args.random:
-        text = rng.choice(measures).text
-        length = rng.randint(2, 6)
-        start = rng.randrange(0, max(1, len(text) - length))
-        piece = text[start:start + length]
-        if re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", piece):
-            queries.append(piece)
+    queries = quality_queries(site, args.random)
     with tempfile.TemporaryDirectory() as folder:
         pipeline.build(ROOT / "content", Path(folder) / "site")
         result = subprocess.run(["node", str(ROOT / "tests" / "js" / "harness.js")], capture_output=True, text=True,

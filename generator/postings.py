@@ -14,9 +14,10 @@ A term's posting is, for each block that holds it: the block's distance from the
 block (the first: from 0), the number of entries, then the entries in document order (`local`
 numbers the documents of a block):
     local delta          the first entry's local, then the distance from the entry before
-    field + 8·(tf − 1)   field index (see search.FIELDS) and how often the term occurs there
+    field + F·(tf − 1)   field number and how often the term occurs there (F fields, in the
+                         order of search_fields.FIELDS)
     length               tokens in that field of that document, as round(3·log2(length + 1))
-    first, count         only for context documents: the measures they cover
+    first, count         only in a context field: the measures the heading covers
     offsets              where each occurrence starts: the first in full, then the gaps
 A filter term (a name starting with a space) has only local deltas: no field, no offsets.
 """
@@ -28,10 +29,12 @@ from functools import lru_cache
 import numpy as np
 
 from . import tokenize
+from .search_fields import FIELDS
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _ALPHABET_BYTES = np.frombuffer(ALPHABET.encode("ascii"), dtype=np.uint8)
-CONTEXT_FIELD = 4
+_FIELD_COUNT = len(FIELDS)
+_IS_CONTEXT = np.array([field.context for field in FIELDS])
 _SEPARATOR = "\x00"  # between fields; YAML cannot carry it, so no text holds it
 _OTHER, _CJK, _DIGIT, _LETTER = 0, 1, 2, 3
 _LONE_BASE = np.uint64(0)  # a lone CJK character: its code point
@@ -64,9 +67,10 @@ class Slots:
         return len(self.text)
 
 
-Piece = tuple[int, int, str, int]  # a term's posting over a run of blocks: (first block, last block,
-#   text without the first block's distance from the block before (see join), documents it finds:
-#   a context entry finds each measure it covers, and a document is counted once)
+Piece = tuple[int, int, str, int, int]  # a term's posting over a run of blocks: (first block, last
+#   block, text without the first block's distance from the block before (see join), documents it
+#   finds (a context entry finds each measure it covers; a document is counted once), and fields
+#   of documents it is in (lunr's count for the idf: a document once per field holding the term))
 
 
 @lru_cache(maxsize=65536)
@@ -135,6 +139,16 @@ def _class_table() -> np.ndarray:
     return table
 
 
+def length_codes(lengths: np.ndarray) -> np.ndarray:
+    """Field lengths as the postings store them: round(3·log2(tokens + 1)), a sixth of a doubling."""
+    return np.rint(3 * np.log2(np.asarray(lengths) + 1)).astype(np.int64)
+
+
+def stored_lengths(lengths) -> np.ndarray:
+    """The lengths search-core.js reads back from length_codes (tokens + 1 to within 12%)."""
+    return 2.0 ** (length_codes(lengths) / 3) - 1
+
+
 def warm_up() -> None:
     """Build the tables once, before worker processes are forked, so each need not."""
     _class_table()
@@ -185,8 +199,8 @@ def batch_postings(slots: Slots) -> tuple[dict[str, Piece], list[int]]:
     local_delta = local.copy()
     within = np.flatnonzero(~new_group)
     local_delta[within] -= local[within - 1]
-    context = field == CONTEXT_FIELD
-    quantized_length = np.rint(3 * np.log2(lengths[entry_slots] + 1)).astype(np.int64)
+    context = _IS_CONTEXT[field]
+    quantized_length = length_codes(lengths[entry_slots])
 
     # Numbers each entry writes: its group's header when it opens one (block distance and entry
     # count; only the count for a term's first group), its own header (local delta, field and tf,
@@ -202,7 +216,7 @@ def batch_postings(slots: Slots) -> tuple[dict[str, Piece], list[int]]:
     stream[begin[new_group] + group_head[new_group] - 1] = group_sizes
     own = begin + group_head
     stream[own] = local_delta
-    stream[own + 1] = field + 8 * (tf - 1)
+    stream[own + 1] = field + _FIELD_COUNT * (tf - 1)
     stream[own + 2] = quantized_length
     stream[own[context] + 3] = slot_first[entry_slots[context]]
     stream[own[context] + 4] = slot_count[entry_slots[context]]
@@ -218,13 +232,16 @@ def batch_postings(slots: Slots) -> tuple[dict[str, Piece], list[int]]:
     term_ends = np.append(term_starts[1:], len(entry_starts))
     char_start = np.concatenate(([0], number_ends))[begin[term_starts]]
     char_end = number_ends[end[term_ends - 1] - 1]
-    found = _documents_found(np.cumsum(new_term) - 1, block, np.where(context, slot_first[entry_slots], local),
-                             np.where(context, slot_count[entry_slots], 1), len(term_starts))
+    term_of_entry = np.cumsum(new_term) - 1
+    covered = np.where(context, slot_count[entry_slots], 1)
+    found = _documents_found(term_of_entry, block, np.where(context, slot_first[entry_slots], local),
+                             covered, len(term_starts))
+    in_fields = np.bincount(term_of_entry, weights=covered, minlength=len(term_starts)).astype(np.int64)
     result = {}
-    for key, first_block, last_block, start, stop, documents in zip(
+    for key, first_block, last_block, start, stop, documents, fields in zip(
             entry_keys[term_starts].tolist(), block[term_starts].tolist(), block[term_ends - 1].tolist(),
-            char_start.tolist(), char_end.tolist(), found.tolist()):
-        result[_term(key, runs)] = (first_block, last_block, text_of[start:stop], documents)
+            char_start.tolist(), char_end.tolist(), found.tolist(), in_fields.tolist()):
+        result[_term(key, runs)] = (first_block, last_block, text_of[start:stop], documents, fields)
     return result, lengths.tolist()
 
 
@@ -302,14 +319,15 @@ def filter_postings(documents_by_filter: dict[str, dict[int, list[int]]]) -> dic
             parts.append(encode_numbers(head + deltas))
             previous = block
         blocks = sorted(by_block)
-        result[name] = (blocks[0], blocks[-1], "".join(parts), sum(len(set(found)) for found in by_block.values()))
+        documents = sum(len(set(found)) for found in by_block.values())
+        result[name] = (blocks[0], blocks[-1], "".join(parts), documents, documents)
     return result
 
 
 def join(pieces: list[Piece]) -> str:
     """A term's whole posting from its pieces in block order."""
     out, previous = [], 0
-    for first_block, last_block, text, _ in pieces:
+    for first_block, last_block, text, *_ in pieces:
         out.append(encode_number(first_block - previous))
         out.append(text)
         previous = last_block

@@ -23,23 +23,13 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import postings, tokenize
-from .model import LEADING_ROLES, Measure, Plan
+from . import postings, search_fields, tokenize
+from .model import LEADING_ROLES, Plan
 from .postings import Slots
+from .search_fields import FIELDS, NUMBER, measure_fields, plan_fields, unit_fields
 from .site import Site, pinyin_key
 
 DATA_DIR = "assets/search"
-
-# Fields in index order, with their boosts: a hit in a title (plan title, unit name) or in the
-# units responsible ranks first. Context is a measure's plan title and headings.
-FIELDS = ("title", "units", "text", "status", "context")
-BOOSTS = (10, 5, 1, 1, 1)
-TITLE, UNITS, TEXT, STATUS, CONTEXT = range(5)
-# BM25 as lunr.js scored it: k1 1.2 and, per field, b (how much a long field counts against a hit).
-# Titles are not held against their length: a unit's title is all its names, and a hit on any
-# one of them (a short form such as 市国资委) is as good as a hit on a short title.
-BM25_K1 = 1.2
-BM25_B = (0.0, 0.75, 0.75, 0.75, 0.75)
 
 FRAGMENT_SIZE = 8  # documents per fragment file: a result costs its fragment, so keep them small
 UNITS_PER_BLOCK = 256
@@ -68,8 +58,8 @@ class Batch:
     pieces: dict[str, postings.Piece]  # term → its posting over these blocks
     fragments: dict[str, bytes]  # fragment file → its script
     documents: int  # documents a result can be (plans, measures, units)
-    lengths: list[int]  # tokens per field, summed over documents
-    counted: list[int]  # documents (or context documents) per field, for the average length
+    lengths: list[float]  # per field, the lengths the postings store, summed over documents (a
+    #   heading once for each measure under it): the average a field's length is held against
 
 
 @dataclass
@@ -80,7 +70,6 @@ class _Collector:
     filters: dict[str, dict[int, list[int]]] = field(default_factory=dict)
     fragments: dict[str, dict] = field(default_factory=dict)
     documents: int = 0
-    counted: list[int] = field(default_factory=lambda: [0] * len(FIELDS))
 
     def filter(self, name: str, block: int, locals_: list[int]) -> None:
         by_block = self.filters.get(name)
@@ -95,49 +84,19 @@ class _Collector:
     def finish(self) -> Batch:
         pieces, slot_lengths = postings.batch_postings(self.slots)
         pieces.update(postings.filter_postings(self.filters))
-        lengths = [0] * len(FIELDS)
-        for field_index, length in zip(self.slots.field, slot_lengths):
-            lengths[field_index] += length
+        lengths = [0.0] * len(FIELDS)
+        stored = postings.stored_lengths(slot_lengths).tolist() if slot_lengths else []
+        for number, length, covered in zip(self.slots.field, stored, self.slots.count):
+            lengths[number] += length * (covered if FIELDS[number].context else 1)
         fragments = {data_path("f", name): _script("f", name, fragment) for name, fragment in self.fragments.items()}
-        return Batch(pieces, fragments, self.documents, lengths, self.counted)
+        return Batch(pieces, fragments, self.documents, lengths)
 
-
-def unit_names(measure: Measure) -> list[str]:
-    """The names a measure's units are searched by: as the plan prints them and as registered."""
-    names = []
-    for assignment in measure.assignments:
-        for name in (assignment.written, assignment.unit.name if assignment.unit else ""):
-            if name and name not in names:
-                names.append(name)
-    return names
-
-
-def status_text(measure: Measure) -> str:
-    """What the newest report says of the measure, each unit's part after the rest with the unit's
-    name: what search finds a measure by and shows as its 落实情况."""
-    latest = measure.latest
-    if latest is None:
-        return ""
-    return "\n".join(filter(None, [latest.text, *(f"{unit.name}：{unit.text}" for unit in latest.units)]))
-
-
-def measure_fields(measure: Measure) -> dict[str, str]:
-    """The searchable text of a measure, by field (the truth the tests and benchmarks check against)."""
-    context = [measure.plan.title, measure.section.heading]
-    if measure.point and (measure.point.label or measure.point.title):
-        context.append(f"{measure.point.label}{measure.point.title}")
-    if measure.task:
-        context.append(measure.task.heading)
-    return {
-        "text": "\n".join(filter(None, [measure.requirement, measure.text, measure.remarks])),
-        "status": status_text(measure),
-        "units": "\n".join(unit_names(measure)),
-        "context": "\n".join(context),
-    }
-
-
-def _point_heading(point) -> str:
-    return f"{point.label}{point.title}" if point and (point.label or point.title) else ""
+    def add(self, block: int, local: int, texts: dict[str, str]) -> None:
+        """A document's fields (not its context fields: see _add_contexts)."""
+        for name, text in texts.items():
+            if not FIELDS[NUMBER[name]].context:
+                self.slots.add(block, local, NUMBER[name], text)
+        self.documents += 1
 
 
 def index_plans(plans: list[Plan], first_block: int) -> Batch:
@@ -150,24 +109,17 @@ def index_plans(plans: list[Plan], first_block: int) -> Batch:
 
 def _add_plan(batch: _Collector, plan: Plan, block: int) -> None:
     measures = plan.measures
-    issuer_names = "\n".join(dict.fromkeys([plan.issuer_name, plan.issuer.name]))
-    plan_text = "\n".join(filter(None, [plan.summary, plan.document_number]))
-    slots = batch.slots
-    slots.add(block, 0, TITLE, plan.title)
-    slots.add(block, 0, UNITS, issuer_names)
-    slots.add(block, 0, TEXT, plan_text)
+    plan_texts = plan_fields(plan)
+    batch.add(block, 0, plan_texts)
     everyone = list(range(len(measures) + 1))
     batch.filter(f" y{plan.year}", block, everyone)
     batch.filter(f" d{plan.issuer.department.id}", block, everyone)
-    shown = [{"units": issuer_names, "text": plan_text}]
-    headings = {}  # section or point → its heading, worked out once
+    shown = [{"units": plan_texts["units"], "text": plan_texts["text"]}]
+    measure_texts = []
     for local, measure in enumerate(measures, start=1):
-        names, leads, departments = [], [], [plan.issuer.department.id]
+        leads, departments = [], [plan.issuer.department.id]
         for assignment in measure.assignments:
             unit = assignment.unit
-            for name in (assignment.written, unit.name if unit else ""):
-                if name and name not in names:
-                    names.append(name)
             if assignment.role in LEADING_ROLES and assignment.written not in leads:
                 leads.append(assignment.written)
             if unit is not None:
@@ -176,44 +128,36 @@ def _add_plan(batch: _Collector, plan: Plan, block: int) -> None:
                     departments.append(unit.department.id)
         for department in departments:
             batch.filter(f" d{department}", block, [local])
-        text = "\n".join(filter(None, [measure.requirement, measure.text, measure.remarks]))
-        status = status_text(measure)
-        units = "\n".join(names)
-        slots.add(block, local, UNITS, units)
-        slots.add(block, local, TEXT, text)
-        slots.add(block, local, STATUS, status)
-        if measure.section not in headings:
-            headings[measure.section] = measure.section.heading
-        if measure.point not in headings:
-            headings[measure.point] = _point_heading(measure.point)
-        shown_headings = [headings[measure.section], headings[measure.point]]
-        if measure.task:
-            shown_headings.append(measure.task.heading)
-        document = {"a": measure.anchor, "h": shown_headings,
-                    "l": measure.label, "text": text, "units": units, "leads": leads}
-        if status:
-            document["status"] = status
+        texts = measure_fields(measure)
+        measure_texts.append(texts)
+        batch.add(block, local, texts)
+        document = {"a": measure.anchor, "h": [texts["section"], texts["point"], texts["task"]],
+                    "l": measure.label, "text": texts["text"], "units": texts["units"], "leads": leads}
+        if texts["status"]:
+            document["status"] = texts["status"]
         shown.append(document)
-    # Context documents: the plan's title, then each section's, point's and task's heading.
-    position = {id(measure): local for local, measure in enumerate(measures, start=1)}
-    contexts = [(plan.title, measures)]
-    for section in plan.sections:
-        contexts.append((headings.get(section, section.heading), section.all_measures))
-        contexts += [(headings.get(point) or _point_heading(point), point.measures) for point in section.points]
-        for part in [section, *section.points]:
-            contexts += [(task.heading, covered) for task, covered in part.blocks if task]
-    number = len(measures) + 1
-    for text, covered in contexts:
-        if text and covered:
-            slots.add(block, number, CONTEXT, text, position[id(covered[0])], len(covered))
-            batch.counted[CONTEXT] += 1
-            number += 1
+    _add_contexts(batch, block, measure_texts)
     header = {"plan": {"title": plan.title, "year": plan.year, "url": f"plans/{plan.id}/",
                        "issuer": plan.issuer_name}}
     _add_fragments(batch, block, shown, header)
-    for field_index in (TITLE, UNITS, TEXT, STATUS):
-        batch.counted[field_index] += len(shown)
-    batch.documents += len(shown)
+
+
+def _add_contexts(batch: _Collector, block: int, measure_texts: list[dict[str, str]]) -> None:
+    """Context documents, numbered after the plan's measures: for each context field, a run of
+    consecutive measures (locals 1, 2, …) with the same heading there is one document holding
+    the heading once, and covering them."""
+    number = len(measure_texts) + 1
+    for name in search_fields.CONTEXT:
+        start = 0
+        while start < len(measure_texts):
+            text = measure_texts[start][name]
+            end = start + 1
+            while end < len(measure_texts) and measure_texts[end][name] == text:
+                end += 1
+            if text:
+                batch.slots.add(block, number, NUMBER[name], text, start + 1, end - start)
+                number += 1
+            start = end
 
 
 def _add_fragments(batch: _Collector, block: int, shown: list[dict], header: dict) -> None:
@@ -238,19 +182,14 @@ def index_units(site: Site, first_block: int) -> Batch:
         shown = []
         for local, view in enumerate(views[start:start + UNITS_PER_BLOCK]):
             unit = view.unit
-            names = [unit.display_name, unit.name, *unit.aliases]
-            for former in unit.former_names:
-                names += [former["name"], *former.get("aliases", [])]
-            names = "\n".join(dict.fromkeys(names))
-            batch.slots.add(block, local, TITLE, names)
+            texts = unit_fields(unit)
+            names = texts["title"]
+            batch.add(block, local, texts)
             batch.filter(f" d{unit.department.id}", block, [local])
             batch.filter(f" u{unit.id}", block, [local])
             shown.append({"name": unit.display_name, "names": names, "url": f"units/{unit.id}/",
                           "leads": view.lead_count, "supports": view.support_count})
         _add_fragments(batch, block, shown, {})
-        for field_index in (TITLE, UNITS, TEXT, STATUS):
-            batch.counted[field_index] += len(shown)
-        batch.documents += len(shown)
     return batch.finish()
 
 
@@ -458,7 +397,7 @@ class SearchIndex:
         for name in ("departments", "units"):
             files[data_path("facets", name)] = _script("facets", name, choices[name])
         lengths = [sum(batch.lengths[i] for batch in batches) for i in range(len(FIELDS))]
-        counted = [sum(batch.counted[i] for batch in batches) for i in range(len(FIELDS))]
+        documents = sum(batch.documents for batch in batches)
         digest = hashlib.sha256()
         for path in sorted(files):
             held = self._digests.get(path)
@@ -468,9 +407,10 @@ class SearchIndex:
         self._digests = {path: held for path, held in self._digests.items() if path in files}
         entry = {
             "version": digest.hexdigest()[:12],
-            "fields": list(FIELDS), "boosts": list(BOOSTS), "k1": BM25_K1, "b": list(BM25_B),
-            "documents": sum(batch.documents for batch in batches),
-            "averageLength": [round(total / count, 4) if count else 0 for total, count in zip(lengths, counted)],
+            **search_fields.entry(),
+            "documents": documents,
+            # lunr's average: a field's length over every document, those without the field too
+            "averageLength": [total / documents if documents else 0 for total in lengths],
             "planBlocks": len(site.plans),
             "fragmentSize": FRAGMENT_SIZE,
             "blocksPerFolder": BLOCKS_PER_FOLDER,
@@ -513,6 +453,7 @@ def _chunk(term: str, found: list[tuple[int, postings.Piece]], held: _Chunked | 
         files[first] = old if same else (pieces, b"")
     summary = {
         "documents": sum(piece[3] for _, piece in found),
+        "inFields": sum(piece[4] for _, piece in found),
         "units": postings.join(units) if units else "",
         "chunks": [[first, sum(piece[3] for piece in pieces)] for first, pieces in zip(starts, groups)],
     }
@@ -523,7 +464,7 @@ def _chunk(term: str, found: list[tuple[int, postings.Piece]], held: _Chunked | 
 def _reported(plans: tuple[Plan, ...]) -> tuple:
     """What search takes from the report files of these plans: a report file can change while
     its plan, kept by content.LoadCache, stays the same object."""
-    return tuple(tuple(status_text(measure) for measure in plan.measures)
+    return tuple(tuple(search_fields.status_text(measure) for measure in plan.measures)
                  if any(not report.own for report in plan.reports) else () for plan in plans)
 
 

@@ -80,7 +80,7 @@ def test_unnumbered_task_groups_from_merged_task_cells(examples_site):
     heading = page.find(id="s1-t2")
     assert heading.name == "h3" and heading.get_text() == "提升政策解读质量"
     assert [tr["id"] for tr in heading.find_next("table").select("tbody tr")] == ["s1-m3", "s1-m4"]
-    assert "提升政策解读质量" in measure_fields(third)["context"]
+    assert measure_fields(third)["task"] == "提升政策解读质量"
 
 
 def test_sub_unit_in_brackets_is_credited_to_the_sub_unit(examples_site):

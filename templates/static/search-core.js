@@ -31,7 +31,6 @@
   var DIGIT_VALUE = new Int8Array(128);
   for (var a = 0; a < ALPHABET.length; a++) { DIGIT_VALUE[ALPHABET.charCodeAt(a)] = a; }
   var BLOCK = 1048576; /* a document's key: block * BLOCK + local */
-  var CONTEXT = 4; /* the field whose entries stand for a heading over several measures */
   var PAGE = 20;
 
   /* The varint code of generator/postings.py: base 32, lowest digit first, upper half = more. */
@@ -114,9 +113,11 @@
      term: its field, how often, the field's length, where its offsets are, and its source (the
      text the offsets count in). A context entry (a heading) becomes a hit in every measure it
      covers, all sharing the heading's offsets and source. Hits are sorted by document;
-     `docs` lists each document once, `from[i]` where its hits start. */
-  function decodePosting(term, text) {
+     `docs` lists each document once, `from[i]` where its hits start. `fields` is the entry's
+     declaration of the fields (generator/search_fields.py): their number and which are context. */
+  function decodePosting(fields, term, text) {
     var numbers = decodeNumbers(text);
+    var fieldCount = fields.length;
     var filter = term.charAt(0) === " ";
     var out = { term: term, docs: [], from: [], field: [], tf: [], length: [], source: [], start: [], offsets: [] };
     var i = 0;
@@ -152,13 +153,13 @@
           out.docs.push(block * BLOCK + local);
           continue;
         }
-        var field = numbers[i] & 7;
-        var tf = (numbers[i] >> 3) + 1;
+        var field = numbers[i] % fieldCount;
+        var tf = Math.floor(numbers[i] / fieldCount) + 1;
         var length = Math.pow(2, numbers[i + 1] / 3) - 1;
         i += 2;
         var first = local;
         var count = 1;
-        if (field === CONTEXT) {
+        if (fields[field].context) {
           first = numbers[i];
           count = numbers[i + 1];
           i += 2;
@@ -298,14 +299,14 @@
       return get("t", shardName(entry.shards[number]));
     }
 
-    function posting(shard, term) {
+    function posting(entry, shard, term) {
       if (!decoded[term]) {
         var value = shard[term];
         if (typeof value === "string") {
-          decoded[term] = decodePosting(term, value);
+          decoded[term] = decodePosting(entry.fields, term, value);
         } else {
           /* A common term: until its chunks are loaded, only its postings among the units. */
-          var units = decodePosting(term, value.units);
+          var units = decodePosting(entry.fields, term, value.units);
           common[term] = { summary: value, parts: [units], loaded: {} };
           decoded[term] = units;
         }
@@ -314,12 +315,12 @@
     }
 
     /* Chunk `number` of common term `term`, decoded into its posting. */
-    function loadChunk(term, number) {
+    function loadChunk(entry, term, number) {
       var held = common[term];
       if (!held.loaded[number]) {
         var name = held.summary.name + "-" + held.summary.chunks[number][0];
         held.loaded[number] = get("c", name).then(function (text) {
-          held.parts.push(decodePosting(term, text));
+          held.parts.push(decodePosting(entry.fields, term, text));
           decoded[term] = mergeParts(term, held.parts);
         });
       }
@@ -366,7 +367,7 @@
             Object.keys(shard).forEach(function (term) {
               if (term.charAt(0) !== " " && matchesWildcard(term, clause) && terms.indexOf(term) < 0) {
                 terms.push(term);
-                posting(shard, term);
+                posting(entry, shard, term);
               }
             });
           });
@@ -377,7 +378,7 @@
 
     function filterDocs(entry, name) {
       return loadShard(entry, shardOf(entry, name)).then(function (shard) {
-        return name in shard ? posting(shard, name).docs : [];
+        return name in shard ? posting(entry, shard, name).docs : [];
       });
     }
 
@@ -419,9 +420,10 @@
       });
     }
 
-    /* BM25 per field (b per field, see search.py) and lunr's way of adding it up: each matched
-       term's weight times how many clauses matched it. lunr.js itself ranked until a common
-       word at 2,000 plans gave it tens of thousands of documents (docs/search.md). */
+    /* lunr.js's BM25 (its idf, which counts a document once per field holding the term; its
+       average field length, over every document), with b per field as the entry declares it,
+       added up as lunr does: each matched term's weight times how many clauses matched it.
+       tests/test_search_lunr.py holds the order to lunr.js's own on the same documents. */
     function rank(entry, keys, clauseTerms) {
       if (!keys.length) { return []; }
       var queryWeight = {};
@@ -431,20 +433,21 @@
       var scores = new Float64Array(keys.length);
       Object.keys(queryWeight).forEach(function (term) {
         var data = decoded[term];
-        /* A common term's count of documents is in its shard: its chunks may not all be loaded. */
-        var documents = common[term] ? common[term].summary.documents : data.docs.length;
-        var idf = Math.log(1 + Math.abs((entry.documents - documents + 0.5) / (documents + 0.5)));
+        /* A hit is a field of a document; a common term's count is in its shard, as its chunks
+           may not all be loaded. */
+        var inFields = common[term] ? common[term].summary.inFields : data.field.length;
+        var idf = Math.log(1 + Math.abs((entry.documents - inFields + 0.5) / (inFields + 0.5)));
+        var docs = data.docs.length;
         var j = lowerBound(data.docs, keys[0]);
         for (var i = 0; i < keys.length; i++) {
-          while (j < documents && data.docs[j] < keys[i]) { j++; }
-          if (j >= documents || data.docs[j] !== keys[i]) { continue; }
+          while (j < docs && data.docs[j] < keys[i]) { j++; }
+          if (j >= docs || data.docs[j] !== keys[i]) { continue; }
           for (var h = data.from[j]; h < data.from[j + 1]; h++) {
-            var field = data.field[h];
-            var b = entry.b[field];
+            var field = entry.fields[data.field[h]];
             var tf = data.tf[h];
-            var norm = 1 - b + b * data.length[h] / (entry.averageLength[field] || 1);
+            var norm = 1 - field.b + field.b * (data.length[h] / (entry.averageLength[data.field[h]] || 1));
             scores[i] += queryWeight[term] * Math.round(
-              idf * ((entry.k1 + 1) * tf) / (entry.k1 * norm + tf) * entry.boosts[field] * 1000) / 1000;
+              idf * ((entry.k1 + 1) * tf) / (entry.k1 * norm + tf) * field.boost * 1000) / 1000;
           }
         }
       });
@@ -516,7 +519,7 @@
       if (block < entry.planBlocks) {
         found.common.forEach(function (term) {
           var chunk = chunkAt(entry, term, block);
-          loads.push(loadChunk(term, chunk.number));
+          loads.push(loadChunk(entry, term, chunk.number));
           to = Math.min(to, chunk.end);
         });
       }
@@ -597,11 +600,11 @@
       found.total = seen ? Math.max(found.hits.length, Math.round(found.hits.length * whole / seen)) : found.hits.length;
     }
 
-    /* What results `from` to `from + count` show, loaded from their fragments. A result whose
-       text, on this last look, does not hold every word of the query is left out (`dropped`).
-       The words are those the index matched: a word has no separator in it, and a document has
-       its terms at the right distances in one text exactly when that text holds the word, so
-       nothing the search counted is dropped (docs/search.md, "What a query finds"). */
+    /* What results `from` to `from + count` show, loaded from their fragments: every hit, none
+       left out. A hit has passed the text check before it was counted (holdsWord: a document
+       has a word's terms at the right distances in one text exactly when that text holds the
+       word), so the total stated is the number of results the pages show (docs/search.md,
+       "An honest count"). */
     function page(found, from, count) {
       var chosen;
       return fill(found, from + (count || PAGE)).then(function () {
@@ -614,13 +617,7 @@
           });
         }));
       }).then(function (items) {
-        var wanted = found.words.map(function (word) { return word.text; });
-        var shown = items.filter(function (item) {
-          var text = tokenizer.normalize(item.searchText);
-          /* A query without words finds nothing here either, as in search(). */
-          return wanted.length > 0 && wanted.every(function (word) { return text.indexOf(word) >= 0; });
-        });
-        return { items: shown, dropped: items.length - shown.length };
+        return { items: items };
       });
     }
 
@@ -628,21 +625,18 @@
       var document = fragment.docs[hit.local % entry.fragmentSize];
       if (hit.block >= entry.planBlocks) {
         return { kind: "unit", key: hit.key, url: document.url, name: document.name, names: document.names,
-                 leads: document.leads, supports: document.supports, searchText: document.names };
+                 leads: document.leads, supports: document.supports };
       }
       var plan = fragment.plan;
       if (hit.local === 0) {
         return { kind: "plan", key: hit.key, url: plan.url, title: plan.title, year: plan.year, issuer: plan.issuer,
-                 units: document.units, text: document.text,
-                 searchText: [plan.title, document.units, document.text].join("\n") };
+                 units: document.units, text: document.text };
       }
       var headings = fragment.headings[document.h];
-      var context = [plan.title].concat(headings.filter(Boolean)).join("\n");
       return {
         kind: "measure", key: hit.key, url: plan.url + "#" + document.a, plan: plan,
         headings: headings, label: document.l, text: document.text, status: document.status || "",
-        units: document.units, leads: document.leads,
-        searchText: [document.text, document.status || "", document.units, context].join("\n")
+        units: document.units, leads: document.leads
       };
     }
 
@@ -658,5 +652,6 @@
              parse: function (q) { return parse(q, tokenizer); } };
   }
 
-  return { createSearch: createSearch, shardName: shardName, decodeNumbers: decodeNumbers, dataPath: dataPath, PAGE: PAGE };
+  return { createSearch: createSearch, shardName: shardName, decodeNumbers: decodeNumbers, decodePosting: decodePosting,
+           dataPath: dataPath, PAGE: PAGE };
 }));

@@ -231,7 +231,7 @@
      word (search-core.js); it becomes exact once "more" has read them all. */
   function describeCount() {
     var found = current.found;
-    var total = found.total - current.dropped;
+    var total = found.total;
     var q = current.state.q;
     if (!total) { return "没有找到与“" + q + "”有关的结果。"; }
     var shown = list.children.length;
@@ -250,7 +250,6 @@
     var firstNew = null;
     function show(page) {
       if (mine !== generation) { return; }
-      current.dropped += page.dropped;
       page.items.forEach(function (item) {
         var entry = list.appendChild(resultItem(item, words));
         if (!firstNew) { firstNew = entry.querySelector("a"); }
@@ -258,7 +257,7 @@
     }
     /* The rest are asked for once the first is on screen: it needs nothing but its own fragment. */
     return engine.page(current.found, from, 1).then(show).then(function () {
-      return mine === generation ? engine.page(current.found, from + 1, size - 1) : { items: [], dropped: 0 };
+      return mine === generation ? engine.page(current.found, from + 1, size - 1) : { items: [] };
     }).then(show).then(function () {
       if (mine !== generation) { return; }
       current.shown = Math.min(from + size, current.found.hits.length);
@@ -283,7 +282,7 @@
     document.title = document.title.replace(/^.*? - /, "搜索：" + state.q + " - ");
     return engine.search(state).then(function (found) {
       if (mine !== generation) { return null; }
-      current = { state: state, found: found, shown: 0, dropped: 0 };
+      current = { state: state, found: found, shown: 0 };
       if (!found.words.length) {
         statusRegion.textContent = "请输入要查找的字词，例如单位名称或“预决算”；标点和符号不参与查找。";
         return null;

@@ -10,9 +10,11 @@
            query loaded (with "fresh", each query starts with nothing loaded, as a new visitor
            would), and the time the query took to its first page.
        With "keys": after the first page, every hit's [block, local] instead of urls (no fragments).
-     {"mode": "textcheck", "site": OUTPUT_DIR, "queries": [...]}
-        -> [{urls}, ...]: every document of the site (plans, measures, units) that page() would
-           show for the query when given all of them, whatever the index says. */
+       With "scores": also every hit's score, in the order of the hits.
+     {"mode": "decode", "fields": [...], "postings": {term: posting}}
+        -> {term: [[block, local, field, tf, length, source, offsets], ...]}: each posting as
+           search-core.js decodes it (a hit per field of a document), with the entry's fields.
+     {"mode": "lunr", ...}: see lunr-oracle.js. */
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -38,8 +40,12 @@ async function main() {
     const tokenizer = require(path.join(root, "templates", "static", "tokenize.js"));
     return request.texts.map((text) => tokenizer[request.mode === "words" ? "words" : "tokenize"](text));
   }
-  if (request.mode === "textcheck") {
-    return textCheck(request.site, request.queries);
+  if (request.mode === "decode") {
+    const core = require(path.join(root, "templates", "static", "search-core.js"));
+    return decode(core, request.fields, request.postings);
+  }
+  if (request.mode === "lunr") {
+    return require("./lunr-oracle.js")(request);
   }
   const assets = path.join(request.site, "assets");
   const tokenizer = require(path.join(assets, "tokenize.js"));
@@ -65,8 +71,10 @@ async function main() {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const firstFiles = log.slice();
       await engine.readAll(found);
-      answers.push({ total: found.total, stated, estimated, keys: found.hits.map((hit) => [hit.block, hit.local]),
-                     files: firstFiles, ms });
+      const answer = { total: found.total, stated, estimated, keys: found.hits.map((hit) => [hit.block, hit.local]),
+                       files: firstFiles, ms };
+      if (request.scores) { answer.scores = found.hits.map((hit) => hit.score); }
+      answers.push(answer);
       log.length = 0;
       continue;
     }
@@ -82,32 +90,21 @@ async function main() {
   return answers;
 }
 
-/* Every document of the site as a hit, so page() loads each one's fragment and applies its
-   text check to it. */
-async function textCheck(site, queries) {
-  const assets = path.join(site, "assets");
-  const tokenizer = require(path.join(assets, "tokenize.js"));
-  const core = require(path.join(assets, "search-core.js"));
-  const load = loader(site, []);
-  const engine = core.createSearch({ load, tokenizer });
-  const entry = await load("index", "index", "index.js");
-  const hits = [];
-  const names = fs.readdirSync(path.join(assets, "search", "f"), { recursive: true }).filter((file) => file.endsWith(".js"));
-  for (const file of names) {
-    const name = path.basename(file, ".js");
-    const [block, number] = name.split("-").map(Number);
-    const fragment = await load("f", name, core.dataPath(entry, "f", name));
-    fragment.docs.forEach((document, index) => {
-      const local = number * entry.fragmentSize + index;
-      hits.push({ key: block * 1048576 + local, block, local, score: 0 });
+function decode(core, fields, postings) {
+  const BLOCK = 1048576;
+  const answer = {};
+  for (const [term, text] of Object.entries(postings)) {
+    const data = core.decodePosting(fields, term, text);
+    const hits = [];
+    data.docs.forEach((key, d) => {
+      for (let h = data.from[d]; h < data.from[d + 1]; h++) {
+        hits.push([Math.floor(key / BLOCK), key % BLOCK, data.field[h], data.tf[h], data.length[h], data.source[h],
+                   data.offsets.slice(data.start[h], data.start[h] + data.tf[h])]);
+      }
     });
+    answer[term] = hits;
   }
-  const answers = [];
-  for (const q of queries) {
-    const page = await engine.page({ total: hits.length, done: true, hits, words: engine.parse(q) }, 0, hits.length);
-    answers.push({ urls: page.items.map((item) => item.url) });
-  }
-  return answers;
+  return answer;
 }
 
 main().then((answer) => process.stdout.write(JSON.stringify(answer)), (error) => {
