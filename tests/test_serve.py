@@ -8,7 +8,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 
 from conftest import ROOT, run_main
 from generator import build as pipeline
+from generator.changes import classify
 from generator.rebuild import LiveBuild
 from generator.render import TEMPLATES_DIR
 from support.serving import Preview, Serve, fetch, free_port, wait_until
@@ -216,6 +216,11 @@ def clean_build(content: Path) -> dict[str, bytes]:
     return {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
 
 
+def changes(live: LiveBuild, content: Path, paths: set[Path]):
+    """The changes serve hands the rebuild when it sees `paths` written."""
+    return classify(paths, content, live.templates.folders)
+
+
 def on_disk(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -241,11 +246,10 @@ def test_incremental_output_equals_a_clean_build(content_copy, tmp_path, change)
     live.build_all()
     live.build_search()
     before = {p: p.read_bytes() for p in content_copy.rglob("*.yaml")}
-    time.sleep(0.01)
     EDITS[change](content_copy)
     after = {p: p.read_bytes() for p in content_copy.rglob("*.yaml")}
     changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
-    outcome = live.update(changed)
+    outcome = live.update(changes(live, content_copy, changed))
     live.later()  # serve renders the pages that show every plan right after
     live.build_search()
     assert on_disk(tmp_path / "served") == clean_build(content_copy)
@@ -261,9 +265,9 @@ def test_two_edits_before_the_deferred_pages_are_rendered_keep_both(content_copy
     live.build_search()
     first, second = content_copy / "plans" / "zs-jrj-2022.yaml", content_copy / "plans" / "zs-jxj-2018.yaml"
     edit(first, "规范行政法规使用", "规范行政法规使用。")
-    live.update({first})
+    live.update(changes(live, content_copy, {first}))
     second.unlink()
-    live.update({second})
+    live.update(changes(live, content_copy, {second}))
     live.later()
     live.build_search()
     assert on_disk(tmp_path / "served") == clean_build(content_copy)
@@ -272,9 +276,9 @@ def test_two_edits_before_the_deferred_pages_are_rendered_keep_both(content_copy
 def test_template_change_renders_only_its_pages(content_copy, tmp_path):
     live = LiveBuild(content_copy, tmp_path / "served")
     live.build_all()
-    outcome = live.update({TEMPLATES_DIR / "pages" / "unit.html"})
+    outcome = live.update(changes(live, content_copy, {TEMPLATES_DIR / "pages" / "unit.html"}))
     assert outcome.pages == len(live.site.units)
-    outcome = live.update({TEMPLATES_DIR / "static" / "site.css"})
+    outcome = live.update(changes(live, content_copy, {TEMPLATES_DIR / "static" / "site.css"}))
     assert outcome.pages == 0
 
 
@@ -502,7 +506,7 @@ def test_every_field_edited_in_the_preview_matches_a_clean_build(two_plans, tmp_
         if not edit(content):
             continue
         changed = {p for p in content.rglob("*.yaml") if before.get(p) != p.read_bytes()}
-        live.update(changed)
+        live.update(changes(live, content, changed))
         live.later()
         live.build_search()
         assert on_disk(tmp_path / "served") == clean_build(content), f"the preview is stale after {name}"
