@@ -46,7 +46,7 @@ def run(content: Path, label: str) -> None:
             pages_times.append(time.perf_counter() - started)
             pages = outcome.pages
             started = time.perf_counter()
-            written = live.write_extra(live.search_files(live.site)).written
+            written = len(live.write_extra(live.search_files(live.site)).written)
             search_times.append(time.perf_counter() - started)
         print(f"  one-plan edit: {pages} pages re-rendered in median {statistics.median(pages_times) * 1000:.0f} ms "
               f"(max {max(pages_times) * 1000:.0f}); then search current after {written} files rewritten in median "
