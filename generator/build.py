@@ -19,10 +19,11 @@ plan: the plans are read, built and rendered in batches in worker processes (one
 The workers' answers are joined in site order, so the output is byte for byte the same whatever
 the number of workers, and the same as the whole-model pages `serve` renders.
 
-`Pipeline` is the whole model at once, for `serve` (everything at the start, then after each
-edit only what the edit touched, written by output.LiveOutput) and for `check`. Which pages an
-edit touches follows from the table of page kinds (pages.KINDS); rebuild.py turns changed files
-into that question.
+`Pipeline` is the whole model at once, the one build state `serve` keeps: everything at the
+start, then after each change (changes.Change: what serve saw, sorted once) only the files the
+change names are read again and only the pages it touches rendered (Pipeline.apply). Which
+pages a change touches follows from the table of page kinds (pages.KINDS); rebuild.py decides
+only when they are written (output.LiveOutput).
 """
 
 from __future__ import annotations
