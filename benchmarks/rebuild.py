@@ -3,7 +3,7 @@
 Usage: .venv/bin/python benchmarks/rebuild.py [--plans 200 2000]
 For each size: the first full build of every page and of the search data (as `serve` starts),
 then five edits of one measure's text in one plan, each answered as `serve` answers it: the
-pages by rebuild.LiveBuild.update (then the page reloads), then the search data by
+pages by rebuild.LiveBuild.update of the change serve classifies (then the page reloads), then the search data by
 LiveBuild.search_files and write_extra (then search is current). Prints the pages re-rendered,
 the search files rewritten and both times (median and max).
 """
@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import make_corpus  # noqa: E402
+from generator.changes import classify  # noqa: E402
 from generator.rebuild import LiveBuild  # noqa: E402
 
 
@@ -41,11 +42,11 @@ def run(content: Path, label: str) -> None:
             position = text.index(marker) + len(marker)
             plan.write_text(text[:position] + f"修改{attempt}" + text[position:], encoding="utf-8")
             started = time.perf_counter()
-            outcome = live.update({plan})
+            outcome = live.update(classify({plan}, content, live.templates.folders))
             pages_times.append(time.perf_counter() - started)
             pages = outcome.pages
             started = time.perf_counter()
-            written = live.write_extra(live.search_files(live.site)).written
+            written = len(live.write_extra(live.search_files(live.site)).written)
             search_times.append(time.perf_counter() - started)
         print(f"  one-plan edit: {pages} pages re-rendered in median {statistics.median(pages_times) * 1000:.0f} ms "
               f"(max {max(pages_times) * 1000:.0f}); then search current after {written} files rewritten in median "

@@ -19,10 +19,11 @@ plan: the plans are read, built and rendered in batches in worker processes (one
 The workers' answers are joined in site order, so the output is byte for byte the same whatever
 the number of workers, and the same as the whole-model pages `serve` renders.
 
-`Pipeline` is the whole model at once, for `serve` (everything at the start, then after each
-edit only what the edit touched, written by output.LiveOutput) and for `check`. Which pages an
-edit touches follows from the table of page kinds (pages.KINDS); rebuild.py turns changed files
-into that question.
+`Pipeline` is the whole model at once, the one build state `serve` keeps: everything at the
+start, then after each change (changes.Change: what serve saw, sorted once) only the files the
+change names are read again and only the pages it touches rendered (Pipeline.apply). Which
+pages a change touches follows from the table of page kinds (pages.KINDS); rebuild.py decides
+only when they are written (output.LiveOutput).
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import content as content_stage
-from . import output, pages, parsed, postings, progress, render, search, site as site_stage
+from . import contentfiles, output, pages, parsed, postings, progress, render, search, site as site_stage
 from . import yamlfile
+from .changes import CONTENT, EVERYTHING, Change, ChangeKind, kinds_of, merged, paths_of
 from .errors import BuildFailed, ContentError
 from .model import STATES, Content
 from .precompress import precompress as gzip_copies
@@ -64,7 +66,7 @@ def build(content_dir: Path, output_dir: Path, workers: int | None = None,
     The output is checked and locked first (output.claim), so a refused or busy output
     costs no build and changes nothing.
     """
-    content_stage.require_folder(content_dir)
+    contentfiles.require_folder(content_dir)
     with output.claim(output_dir, content_dir) as target:
         store = parsed.beside(target)
         with output.staged(target) as staging:
@@ -88,7 +90,7 @@ def build_files(content_dir: Path, include_drafts: bool = False, workers: int | 
                 timings: dict | None = None, notices: list | None = None) -> dict[str, bytes]:
     """Every file of the site, in memory (for tests and small sites): built as `build` builds
     it, into a temporary folder, and read back."""
-    content_stage.require_folder(content_dir)
+    contentfiles.require_folder(content_dir)
     with tempfile.TemporaryDirectory(prefix="zwgk-build-") as folder:
         staging = output.Staging(Path(folder) / "site", Path(folder) / "work")
         staging.folder.mkdir()
@@ -189,10 +191,10 @@ class SiteBuild:
     def run(self) -> None:
         started = time.perf_counter()
         errors: list[ContentError] = []
-        settings = content_stage.load_settings(self.content_dir, errors)
-        registry, _ = content_stage.read_registry(self.content_dir, errors)
-        plan_paths = content_stage.yaml_files(self.content_dir / "plans", errors)
-        report_paths = content_stage.yaml_files(self.content_dir / "reports", errors)
+        settings = contentfiles.load_settings(self.content_dir, errors)
+        registry = content_stage.read_registry(self.content_dir, errors)
+        plan_paths = contentfiles.yaml_files(self.content_dir / "plans", errors)
+        report_paths = contentfiles.yaml_files(self.content_dir / "reports", errors)
         templates = render.Templates.of_site(self.content_dir)
         env = templates.environment()
         for name in ("pages/plan.html", "components/measure_list.html"):
@@ -215,7 +217,7 @@ class SiteBuild:
         started = time.perf_counter()
         index, groups, batches = self._join(results, registry, errors)
         self._admit(records, results, reports, errors)
-        static = content_stage.static_files(self.content_dir, errors) if self.with_static else {}
+        static = contentfiles.static_files(self.content_dir, errors) if self.with_static else {}
         if errors:
             raise BuildFailed(errors)
         site = site_stage.derive_from_index(Content(units=registry.units, plans=index, settings=settings), groups)
@@ -316,14 +318,14 @@ class SiteBuild:
         seen: dict[str, Path] = {}
         published = left_out = 0
         for path in sorted(built, key=str):
-            if content_stage.admit(path, built[path], content_stage.document_at(path, self.content_dir), seen, errors):
+            if content_stage.admit(path, built[path], contentfiles.document_at(path, self.content_dir), seen, errors):
                 if self.include_drafts or not drafts[path]:
                     published += 1
                 else:
                     left_out += 1
         for record in reports:
             content_stage.report_of_known_plan(record.path, record.facts[0],
-                                               content_stage.document_at(record.path, self.content_dir), seen, errors)
+                                               contentfiles.document_at(record.path, self.content_dir), seen, errors)
         if not errors and not published:
             errors.append(content_stage.no_plans(self.content_dir, left_out))
 
@@ -359,7 +361,7 @@ def _add_site_root_files(built: SiteBuild, static: dict[str, bytes]) -> None:
     clashes = sorted(set(static) & built.paths - REPLACEABLE)
     if clashes:
         raise BuildFailed([
-            ContentError(built.content_dir / content_stage.STATIC_DIR_NAME / name, 0, 0, None, kind="static-clashes",
+            ContentError(built.content_dir / contentfiles.STATIC_DIR_NAME / name, 0, 0, None, kind="static-clashes",
                          values={"name": name})
             for name in clashes
         ])
@@ -384,7 +386,7 @@ def _read_file(job: tuple[Path, str]) -> FileRecord:
     key = store.key(kind, raw)
     data = store.get(key)
     if data is None:
-        document = content_stage.read(path, kind, errors, content_dir, positions=False, raw=raw)
+        document = contentfiles.read(path, kind, errors, content_dir, positions=False, raw=raw)
         if document is None:
             return FileRecord(path, kind, None, None, errors)
         data = document.data
@@ -399,7 +401,7 @@ def _document(path: Path, key: str, kind: str, errors: list[ContentError]) -> ya
     data = _shared["store"].get(key)
     if data is not None:
         return yamlfile.YamlFile(path=path, data=data, positions=None, key_positions=None, root=content_dir)
-    return content_stage.read(path, kind, errors, content_dir, positions=False)
+    return contentfiles.read(path, kind, errors, content_dir, positions=False)
 
 
 def _make_plans(task: PlanTask) -> TaskResult:
@@ -504,16 +506,30 @@ def _apply_each(function, items: list) -> list:
 # -- the whole model at once, for serve ----------------------------------------------------------
 
 @dataclass
+class Applied:
+    """What Pipeline.apply made of some changes: the files to write now, the pages gone, the pages
+    to render right after (Pipeline.render_later), and whether the search data is now stale."""
+
+    files: dict[str, bytes]
+    rendered: int  # pages rendered
+    removed: list[str] = field(default_factory=list)
+    later: list[pages.Page] = field(default_factory=list)
+    everything: bool = False  # every page rendered: any other file but the search data is stale
+    search_pending: bool = False
+
+
+@dataclass
 class Pipeline:
-    """Content to files with the whole model in memory, kept between runs (serve): the content
-    cache, the search index, the Jinja environment and what each page depended on when it was
-    last rendered."""
+    """Content to files with the whole model in memory, the one build state kept between runs
+    (serve): the content cache, the site, what each page depended on when it was last rendered,
+    the search index and the Jinja environment. apply() takes what changed (changes.py) and
+    gives back the files that differ."""
 
     content_dir: Path
     include_drafts: bool = False
     workers: int | None = None
     with_static: bool = False  # content/static/ joins the site (build; the preview leaves it out)
-    cache: content_stage.LoadCache = field(default_factory=content_stage.LoadCache)
+    cache: contentfiles.LoadCache = field(default_factory=contentfiles.LoadCache)
     search_index: search.SearchIndex = field(default_factory=search.SearchIndex)
     # The site's own templates/ (beside content/) before the tool's. Jinja reloads a template
     # whose file changed (auto_reload), so one environment serves every run of the preview;
@@ -521,7 +537,9 @@ class Pipeline:
     templates: render.Templates | None = None
     env: object = None
     site: site_stage.Site | None = None
-    dependencies: dict = field(default_factory=dict)  # page path → its dependencies when last rendered
+    # page path → its dependencies when last rendered; a page whose entry is missing is stale
+    dependencies: dict = field(default_factory=dict)
+    unapplied: list[Change] = field(default_factory=list)  # of an apply that failed: applied with the next
     search_version: str = ""  # of the search data last made; the search page asks for it
     timings: dict = field(default_factory=dict)
     search_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -530,12 +548,17 @@ class Pipeline:
         self.templates = self.templates or render.Templates.of_site(self.content_dir)
         self.env = self.env or self.templates.environment()
 
-    def load(self) -> site_stage.Site:
-        """Read what changed (every plan file the first time, in worker processes when worth it)
-        and derive the site; raises BuildFailed listing every mistake."""
+    def load(self, changes: list[Change] = ()) -> site_stage.Site:
+        """Read what `changes` name (every file the first time, or when content/ itself was
+        replaced; plan files in worker processes when worth it) and derive the site; raises
+        BuildFailed listing every mistake."""
         started = time.perf_counter()
+        if self.content_dir in paths_of(changes, ChangeKind.FOLDER):
+            self.cache = contentfiles.LoadCache()
+        self.cache.forget(changes)
         plans = self.content_dir / "plans"
-        workers = _workers(self.workers, len(list(plans.glob("*.y*ml"))) if plans.is_dir() else 0)
+        first = not self.cache.files and plans.is_dir()
+        workers = _workers(self.workers, len(list(plans.glob("*.y*ml")))) if first else 1
         with _pool(workers) as pool:
             def read_plans(paths, folder):
                 return _map(pool, _read_plan_file, [(path, folder) for path in paths], FILES_PER_TASK)
@@ -548,12 +571,67 @@ class Pipeline:
         self.timings["derive"] = time.perf_counter() - started
         return site
 
+    def apply(self, changes: list[Change]) -> Applied:
+        """Bring the site up to date after `changes` and render the pages they touch: every page
+        the first time or after a change of EVERYTHING; else the pages of a changed page template,
+        the pages whose dependencies changed (pages.KINDS), and, right after (`later`), the pages
+        that show every plan and the data files. Raises BuildFailed; the changes are then applied
+        again with the next ones."""
+        changes = merged(self.unapplied + list(changes))
+        self.unapplied = changes
+        kinds = kinds_of(changes)
+        old = self.site
+        site = self.load(changes) if old is None or kinds & CONTENT else old
+        if old is None or kinds & EVERYTHING:
+            chosen = [page for page in pages.all_pages(site) if page.kind.depends(site, page.key) != pages.SEARCH]
+            self.dependencies = {}
+            files = self.render(site, chosen)
+            files.update(static_assets(self.templates))
+            applied = Applied(files, len(chosen), everything=True, search_pending=True)
+        else:
+            applied = self._touched(old, site, changes)
+        self.site = site
+        self.unapplied = []
+        return applied
+
+    def _touched(self, old: site_stage.Site, site: site_stage.Site, changes: list[Change]) -> Applied:
+        plans_changed = len(old.plans) != len(site.plans) or any(a is not b for a, b in zip(old.plans, site.plans))
+        templates = {f"pages/{path.name}" for path in paths_of(changes, ChangeKind.PAGE_TEMPLATE)}
+        now, later, search_page = [], [], False
+        for page in pages.all_pages(site):
+            depends = page.kind.depends(site, page.key)
+            if depends == pages.SEARCH:
+                search_page = search_page or page.template in templates  # made with the search data
+            elif page.template in templates:
+                now.append(page)
+            elif depends == pages.EVERY_PLAN:
+                if plans_changed or page.path not in self.dependencies:
+                    later.append(page)
+                    self.dependencies.pop(page.path, None)  # stale until rendered, whatever comes first
+            elif page.path not in self.dependencies or not pages.same_dependencies(
+                    self.dependencies[page.path], depends):
+                # Data files (JSON, CSV) are nobody's open page: they wait until the pages are shown.
+                (later if page.kind.produce is not None else now).append(page)
+        files = self.render(site, now)
+        if ChangeKind.ASSET in kinds_of(changes):
+            files.update(static_assets(self.templates))
+        live = {page.path for page in pages.all_pages(site)}
+        # Pages (and data files) rendered before whose plan is gone; assets and search data are not pages.
+        gone = [path for path in self.dependencies if path not in live]
+        for path in gone:
+            del self.dependencies[path]
+        return Applied(files, len(now), gone, later, search_pending=bool(kinds_of(changes) & CONTENT) or search_page)
+
     def render(self, site: site_stage.Site, chosen: list[pages.Page]) -> dict[str, bytes]:
         """Render `chosen` pages of `site` and remember what each depended on."""
         files = pages.render(site, self.env, chosen, self.search_version)
         for page in chosen:
             self.dependencies[page.path] = page.kind.depends(site, page.key)
         return files
+
+    def render_later(self, chosen: list[pages.Page]) -> dict[str, bytes]:
+        """The pages apply() left for later, of the current site."""
+        return self.render(self.site, chosen) if chosen else {}
 
     def search_files(self, site: site_stage.Site) -> dict[str, bytes]:
         """The search data for `site` and the search page that names its version. Only batches
@@ -571,4 +649,4 @@ class Pipeline:
 
 
 def _read_plan_file(job: tuple[Path, Path]):
-    return content_stage.read_plan_file(*job)
+    return contentfiles.read_plan_file(*job)

@@ -1,4 +1,5 @@
-"""Load content/ and turn it into the model: read, validate, resolve names, inherit responsibilities.
+"""Turn content/ into the model: resolve names, inherit responsibilities, attach reports (the
+files themselves are listed, read and checked by contentfiles.py).
 
 Every problem in every file is collected, so one run tells an editor everything that is wrong.
 """
@@ -7,87 +8,41 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import progress
 from . import registry as registry_module
-from . import schema, yamlfile
-from .errors import BuildFailed, CannotBuild, ContentError
+from .errors import BuildFailed, ContentError
 from .markup import markdown_html
 from .messages import Message
 from .model import (
     ROLES, Assignment, Collective, Content, Deadline, Measure, Part, Plan, Point, Reading, Recurrence, Relative,
     Report, Responsibility, Section, Status, Task, Unit, UnitReading,
 )
+from .contentfiles import LoadCache, read, read_plan_file, require_folder, static_files, yaml_files
 from .yamlfile import YamlFile, dotted
 
-PLAN_FIELDS_THAT_MARK_A_PLAN = {"id", "title", "issuer", "sections"}
-YAML_SUFFIXES = (".yaml", ".yml")
-STATIC_DIR_NAME = "static"  # content/static/: files copied as they are to the site root (CNAME, .htaccess)
-STATIC_SIZE_LIMIT = 100 * 1024 * 1024
-RESERVED_STATIC_NAMES = {".zwgk-build"}  # the output marker (generator/output.py)
-
-
-@dataclass
-class LoadCache:
-    """What `load` learnt about each file last time, so `serve` re-reads only what changed.
-
-    A file counts as unchanged while its size and modification time are; a plan's model is
-    reused only while the registry is unchanged too, since names resolve against it.
-    """
-
-    files: dict = field(default_factory=dict)  # path -> (signature, document or None, errors)
-    plans: dict = field(default_factory=dict)  # path -> (signature, registry signature, plan, errors, document)
-    registry: tuple | None = None  # (signature, registry, errors)
-
-
-def _signature(path: Path) -> tuple:
-    """Size and time of a file; a broken link or a vanished file has one too (reading says why)."""
-    try:
-        info = path.stat()
-    except OSError:
-        try:
-            info = path.lstat()
-        except OSError:
-            return ("missing",)
-    return (info.st_mtime_ns, info.st_size, info.st_mode)
-
-
-def require_folder(content_dir: Path) -> None:
-    """A content folder that is missing or is a file is a message, not an empty site."""
-    if not content_dir.exists():
-        raise CannotBuild("content-folder-missing", folder=content_dir)
-    if not content_dir.is_dir():
-        raise CannotBuild("content-folder-not-folder", folder=content_dir)
-
-
-def read_plan_file(path: Path, content_dir: Path) -> tuple[tuple, YamlFile | None, list[ContentError]]:
-    """(signature, document or None, errors) of one plan file: the part of loading that needs
-    no other file, so the build can do it in worker processes."""
-    errors: list[ContentError] = []
-    signature = _signature(path)
-    return signature, read(path, "plan", errors, content_dir, positions=False), errors
 
 
 def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | None = None,
          with_static: bool = False, read_plans=None) -> Content:
     """Read and check everything under `content_dir`; raise BuildFailed listing every error.
 
-    `with_static` also reads content/static/ (the build copies it; the preview does not need it).
-    `read_plans(paths, content_dir)` may read many plan files at once elsewhere (a process pool);
-    it returns read_plan_file's answer for each path, in order.
+    `cache` keeps what was read for the next call (serve): only what a change made it forget
+    (LoadCache.forget) is read again. `with_static` also reads content/static/ (the build copies
+    it; the preview does not need it). `read_plans(paths, content_dir)` may read many plan files
+    at once elsewhere (a process pool); it returns read_plan_file's answer for each path, in order.
     """
     require_folder(content_dir)
     cache = cache if cache is not None else LoadCache()
     errors: list[ContentError] = []
 
-    settings = load_settings(content_dir, errors)
-    registry, registry_signature = read_registry(content_dir, errors, cache)
+    settings = cache.read_settings(content_dir, errors)
+    registry = read_registry(content_dir, errors, cache)
 
-    plan_paths = yaml_files(content_dir / "plans", errors)
-    unread = [path for path in plan_paths
-              if path not in cache.files or cache.files[path][0] != _signature(path)]
+    plan_paths = cache.listing(content_dir / "plans", errors)
+    unread = [path for path in plan_paths if path not in cache.files]
     # Answers come in order as they are read, so plans are built while later files are being read.
     reads = zip(unread, (read_plans or _read_each)(unread, content_dir)) if unread else iter(())
     waiting = set(unread)
@@ -100,16 +55,12 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
             done, read = next(reads)
             cache.files[done] = read
             waiting.discard(done)
-        signature = _signature(path)
-        cached = cache.plans.get(path)
-        if cached and cached[0] == signature and cached[1] == registry_signature:
-            _, _, plan, plan_errors, document = cached
-        else:
-            plan_errors = []
-            document = _read_cached(path, "plan", plan_errors, cache, content_dir)
-            plan = build_plan(document, registry, plan_errors) if document is not None else None
-            cache.plans[path] = (signature, registry_signature, plan, plan_errors, document)
-        errors.extend(plan_errors)
+        document = cache.read(path, "plan", errors, content_dir)
+        if path not in cache.plans:
+            built: list[ContentError] = []
+            cache.plans[path] = (build_plan(document, registry, built) if document is not None else None, built)
+        plan, built = cache.plans[path]
+        errors.extend(built)
         if document is None or plan is None or not admit(path, plan.id, document, seen_ids, errors):
             continue
         if include_drafts or not plan.draft:
@@ -128,23 +79,22 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
 
 
 def read_registry(content_dir: Path, errors: list[ContentError], cache: LoadCache | None = None):
-    """(the registry, its files' signature); its mistakes join `errors`. A registry folder that
-    is a link stops the build at once (BuildFailed)."""
+    """The registry; its mistakes join `errors`. A registry folder that is a link stops the
+    build at once (BuildFailed)."""
     cache = cache if cache is not None else LoadCache()
-    registry_paths = yaml_files(content_dir / "registry", errors)
+    registry_paths = cache.listing(content_dir / "registry", errors)
     if (content_dir / "registry").is_symlink():
         raise BuildFailed(errors)  # every name in every plan would be unknown: say only why
-    registry_signature = tuple((str(path), _signature(path)) for path in registry_paths)
-    if cache.registry is None or cache.registry[0] != registry_signature:
+    if cache.registry is None:
         registry_errors: list[ContentError] = []
-        registry_files = [doc for doc in (_read_cached(path, "registry", registry_errors, cache, content_dir)
+        registry_files = [doc for doc in (cache.read(path, "registry", registry_errors, content_dir)
                                           for path in registry_paths)
                           if doc is not None]
         registry, built_errors = registry_module.build(registry_files)
-        cache.registry = (registry_signature, registry, registry_errors + built_errors)
-    _, registry, registry_errors = cache.registry
+        cache.registry = (registry, registry_errors + built_errors)
+    registry, registry_errors = cache.registry
     errors.extend(registry_errors)
-    return registry, registry_signature
+    return registry
 
 
 def admit(path: Path, plan_id: str, document: YamlFile, seen_ids: dict[str, Path], errors: list[ContentError]) -> bool:
@@ -174,19 +124,14 @@ def report_of_known_plan(path: Path, plan_id: str, document: YamlFile, plan_ids,
     return False
 
 
-def document_at(path: Path, content_dir: Path) -> YamlFile:
-    """A file known to be valid whose data is not at hand: where() reads it again for a message."""
-    return YamlFile(path=path, data=None, positions=None, key_positions=None, root=content_dir)
-
-
 def _attach_reports(content_dir: Path, plans: list[Plan], plan_ids: dict[str, Path], include_drafts: bool,
                     cache: LoadCache, errors: list[ContentError]) -> None:
     """Read content/reports/ and give each plan its reports and each measure its readings
     (progress.py). A report on a draft plan, or a draft report, waits with it."""
     by_plan: dict[str, list[tuple[Report, dict]]] = {}
     published = {plan.id: plan for plan in plans}
-    for path in yaml_files(content_dir / "reports", errors):
-        document = _read_cached(path, "report", errors, cache, content_dir)
+    for path in cache.listing(content_dir / "reports", errors):
+        document = cache.read(path, "report", errors, content_dir)
         if document is None:
             continue
         plan_id = document.data["plan"]
@@ -197,6 +142,10 @@ def _attach_reports(content_dir: Path, plans: list[Plan], plan_ids: dict[str, Pa
         by_plan.setdefault(plan_id, []).append(report_entries(document, published[plan_id], errors))
     for plan in plans:
         progress.attach(plan, by_plan.get(plan.id, []))
+
+
+def _read_each(paths: list[Path], content_dir: Path):
+    return (read_plan_file(path, content_dir) for path in paths)
 
 
 def report_entries(document: YamlFile, plan: Plan, errors: list[ContentError]) -> tuple[Report, dict[str, Reading]]:
@@ -279,126 +228,6 @@ def no_plans(content_dir: Path, drafts: int) -> ContentError:
     if drafts:
         return ContentError(content_dir / "plans", 0, 0, None, kind="all-drafts", values={"count": drafts})
     return ContentError(content_dir / "plans", 0, 0, None, kind="no-plans")
-
-
-def yaml_files(folder: Path, errors: list[ContentError]) -> list[Path]:
-    """The YAML files directly in `folder`; any in a subfolder is reported, never silently skipped.
-
-    A folder named like a YAML file is listed too, so that reading it says what it is. The
-    folder itself must be a plain folder: a link, wherever it leads, is named and not followed
-    (as content/static/ is, and as `build.py import` will not write into one).
-    """
-    if folder.is_symlink():
-        errors.append(ContentError(folder, 0, 0, None, kind="folder-is-link",
-                                   values={"target": Path(os.readlink(folder))}))
-        return []
-    if not folder.is_dir():
-        return []
-    found: list[Path] = []
-    for parent, folders, names in os.walk(folder):
-        folders.sort()
-        here = Path(parent)
-        for name in sorted(names + [f for f in folders if f.endswith(YAML_SUFFIXES)]):
-            if not name.endswith(YAML_SUFFIXES):
-                continue
-            if here == folder:
-                found.append(here / name)
-            elif name in names:
-                errors.append(ContentError(here / name, 0, 0, None, kind="file-in-subfolder",
-                                           values={"folder": folder}))
-    return sorted(found, key=str)
-
-
-def static_files(content_dir: Path, errors: list[ContentError]) -> dict[str, bytes]:
-    """content/static/, copied as it is to the site root: files the web team needs there."""
-    folder = content_dir / STATIC_DIR_NAME
-    if not os.path.lexists(folder):
-        return {}
-    if folder.is_symlink() or not folder.is_dir():
-        errors.append(ContentError(folder, 0, 0, None, kind="static-not-folder"))
-        return {}
-    files: dict[str, bytes] = {}
-    for parent, folders, names in os.walk(folder):  # links to folders are listed, never entered
-        folders.sort()
-        here = Path(parent)
-        for name in sorted(names + [f for f in folders if (here / f).is_symlink()]):
-            path = here / name
-            relative = path.relative_to(folder).as_posix()
-            if relative in RESERVED_STATIC_NAMES:
-                errors.append(ContentError(path, 0, 0, None, kind="reserved-name", values={"name": name}))
-            elif name in folders:
-                errors.append(ContentError(path, 0, 0, None, kind="link-to-folder"))
-            else:
-                try:
-                    files[relative] = yamlfile.read_bytes(path, content_dir, STATIC_SIZE_LIMIT)
-                except ContentError as error:
-                    errors.append(error)
-    return files
-
-
-def _read_cached(path: Path, kind: str, errors: list[ContentError], cache: LoadCache,
-                 content_dir: Path) -> YamlFile | None:
-    signature = _signature(path)
-    cached = cache.files.get(path)
-    if cached and cached[0] == signature:
-        errors.extend(cached[2])
-        return cached[1]
-    found: list[ContentError] = []
-    document = read(path, kind, found, content_dir)
-    cache.files[path] = (signature, document, found)
-    errors.extend(found)
-    return document
-
-
-def _read_each(paths: list[Path], content_dir: Path):
-    return (read_plan_file(path, content_dir) for path in paths)
-
-
-def read(path: Path, kind: str, errors: list[ContentError], content_dir: Path,
-          positions: bool = True, raw: bytes | None = None) -> YamlFile | None:
-    """Parse and schema-check one file (`raw`: its bytes, if read already); None when it cannot be used."""
-    try:
-        document = yamlfile.load(path, content_dir, positions=positions, raw=raw)
-    except ContentError as error:
-        errors.append(error)
-        return None
-    if document.data is None:
-        errors.append(ContentError(path, 1, 1, None, kind="empty-file"))
-        return None
-    if kind == "plan" and (not isinstance(document.data, dict) or not PLAN_FIELDS_THAT_MARK_A_PLAN & set(document.data)):
-        errors.append(ContentError(path, 1, 1, None, kind="not-a-plan"))
-        return None
-    problems = schema.check(document, kind)
-    if problems:
-        errors.extend(problems)
-        return None
-    return document
-
-
-def load_settings(content_dir: Path, errors: list[ContentError]) -> dict:
-    path = content_dir / "site.yaml"
-    if not os.path.lexists(path):
-        return schema.defaults("site")
-    try:
-        document = yamlfile.load(path, content_dir)
-    except ContentError as error:
-        errors.append(error)
-        return schema.defaults("site")
-    if document.data is None:
-        document.data = {}
-    given = set(document.data) if isinstance(document.data, dict) else set()  # before validation adds defaults
-    problems = schema.check(document, "site")
-    errors.extend(problems)
-    settings = {**schema.defaults("site"), **(document.data if not problems else {})}
-    if settings.get("base_url"):
-        # The full address names the path too: base_path follows it, and may not say otherwise.
-        path_of_url = "/" + settings["base_url"].split("://", 1)[1].split("/", 1)[1]
-        if "base_path" in given and document.data["base_path"] != path_of_url:
-            line, column = document.where(("base_path",))
-            errors.append(ContentError(path, line, column, "base_path", kind="base-path-mismatch",
-                                       values={"base_path": document.data["base_path"], "url_path": path_of_url}))
-        settings["base_path"] = path_of_url
-    return settings
 
 
 class _PlanBuilder:

@@ -4,7 +4,7 @@ Rendering, the full build and serve's rebuild read this table and nothing else, 
 page is one entry in KINDS and one template in templates/pages/.
 
 `depends` says when serve must render a page again after an edit (a clean build renders all):
-- a tuple: the plans the page shows, compared by identity (content.LoadCache keeps the Plan of an
+- a tuple: the plans the page shows, compared by identity (contentfiles.LoadCache keeps the Plan of an
   unchanged file, so an edited plan is a new object), and the facts about the rest of the site
   the template looks up (which units and departments have pages of their own);
 - EVERY_PLAN: the page shows something of every plan (home, the indexes); it is rendered again

@@ -271,7 +271,7 @@ class SearchIndex:
     """The search data, kept between builds so that `serve` re-indexes only what an edit touched.
 
     Plans are indexed PLANS_PER_BATCH at a time; a batch is indexed again only when one of its
-    plans is a new object (content.LoadCache keeps the Plan objects of unchanged files) or what
+    plans is a new object (contentfiles.LoadCache keeps the Plan objects of unchanged files) or what
     its report files say changed (they change the readings of a kept plan), and only the terms
     of re-indexed batches are joined (or cut into chunks) again. files() always returns the whole
     search data, exactly what a fresh SearchIndex would return for the same site."""
@@ -463,7 +463,7 @@ def _chunk(term: str, found: list[tuple[int, postings.Piece]], held: _Chunked | 
 
 def _reported(plans: tuple[Plan, ...]) -> tuple:
     """What search takes from the report files of these plans: a report file can change while
-    its plan, kept by content.LoadCache, stays the same object."""
+    its plan, kept by contentfiles.LoadCache, stays the same object."""
     return tuple(tuple(search_fields.status_text(measure) for measure in plan.measures)
                  if any(not report.own for report in plan.reports) else () for plan in plans)
 

@@ -4,9 +4,11 @@
   changes that arrive within BATCH_SECONDS of the first are rebuilt together. content/, the
   tool's templates/ and the site's own (render.Templates) are also watched from their parent folder, so a folder deleted or moved and put
   back is watched again (_FolderWatcher).
-- Rebuilds go through rebuild.LiveBuild (the build's own Pipeline), which re-renders only the
-  pages a change affects: first those that depend on the edited plan, then those that show
-  every plan, then the search data in the background.
+- What a batch holds is sorted once into changes (changes.classify: a plan, the registry, a page
+  template …, with their paths) and handed to rebuild.LiveBuild (the build's own Pipeline),
+  which reads only those files again and re-renders only the pages they affect: first those
+  that depend on the edited plan, then those that show every plan, then the search data in
+  the background.
 - Open pages hear of it through python-livereload's websocket handler and its livereload.js. We
   call its reload directly after each step, naming each page written; serve_assets/overlay.js
   plugs into livereload.js so that a page updates only when it is the one written, and then in
@@ -42,7 +44,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 from . import messages, tool
-from .content import require_folder
+from .changes import classify
+from .contentfiles import require_folder
 from .errors import CannotBuild, failure_from, internal_error
 from .rebuild import LiveBuild
 from .render import TEMPLATES_DIR
@@ -257,7 +260,8 @@ class PreviewServer:
         self.timer = None
         batch, self.pending = self.pending, set()
         self.generation += 1
-        future = self.builder.submit(self._run, lambda: self.live.update(batch))
+        changes = classify(batch, self.content_dir, self.live.templates.folders)
+        future = self.builder.submit(self._run, lambda: self.live.update(changes))
 
         def finished(done):
             if not done.cancelled() and not self.closing:
@@ -409,7 +413,7 @@ class PreviewServer:
         warnings.filterwarnings("ignore", "Callback with id .* already exists", RuntimeWarning, r"watchdog\.")
         self.observer = Observer()
         self.observer.start()
-        folders = {self.content_dir, *self.live.pipeline.templates.folders}  # the site's own templates/ too
+        folders = {self.content_dir, *self.live.templates.folders}  # the site's own templates/ too
         parents = _FolderWatcher(self, folders)
         for parent in {folder.parent for folder in folders}:
             self._watch(parents, parent, recursive=False, event_filter=_FolderWatcher.KINDS)

@@ -24,6 +24,7 @@ from generator import content as content_stage
 from generator import postings, search_fields, tokenize as tokenize_module
 from generator import search as search_stage
 from generator import site as site_stage
+from generator.changes import Change, ChangeKind
 from generator.search_fields import measure_fields, plan_fields, unit_fields
 from generator.tokenize import normalize, tokenize, words
 
@@ -259,7 +260,7 @@ def test_chunked_search_data_is_the_same_after_an_edit_as_from_scratch(chunked_s
     plan = content / "plans" / "synthetic-00070.yaml"
     # Every measure of the plan gains the words: the common terms' pieces of its batch grow a lot.
     plan.write_text(plan.read_text(encoding="utf-8").replace("text: ", "text: 政策解读公开，政策解读公开。"), encoding="utf-8")
-    after = build.search_files(build.load())
+    after = build.search_files(build.load([Change(ChangeKind.PLAN, (plan,))]))
     fresh = pipeline.Pipeline(content, workers=1)
     assert after == fresh.search_files(fresh.load())
     # Each common term of the plan changes in the one chunk that holds the plan; no cut moves.
@@ -437,7 +438,7 @@ def test_search_data_follows_an_edited_report_file(empty_content):
     report = empty_content / "reports" / "jrj-2023-h1.yaml"
     report.write_text(report.read_text(encoding="utf-8").replace("已在门户网站公开。", "已在政务新媒体公开。"),
                       encoding="utf-8")
-    after = build.search_files(build.load())
+    after = build.search_files(build.load([Change(ChangeKind.REPORT, (report,))]))
     assert after != before
     fresh = pipeline.Pipeline(empty_content, workers=1)
     assert after == fresh.search_files(fresh.load())

@@ -8,7 +8,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -16,6 +15,8 @@ import pytest
 
 from conftest import ROOT, run_main
 from generator import build as pipeline
+from generator.changes import classify
+from generator.errors import BuildFailed
 from generator.rebuild import LiveBuild
 from generator.render import TEMPLATES_DIR
 from support.serving import Preview, Serve, fetch, free_port, wait_until
@@ -216,6 +217,11 @@ def clean_build(content: Path) -> dict[str, bytes]:
     return {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
 
 
+def changes(live: LiveBuild, content: Path, paths: set[Path]):
+    """The changes serve hands the rebuild when it sees `paths` written."""
+    return classify(paths, content, live.templates.folders)
+
+
 def on_disk(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -241,11 +247,10 @@ def test_incremental_output_equals_a_clean_build(content_copy, tmp_path, change)
     live.build_all()
     live.build_search()
     before = {p: p.read_bytes() for p in content_copy.rglob("*.yaml")}
-    time.sleep(0.01)
     EDITS[change](content_copy)
     after = {p: p.read_bytes() for p in content_copy.rglob("*.yaml")}
     changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
-    outcome = live.update(changed)
+    outcome = live.update(changes(live, content_copy, changed))
     live.later()  # serve renders the pages that show every plan right after
     live.build_search()
     assert on_disk(tmp_path / "served") == clean_build(content_copy)
@@ -261,20 +266,76 @@ def test_two_edits_before_the_deferred_pages_are_rendered_keep_both(content_copy
     live.build_search()
     first, second = content_copy / "plans" / "zs-jrj-2022.yaml", content_copy / "plans" / "zs-jxj-2018.yaml"
     edit(first, "规范行政法规使用", "规范行政法规使用。")
-    live.update({first})
+    live.update(changes(live, content_copy, {first}))
     second.unlink()
-    live.update({second})
+    live.update(changes(live, content_copy, {second}))
     live.later()
     live.build_search()
     assert on_disk(tmp_path / "served") == clean_build(content_copy)
 
 
+def test_a_file_no_change_names_is_not_read_again(two_plans, tmp_path):
+    """The preview reads only the files a change names: a plan file rewritten without a change
+    naming it is not read (nor stat-ed), so the edit of another plan shows; named, it is read."""
+    live = LiveBuild(two_plans, tmp_path / "served")
+    live.build_all()
+    plans = two_plans / "plans"
+    (plans / "zs-gxj-2022.yaml").write_text("id: [broken\n", encoding="utf-8")
+    edited = plans / "zs-jrj-2022.yaml"
+    edit(edited, "规范行政法规使用", "规范行政法规使用（改）")
+    live.update(changes(live, two_plans, {edited}))
+    assert "（改）" in (tmp_path / "served" / "plans" / "zs-jrj-2022" / "index.html").read_text(encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        live.update(changes(live, two_plans, {plans / "zs-gxj-2022.yaml"}))
+
+
+def test_a_change_of_a_failed_rebuild_is_applied_with_the_next(two_plans, tmp_path):
+    """A site's unit template saved in the same moment as a broken plan: that rebuild fails. The
+    next save fixes the plan alone, and every unit page shows the new template too."""
+    own = two_plans.parent / "templates" / "pages"
+    own.mkdir(parents=True)
+    live = LiveBuild(two_plans, tmp_path / "served")
+    live.build_all()
+    live.build_search()
+    unit = own / "unit.html"
+    unit.write_text((TEMPLATES_DIR / "pages" / "unit.html").read_text(encoding="utf-8")
+                    .replace("<h1>", '<h1 data-own-template="">', 1), encoding="utf-8")
+    plan = two_plans / "plans" / "zs-jrj-2022.yaml"
+    edit(plan, "\ntitle:", "\ntitel:")
+    with pytest.raises(BuildFailed):
+        live.update(changes(live, two_plans, {unit, plan}))
+    edit(plan, "\ntitel:", "\ntitle:")
+    live.update(changes(live, two_plans, {plan}))
+    live.later()
+    live.build_search()
+    assert on_disk(tmp_path / "served") == clean_build(two_plans)
+    unit_pages = list((tmp_path / "served" / "units").glob("*/index.html"))
+    assert unit_pages and all(b"data-own-template" in page.read_bytes() for page in unit_pages)
+
+
+def test_pages_left_for_later_are_rendered_when_another_change_comes_first(two_plans, tmp_path):
+    """A plan's title edited, and before the index pages that list it are rendered another save
+    comes that touches no page (a file nothing reads): the index pages still follow."""
+    live = LiveBuild(two_plans, tmp_path / "served")
+    live.build_all()
+    live.build_search()
+    plan = two_plans / "plans" / "zs-jrj-2022.yaml"
+    edit(plan, "\ntitle: 中山市金融工作局", "\ntitle: 中山市金融局")
+    assert live.update(changes(live, two_plans, {plan})).later
+    stray = two_plans / "notes.yaml"
+    stray.write_text("note: 不是内容文件\n", encoding="utf-8")
+    live.update(changes(live, two_plans, {stray}))
+    live.later()
+    live.build_search()
+    assert on_disk(tmp_path / "served") == clean_build(two_plans)
+
+
 def test_template_change_renders_only_its_pages(content_copy, tmp_path):
     live = LiveBuild(content_copy, tmp_path / "served")
     live.build_all()
-    outcome = live.update({TEMPLATES_DIR / "pages" / "unit.html"})
+    outcome = live.update(changes(live, content_copy, {TEMPLATES_DIR / "pages" / "unit.html"}))
     assert outcome.pages == len(live.site.units)
-    outcome = live.update({TEMPLATES_DIR / "static" / "site.css"})
+    outcome = live.update(changes(live, content_copy, {TEMPLATES_DIR / "static" / "site.css"}))
     assert outcome.pages == 0
 
 
@@ -502,7 +563,7 @@ def test_every_field_edited_in_the_preview_matches_a_clean_build(two_plans, tmp_
         if not edit(content):
             continue
         changed = {p for p in content.rglob("*.yaml") if before.get(p) != p.read_bytes()}
-        live.update(changed)
+        live.update(changes(live, content, changed))
         live.later()
         live.build_search()
         assert on_disk(tmp_path / "served") == clean_build(content), f"the preview is stale after {name}"
