@@ -18,6 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from support.browser import require
+from support.chunked import write_chunked_search
 from conftest import ROOT
 from generator import build as pipeline
 from generator import content as content_stage
@@ -179,20 +180,7 @@ class ChunkedSite:
 def chunked_site(tmp_path_factory) -> ChunkedSite:
     """150 synthetic plans indexed 8 plans a batch, with every term longer than 3,000 characters
     cut into chunks."""
-    from benchmarks.synthetic import make_corpus
-
-    folder = tmp_path_factory.mktemp("chunked")
-    corpus = make_corpus(folder / "content", plans=150, measures_per_plan=30, seed=3)
-    output = folder / "output"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search_stage, "PLANS_PER_BATCH", 8)
-        patch.setattr(search_stage, "CHUNK_AT", 3_000)
-        patch.setattr(search_stage, "CHUNK_TARGET", 1_500)
-        build = pipeline.Pipeline(corpus, workers=1)
-        site = build.load()
-        for path, data in {**build.search_files(site), **pipeline.static_assets()}.items():
-            (output / path).parent.mkdir(parents=True, exist_ok=True)
-            (output / path).write_bytes(data)
+    corpus, output, site = write_chunked_search(tmp_path_factory.mktemp("chunked"), 150, 30, seed=3)
     return ChunkedSite(corpus, output, site)
 
 

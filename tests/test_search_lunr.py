@@ -27,6 +27,7 @@ from generator.search import UNITS_PER_BLOCK
 from generator.search_fields import measure_fields, plan_fields, unit_fields
 from generator.tokenize import normalize, tokenize, words
 from support.browser import require
+from support.chunked import write_chunked_search
 
 HARNESS = ROOT / "tests" / "js" / "harness.js"
 TOP = 20
@@ -99,20 +100,7 @@ def synthetic_site(tmp_path_factory):
     """200 synthetic plans of 10 measures, indexed 8 plans a batch, with every term longer than
     3,000 characters cut into chunks (read region by region): many batches, hundreds of shards.
     Small enough for lunr.js, whose query time grows with the documents a term is in."""
-    from benchmarks.synthetic import make_corpus
-
-    folder = tmp_path_factory.mktemp("lunr")
-    corpus = make_corpus(folder / "content", plans=200, measures_per_plan=10, seed=5)
-    output = folder / "output"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search_stage, "PLANS_PER_BATCH", 8)
-        patch.setattr(search_stage, "CHUNK_AT", 3_000)
-        patch.setattr(search_stage, "CHUNK_TARGET", 1_500)
-        build = pipeline.Pipeline(corpus, workers=1)
-        site = build.load()
-        for path, data in {**build.search_files(site), **pipeline.static_assets()}.items():
-            (output / path).parent.mkdir(parents=True, exist_ok=True)
-            (output / path).write_bytes(data)
+    corpus, output, site = write_chunked_search(tmp_path_factory.mktemp("lunr"), 200, 10, seed=5)
     data = output / "assets" / "search"
     assert len(list((data / "c").rglob("*.js"))) > 100 and len(list((data / "t").rglob("*.js"))) > 100
     return site, output
