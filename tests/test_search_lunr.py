@@ -20,9 +20,7 @@ import pytest
 
 from benchmarks.search_quality import quality_queries
 from conftest import ROOT
-from generator import build as pipeline
 from generator import postings, search_fields
-from generator import search as search_stage
 from generator.search import UNITS_PER_BLOCK
 from generator.search_fields import measure_fields, plan_fields, unit_fields
 from generator.tokenize import normalize, tokenize, words
