@@ -222,21 +222,34 @@ class SiteBuild:
             raise BuildFailed(errors)
         site = site_stage.derive_from_index(Content(units=registry.units, plans=index, settings=settings), groups)
         self.notices.extend(pages.notices(site))
+        self.timings["site"] = time.perf_counter() - started
+        started = time.perf_counter()
         chosen = [page for page in pages.all_pages(site)
                   if not page.kind.of_plan and page.kind.depends(site, page.key) != pages.SEARCH]
-        for path, data in pages.each(site, env, chosen):
-            self._write(path, data)
-        self.timings["pages"] = time.perf_counter() - started
-        started = time.perf_counter()
-        files = search.SearchIndex().files(site, index_batches=lambda jobs: [batches.pop(start) for _, start in jobs])
-        for path, data in files.items():
-            self._write(path, data)
-        version = search.version(files)
-        del files
+        # The pages about many plans are rendered by workers forked now (they see the site as it is
+        # here) while this process makes the search data: the two need nothing of each other.
+        _shared.update(site=site, env=env, staging=self.staging, pages=chosen)
+        try:
+            workers = _workers(self.workers, len(plan_paths))
+            with _pool(workers) as pool:
+                shares = _shares(len(chosen), workers if pool else 1)
+                written = [pool.submit(_render_share, share) for share in shares] if pool else []
+                files = search.SearchIndex().files(site, index_batches=lambda jobs: [batches.pop(start) for _, start in jobs])
+                self.timings["search"] = time.perf_counter() - started
+                for path, data in files.items():
+                    self._write(path, data)
+                version = search.version(files)
+                del files
+                for share in (shares if pool is None else ()):
+                    self.paths.update(_render_share(share))
+                for future in written:
+                    self.paths.update(future.result())
+        finally:
+            _shared.clear()
+        self.timings["pages and search"] = time.perf_counter() - started
         search_page = [page for page in pages.all_pages(site) if page.kind.depends(site, page.key) == pages.SEARCH]
         for path, data in pages.each(site, env, search_page, version):
             self._write(path, data)
-        self.timings["search"] = time.perf_counter() - started
         for path, data in static_assets(templates).items():
             self._write(path, data)
         if self.with_static:
@@ -465,6 +478,23 @@ def _render_plans(plans: list, start: int, result: TaskResult) -> None:
                     result.groups.append((unit.id, place, "upward", group.count, _figures(group.tally),
                                           listed(group, unit, f"departments/{unit.id}/index.html", False)))
     result.batch = search.index_plans(plans, start)
+
+
+def _shares(pages: int, workers: int) -> list[range]:
+    """The pages about many plans split for `workers`: each share every n-th page, so that the
+    long unit pages (which come together in site order) fall on all of them alike."""
+    count = 1 if workers <= 1 else min(pages, 4 * workers) or 1
+    return [range(first, pages, count) for first in range(count)]
+
+
+def _render_share(share: range) -> list[str]:
+    """Render and write some of the pages about many plans (`_shared["pages"]`); their paths."""
+    site, env, staging, chosen = _shared["site"], _shared["env"], _shared["staging"], _shared["pages"]
+    written = []
+    for path, data in pages.each(site, env, [chosen[place] for place in share]):
+        staging.write(path, data)
+        written.append(path)
+    return written
 
 
 def _workers(wanted: int | None, plan_files: int) -> int:

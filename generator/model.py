@@ -335,6 +335,9 @@ class Measure:
     point: Point | None = None
     task: Task | None = None
     readings: list[Reading] = field(default_factory=list)  # every report's, oldest first (progress.py)
+    # What site.py works out of this measure, kept on it so that it goes when the measure goes
+    # (a cache in a module-level mapping would keep the measure alive through its own views).
+    derived: dict = field(default_factory=dict, repr=False)
 
     @property
     def text(self) -> str:
@@ -462,6 +465,7 @@ class Plan:
     closing_html: str = ""
     editor_notes: list[str] = field(default_factory=list)
     reports: list[Report] = field(default_factory=list)  # its own and those of content/reports/, oldest first
+    derived: dict = field(default_factory=dict, repr=False)  # what site.py works out of it (see Measure.derived)
 
     @cached_property
     def measures(self) -> list[Measure]:

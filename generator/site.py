@@ -10,7 +10,6 @@ once: `tally`.
 from __future__ import annotations
 
 import re
-import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -221,20 +220,17 @@ def _steps(measure: Measure, shown_report: Report | None, unit: str | None) -> t
     return tuple(steps)
 
 
-# Views by measure (and by unit name, for a unit's part), kept while the measure's readings and
-# its plan's reports are the very same lists: `serve` keeps the Plan of an unchanged file, and
-# progress.attach gives it new lists when reports change.
-_shown: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def progress_of(measure: Measure, unit: str | None = None) -> Shown:
     """The measure's progress as its plan page shows it or, with `unit` (a name as the plan
-    writes it), as that unit's page does: the unit's own part where reports speak of units."""
+    writes it), as that unit's page does: the unit's own part where reports speak of units.
+
+    Views by unit name are kept on the measure while its readings and its plan's reports are
+    the very same lists: `serve` keeps the Plan of an unchanged file, and progress.attach gives
+    it new lists when reports change."""
     key = (measure.readings, measure.plan.reports)
-    cached = _shown.get(measure)
+    cached = measure.derived.get("shown")
     if cached is None or cached[0][0] is not key[0] or cached[0][1] is not key[1]:
-        cached = (key, {})
-        _shown[measure] = cached
+        cached = measure.derived["shown"] = (key, {})
     views = cached[1]
     if unit in views:
         return views[unit]
@@ -634,7 +630,6 @@ def derive_from_index(content: Content, groups) -> Site:
 
 
 ROLE_ORDER = {role: position for position, role in enumerate(ROLES)}
-_plan_duties: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _duties_in(plan: Plan) -> list[tuple[Unit, Duty]]:
@@ -643,12 +638,12 @@ def _duties_in(plan: Plan) -> list[tuple[Unit, Duty]]:
     `serve` keeps the Plan objects of unchanged files, so after an edit only the edited plan's
     duties are worked out again.
     """
-    if plan not in _plan_duties:
+    if "duties" not in plan.derived:
         pairs: list[tuple[Unit, Duty]] = []
         for measure in plan.measures:
             pairs.extend(_measure_duties(measure))
-        _plan_duties[plan] = pairs
-    return _plan_duties[plan]
+        plan.derived["duties"] = pairs
+    return plan.derived["duties"]
 
 
 def duties_by_unit(plan: Plan) -> dict[Unit, list[Duty]]:

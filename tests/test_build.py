@@ -234,3 +234,17 @@ def test_compiled_templates_kept_on_disk_are_used_and_a_damaged_one_is_compiled_
         path.write_bytes(b"\x00 not bytecode " * 10)
     assert build("second") == first
     assert all(path.read_bytes() != b"\x00 not bytecode " * 10 for path in cached), "compiled afresh, and kept"
+
+
+def test_workers_write_what_one_process_writes(tmp_path):
+    """A site big enough for the worker pool (plans, then the pages about many plans rendered in
+    forked workers while the search data is made) is byte for byte the site one process builds."""
+    from benchmarks.synthetic import make_corpus
+
+    corpus = make_corpus(tmp_path / "content", plans=pipeline.WORTH_A_POOL + 10, measures_per_plan=3, seed=7)
+    pooled = pipeline.build_files(corpus, workers=2)
+    alone = pipeline.build_files(corpus, workers=1)
+    assert len(pooled) > 3 * pipeline.WORTH_A_POOL
+    assert any(path.startswith("units/") for path in pooled)
+    assert pooled.keys() == alone.keys()
+    assert [path for path in pooled if pooled[path] != alone[path]] == []
