@@ -234,12 +234,10 @@ class SiteBuild:
             with _pool(workers) as pool:
                 shares = _shares(len(chosen), workers if pool else 1)
                 written = [pool.submit(_render_share, share) for share in shares] if pool else []
-                files = search.SearchIndex().files(site, index_batches=lambda jobs: [batches.pop(start) for _, start in jobs])
+                entry = search.SearchIndex().files(site, index_batches=lambda jobs: [batches.pop(start) for _, start in jobs],
+                                                   write=self._write)
+                version = search.version(entry)
                 self.timings["search"] = time.perf_counter() - started
-                for path, data in files.items():
-                    self._write(path, data)
-                version = search.version(files)
-                del files
                 for share in (shares if pool is None else ()):
                     self.paths.update(_render_share(share))
                 for future in written:
@@ -298,6 +296,7 @@ class SiteBuild:
         batches: dict[int, search.Batch] = {}
         tallies: dict[tuple, site_stage.Tally] = {}  # equal figures shared: most are a handful of values
         listings = self.staging.work / "listings"
+        files: dict[str, Path] = {}  # listings file → its path, one object for all its groups
 
         def tally(figures: tuple) -> site_stage.Tally:
             if figures not in tallies:
@@ -315,8 +314,10 @@ class SiteBuild:
                 entry.tally = tally(entry.tally)
                 index.append(entry)
             for unit_id, place, kind, count, figures, (name, offset, length) in result.groups:
+                if name not in files:
+                    files[name] = listings / name
                 group = site_stage.ListedDuties(index[first + place], count, tally(figures),
-                                                Listing(listings / name, offset, length))
+                                                Listing(files[name], offset, length))
                 groups.append((registry.by_id[unit_id], kind, group))
             if result.batch is not None:
                 batches[first] = result.batch
@@ -351,7 +352,7 @@ def _figures(counted: site_stage.Tally) -> tuple:
     return counted.total, tuple((state.tag, count) for state, count in counted.states), counted.overdue, counted.on_time
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Listing:
     """A unit's duties in one plan as a worker rendered them: a stretch of a scratch file."""
 
@@ -478,6 +479,12 @@ def _render_plans(plans: list, start: int, result: TaskResult) -> None:
                     result.groups.append((unit.id, place, "upward", group.count, _figures(group.tally),
                                           listed(group, unit, f"departments/{unit.id}/index.html", False)))
     result.batch = search.index_plans(plans, start)
+
+    def write(path: str, data: bytes) -> None:
+        staging.write(path, data)
+        result.written.append(path)
+
+    result.batch.written_out(write)  # the fragments: only their digests go back
 
 
 def _shares(pages: int, workers: int) -> list[range]:

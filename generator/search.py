@@ -60,6 +60,16 @@ class Batch:
     documents: int  # documents a result can be (plans, measures, units)
     lengths: list[float]  # per field, the lengths the postings store, summed over documents (a
     #   heading once for each measure under it): the average a field's length is held against
+    # fragment file → the SHA-256 of its script, for fragments written already (a build's
+    # workers write them as they index, so they need not cross to the process joining the rest)
+    written: dict[str, bytes] = field(default_factory=dict)
+
+    def written_out(self, write) -> None:
+        """Hand each fragment file to `write(path, data)` and keep only its digest."""
+        for path, data in self.fragments.items():
+            write(path, data)
+            self.written[path] = hashlib.sha256(data).digest()
+        self.fragments = {}
 
 
 @dataclass
@@ -286,9 +296,15 @@ class SearchIndex:
         self._changed_terms: set[str] = set()  # terms whose pieces changed since the last files()
         self._digests: dict[str, tuple[bytes, bytes]] = {}  # path → (file, its SHA-256), for the version
 
-    def files(self, site: Site, index_batches=None) -> dict[str, bytes]:
-        """All search files for `site`. `index_batches(jobs)` may index batches elsewhere (a process
-        pool): it takes [(plans, first block)] and returns their Batches in the same order."""
+    def files(self, site: Site, index_batches=None, write=None) -> dict[str, bytes]:
+        """All search files for `site`, but the fragments a batch has written out already
+        (Batch.written_out; they count in the version all the same). `index_batches(jobs)` may
+        index batches elsewhere (a process pool): it takes [(plans, first block)] and returns
+        their Batches in the same order.
+
+        With `write(path, data)` (a build: this index is used once), each file is handed to it
+        as soon as it is made, postings are let go once written, and only the entry (index.js)
+        is returned: the search data is never in memory twice over."""
         wanted = {start: tuple(site.plans[start:start + PLANS_PER_BATCH])
                   for start in range(0, len(site.plans), PLANS_PER_BATCH)}
         reported = {start: _reported(plans) for start, plans in wanted.items()}
@@ -297,6 +313,8 @@ class SearchIndex:
         indexed = index_batches(jobs) if index_batches and jobs else [index_plans(*job) for job in jobs]
         for start, batch in zip(stale, indexed):
             self._replace(start, wanted[start], reported[start], batch)
+            if write is not None:
+                batch.pieces = {}  # held by term now (self._pieces)
         for start in [start for start in self._batches if start not in wanted and start >= 0]:
             self._replace(start, (), (), None)
         unit_batch = index_units(site, len(site.plans))
@@ -312,7 +330,9 @@ class SearchIndex:
                 self._joined[term] = postings.join([piece for _, piece in found])
             else:
                 self._chunked[term] = _chunk(term, found, held)
-        return self._write(site, changed_terms)
+            if write is not None:
+                del self._pieces[term]
+        return self._write(site, changed_terms, write)
 
     def _same(self, start: int, plans: tuple, reported: tuple) -> bool:
         held = self._batches.get(start)
@@ -343,8 +363,17 @@ class SearchIndex:
         if batch is not None:
             self._batches[start] = (plans, reported, batch)
 
-    def _write(self, site: Site, changed_terms: set[str]) -> dict[str, bytes]:
+    def _write(self, site: Site, changed_terms: set[str], write=None) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
+        written: dict[str, bytes] = {}  # path → SHA-256 of a file handed to `write` (or by a worker)
+
+        def emit(path: str, data: bytes) -> None:
+            if write is None:
+                files[path] = data
+            else:
+                write(path, data)
+                written[path] = hashlib.sha256(data).digest()
+
         values: dict[str, str | dict] = dict(self._joined)
         taken: set[str] = set()
         for term in sorted(self._chunked, key=_js_order):
@@ -359,8 +388,8 @@ class SearchIndex:
             for first, (pieces, script) in chunked.files.items():
                 if not script:
                     script = _script("c", f"{name}-{first}", postings.join(list(pieces)))
-                    chunked.files[first] = (pieces, script)
-                files[data_path("c", f"{name}-{first}")] = script
+                    chunked.files[first] = (pieces, script) if write is None else ((), b"")
+                emit(data_path("c", f"{name}-{first}"), script)
             values[term] = {**chunked.summary, "name": name}
         terms = sorted(values, key=_js_order)
         sizes = {term: len(value) if isinstance(value, str) else 64 + 8 * len(value["chunks"]) + len(value["units"])
@@ -373,33 +402,43 @@ class SearchIndex:
             held = self._shards.get(name)
             if held is None or held[0] != members or changed_terms.intersection(members):
                 held = (members, _script("t", name, {term: values[term] for term in members}))
-            kept[name] = held
-            files[data_path("t", name)] = held[1]
+            emit(data_path("t", name), held[1])
+            if write is None:
+                kept[name] = held
+            else:
+                for term in members:
+                    del values[term]
+                    self._joined.pop(term, None)
         self._shards = kept
 
         latin = [term for term in terms if not term.startswith(" ") and not _is_cjk_term(term)]
         latin_files = max(1, -(-len(latin) // LATIN_CHUNK))
         for number in range(latin_files):
-            files[data_path("l", f"latin-{number}")] = _script(
-                "l", f"latin-{number}", latin[number * LATIN_CHUNK:(number + 1) * LATIN_CHUNK])
+            emit(data_path("l", f"latin-{number}"), _script(
+                "l", f"latin-{number}", latin[number * LATIN_CHUNK:(number + 1) * LATIN_CHUNK]))
         before: dict[int, dict[str, list[str]]] = {}
         for term in terms:
             if len(term) == 2 and _is_cjk_term(term):
                 before.setdefault(ord(term[1]) % SUFFIX_BUCKETS, {}).setdefault(term[1], []).append(term[0])
         for bucket in range(SUFFIX_BUCKETS):
             chars = {last: "".join(firsts) for last, firsts in sorted(before.get(bucket, {}).items())}
-            files[data_path("l", f"s{bucket}")] = _script("l", f"s{bucket}", chars)
+            emit(data_path("l", f"s{bucket}"), _script("l", f"s{bucket}", chars))
 
         batches = [batch for _, (_, _, batch) in sorted(self._batches.items(), key=lambda item: _batch_order(item))]
         for batch in batches:
-            files.update(batch.fragments)
+            for path, data in batch.fragments.items():
+                emit(path, data)
+            written.update(batch.written)
         choices = facets(site)
         for name in ("departments", "units"):
-            files[data_path("facets", name)] = _script("facets", name, choices[name])
+            emit(data_path("facets", name), _script("facets", name, choices[name]))
         lengths = [sum(batch.lengths[i] for batch in batches) for i in range(len(FIELDS))]
         documents = sum(batch.documents for batch in batches)
         digest = hashlib.sha256()
-        for path in sorted(files):
+        for path in sorted(files.keys() | written.keys()):
+            if path in written:
+                digest.update(path.encode() + b"\0" + written[path])
+                continue
             held = self._digests.get(path)
             if held is None or held[0] is not files[path]:
                 held = self._digests[path] = (files[path], hashlib.sha256(files[path]).digest())
@@ -419,8 +458,8 @@ class SearchIndex:
             "suffixBuckets": SUFFIX_BUCKETS,
             "years": choices["years"],
         }
-        files[data_path("index", "index")] = _script("index", "index", entry)
-        return files
+        emit(data_path("index", "index"), _script("index", "index", entry))
+        return files if write is None else {data_path("index", "index"): _script("index", "index", entry)}
 
 
 def _chunk(term: str, found: list[tuple[int, postings.Piece]], held: _Chunked | None) -> _Chunked:

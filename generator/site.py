@@ -592,7 +592,7 @@ def spoken(plan) -> dict[str, int]:
     return counts
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)  # a site at scale has one for each unit of every plan
 class ListedDuties:
     """A unit's duties in one plan as a build keeps them: how many, summed, and the list itself as
     it was rendered where the plan was (`listing.text()`, with each duty's state for the filter)."""

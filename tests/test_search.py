@@ -647,3 +647,19 @@ def test_search_results_are_text_not_html(tmp_path, small_content, browser):
     assert page.locator("#search-results img").count() == 0 and not dialogs
     page.close()
     server.close()
+
+
+def test_the_build_writes_the_search_data_serve_makes(chunked_site, monkeypatch):
+    """The build writes its search data as it makes it (fragments from the workers, postings let
+    go once written): every file is the one `serve` makes from the whole model, and no other."""
+    monkeypatch.setattr(search_stage, "PLANS_PER_BATCH", 8)
+    monkeypatch.setattr(search_stage, "CHUNK_AT", 3_000)
+    monkeypatch.setattr(search_stage, "CHUNK_TARGET", 1_500)
+    built = pipeline.build_files(chunked_site.content, workers=2)
+    served = pipeline.Pipeline(chunked_site.content, workers=1)
+    expected = served.search_files(served.load())
+    searched = {path: data for path, data in built.items() if path.startswith(search_stage.DATA_DIR + "/")}
+    assert any("/c/" in path for path in searched) and any("/f/" in path for path in searched)
+    assert searched.keys() == {path for path in expected if path.startswith(search_stage.DATA_DIR + "/")}
+    assert [path for path in searched if searched[path] != expected[path]] == []
+    assert built["search/index.html"] == expected["search/index.html"]
