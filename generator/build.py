@@ -485,6 +485,8 @@ def _render_plans(plans: list, start: int, result: TaskResult) -> None:
         result.written.append(path)
 
     result.batch.written_out(write)  # the fragments: only their digests go back
+    (staging.work / "search").mkdir(exist_ok=True)
+    search.spill(result.batch, staging.work / "search" / f"{start}.pickle")  # and the postings stay on disk
 
 
 def _shares(pages: int, workers: int) -> list[range]:

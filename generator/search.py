@@ -19,9 +19,15 @@ under it, so a measure is found by the words of its headings without repeating t
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
+import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
 
 from . import postings, search_fields, tokenize
 from .model import LEADING_ROLES, Plan
@@ -36,7 +42,7 @@ UNITS_PER_BLOCK = 256
 PLANS_PER_BATCH = 64  # plans indexed in one NumPy pass (and re-indexed together after an edit)
 BLOCKS_PER_FOLDER = PLANS_PER_BATCH  # fragments of one batch share a folder: f/<block // 64>/
 SHARD_TARGET = 16_000  # characters of postings per shard, roughly what one shard may hold
-SHARD_SPREAD = 32  # on average a shard also starts at one term in this many (see _shards)
+SHARD_SPREAD = 32  # on average a shard also starts at one term in this many (see _ShardCutter)
 # A term whose posting is longer than CHUNK_AT characters (公开, 政策 …) is cut into chunks of
 # consecutive plans, newest first, each a file of its own (c/…); its shard holds only how the
 # term is cut, its count of documents and its postings among the units. A query reads the
@@ -63,6 +69,7 @@ class Batch:
     # fragment file → the SHA-256 of its script, for fragments written already (a build's
     # workers write them as they index, so they need not cross to the process joining the rest)
     written: dict[str, bytes] = field(default_factory=dict)
+    spilled: Path | None = None  # where spill() put its pieces
 
     def written_out(self, write) -> None:
         """Hand each fragment file to `write(path, data)` and keep only its digest."""
@@ -221,31 +228,36 @@ def shard_name(first_term: str) -> str:
     return f"{value:08x}"
 
 
-def _shards(terms: list[str], sizes: dict[str, int]) -> list[tuple[str, list[str]]]:
-    """Cut the sorted terms into shards: (listed first term, terms).
+class _ShardCutter:
+    """Cuts the sorted terms into shards as they come: (listed first term, terms).
 
     The cuts depend on the terms themselves (a term whose name hashes to 0 modulo SHARD_SPREAD
     starts a shard) and on size (a shard is closed once it reaches SHARD_TARGET; a bigger term
     stands alone), so an edit that changes a few terms moves at most the cuts near them and the
     other shards keep their names and bytes. Shards are named after their first term; a cut
     whose name is taken is not made."""
-    shards: list[tuple[str, list[str]]] = []
-    names: set[str] = set()
-    current: list[str] = []
-    size = 0
-    for term in terms:
-        length = sizes[term]
-        wants_cut = current and (size >= SHARD_TARGET or length >= SHARD_TARGET
-                                 or int(shard_name(term), 16) % SHARD_SPREAD == 0)
-        if wants_cut and shard_name(term) not in names:
-            shards.append((shards and current[0] or "", current))
-            names.add(shard_name(shards[-1][0]))
-            current, size = [], 0
-        current.append(term)
-        size += length
-    if current or not shards:
-        shards.append((shards and current[0] or "", current))
-    return shards
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.current: list[str] = []
+        self.size = 0
+
+    def add(self, term: str, length: int) -> tuple[str, list[str]] | None:
+        """Take the next term; the shard it closes, if it starts a new one."""
+        closed = None
+        wants_cut = self.current and (self.size >= SHARD_TARGET or length >= SHARD_TARGET
+                                      or int(shard_name(term), 16) % SHARD_SPREAD == 0)
+        if wants_cut and shard_name(term) not in self.names:
+            closed = (self.names and self.current[0] or "", self.current)
+            self.names.add(shard_name(closed[0]))
+            self.current, self.size = [], 0
+        self.current.append(term)
+        self.size += length
+        return closed
+
+    def finish(self) -> tuple[str, list[str]]:
+        """The last shard (an empty one for a site without terms)."""
+        return (self.names and self.current[0] or "", self.current)
 
 
 def data_path(kind: str, name: str) -> str:
@@ -313,14 +325,12 @@ class SearchIndex:
         indexed = index_batches(jobs) if index_batches and jobs else [index_plans(*job) for job in jobs]
         for start, batch in zip(stale, indexed):
             self._replace(start, wanted[start], reported[start], batch)
-            if write is not None:
-                batch.pieces = {}  # held by term now (self._pieces)
         for start in [start for start in self._batches if start not in wanted and start >= 0]:
             self._replace(start, (), (), None)
         unit_batch = index_units(site, len(site.plans))
         self._replace(-1, (), (), unit_batch)
         changed_terms, self._changed_terms = self._changed_terms, set()
-        for term in changed_terms:
+        for term in changed_terms if write is None else ():  # a build reads its terms merged (_merged)
             found = sorted(self._pieces.get(term, {}).items(), key=_batch_order)
             self._joined.pop(term, None)
             held = self._chunked.pop(term, None)
@@ -330,8 +340,6 @@ class SearchIndex:
                 self._joined[term] = postings.join([piece for _, piece in found])
             else:
                 self._chunked[term] = _chunk(term, found, held)
-            if write is not None:
-                del self._pieces[term]
         return self._write(site, changed_terms, write)
 
     def _same(self, start: int, plans: tuple, reported: tuple) -> bool:
@@ -374,41 +382,53 @@ class SearchIndex:
                 write(path, data)
                 written[path] = hashlib.sha256(data).digest()
 
-        values: dict[str, str | dict] = dict(self._joined)
+        terms: list[str] = []  # every term, in order (the lexicons)
+        values: dict[str, str | dict] = {}  # the terms of the shard being filled → what it says of each
         taken: set[str] = set()
-        for term in sorted(self._chunked, key=_js_order):
-            chunked = self._chunked[term]
-            name = shard_name(term)
-            while name in taken:  # two common terms whose names hash alike: the later one moves on
-                name = shard_name(name + term)
-            taken.add(name)
-            if name != chunked.name:
-                chunked.name = name
-                chunked.files = {first: (pieces, b"") for first, (pieces, _) in chunked.files.items()}
-            for first, (pieces, script) in chunked.files.items():
-                if not script:
-                    script = _script("c", f"{name}-{first}", postings.join(list(pieces)))
-                    chunked.files[first] = (pieces, script) if write is None else ((), b"")
-                emit(data_path("c", f"{name}-{first}"), script)
-            values[term] = {**chunked.summary, "name": name}
-        terms = sorted(values, key=_js_order)
-        sizes = {term: len(value) if isinstance(value, str) else 64 + 8 * len(value["chunks"]) + len(value["units"])
-                 for term, value in values.items()}
-        shards = _shards(terms, sizes)
+        cutter = _ShardCutter()
+        firsts: list[str] = []
         kept: dict[str, tuple[tuple[str, ...], bytes]] = {}
-        for first, members in shards:
+
+        def shard(first: str, members: list[str]) -> None:
             name = shard_name(first)
             members = tuple(members)
+            firsts.append(first)
             held = self._shards.get(name)
             if held is None or held[0] != members or changed_terms.intersection(members):
                 held = (members, _script("t", name, {term: values[term] for term in members}))
             emit(data_path("t", name), held[1])
             if write is None:
                 kept[name] = held
-            else:
-                for term in members:
-                    del values[term]
-                    self._joined.pop(term, None)
+            for term in members:
+                del values[term]
+
+        if write is None:
+            ordered = ((term, self._joined.get(term) or self._chunked[term])
+                       for term in sorted(self._joined.keys() | self._chunked.keys(), key=_js_order))
+        else:
+            ordered = _merged(self._batches)
+        for term, value in ordered:
+            if isinstance(value, _Chunked):
+                name = shard_name(term)
+                while name in taken:  # two common terms whose names hash alike: the later one moves on
+                    name = shard_name(name + term)
+                taken.add(name)
+                if name != value.name:
+                    value.name = name
+                    value.files = {first: (pieces, b"") for first, (pieces, _) in value.files.items()}
+                for first, (pieces, script) in value.files.items():
+                    if not script:
+                        script = _script("c", f"{name}-{first}", postings.join(list(pieces)))
+                        value.files[first] = (pieces, script) if write is None else ((), b"")
+                    emit(data_path("c", f"{name}-{first}"), script)
+                value = {**value.summary, "name": name}
+            terms.append(term)
+            size = len(value) if isinstance(value, str) else 64 + 8 * len(value["chunks"]) + len(value["units"])
+            closed = cutter.add(term, size)
+            if closed is not None:
+                shard(*closed)
+            values[term] = value
+        shard(*cutter.finish())
         self._shards = kept
 
         latin = [term for term in terms if not term.startswith(" ") and not _is_cjk_term(term)]
@@ -453,7 +473,7 @@ class SearchIndex:
             "planBlocks": len(site.plans),
             "fragmentSize": FRAGMENT_SIZE,
             "blocksPerFolder": BLOCKS_PER_FOLDER,
-            "shards": [first for first, _ in shards],
+            "shards": firsts,
             "latinFiles": latin_files,
             "suffixBuckets": SUFFIX_BUCKETS,
             "years": choices["years"],
@@ -498,6 +518,49 @@ def _chunk(term: str, found: list[tuple[int, postings.Piece]], held: _Chunked | 
     }
     chunked = _Chunked(summary, files, held.name if held is not None else "")
     return chunked
+
+
+def _merged(batches: dict) -> Iterator[tuple[str, str | _Chunked]]:
+    """Every term of `batches` (first block → (plans, reported, Batch)) in shard order, each with
+    its whole posting or, for a common term, its chunks; read from the batches' spilled files
+    one term at a time, so that no more than a term's postings are held at once."""
+    units_last = _batch_order((-1,))
+    sources = [_spilled(batch, _batch_order((start,))) for start, (_, _, batch) in batches.items()]
+    for term, records in groupby(heapq.merge(*sources), key=itemgetter(2)):
+        found = [(-1 if order == units_last else order, piece) for _, order, _, piece in records]
+        if term.startswith(" ") or sum(len(piece[2]) for _, piece in found) <= CHUNK_AT:
+            yield term, postings.join([piece for _, piece in found])
+        else:
+            yield term, _chunk(term, found, None)
+
+
+SPILL_RECORDS = 4096  # records per pickle in a spilled file
+
+
+def spill(batch: Batch, path: Path) -> None:
+    """Move a batch's postings to a scratch file of this build, sorted as shards are: a build's
+    workers do this, and the process that joins every batch reads them back a term at a time
+    (_merged). Pickle, as the file is this build's own, in its private scratch folder."""
+    records = sorted(((_js_order(term), term, piece) for term, piece in batch.pieces.items()), key=itemgetter(0))
+    with open(path, "wb") as handle:
+        for start in range(0, len(records), SPILL_RECORDS):
+            pickle.dump(records[start:start + SPILL_RECORDS], handle, protocol=pickle.HIGHEST_PROTOCOL)
+    batch.pieces, batch.spilled = {}, path
+
+
+def _spilled(batch: Batch, order: int) -> Iterator[tuple[bytes, int, str, postings.Piece]]:
+    if batch.spilled is None:
+        for term in sorted(batch.pieces, key=_js_order):
+            yield _js_order(term), order, term, batch.pieces[term]
+        return
+    with open(batch.spilled, "rb") as handle:
+        while True:
+            try:
+                records = pickle.load(handle)
+            except EOFError:
+                return
+            for key, term, piece in records:
+                yield key, order, term, piece
 
 
 def _reported(plans: tuple[Plan, ...]) -> tuple:
