@@ -534,7 +534,7 @@ def _merged(batches: dict) -> Iterator[tuple[str, str | _Chunked]]:
             yield term, _chunk(term, found, None)
 
 
-SPILL_RECORDS = 4096  # records per pickle in a spilled file
+SPILL_RECORDS = 256  # records per pickle in a spilled file: the merge holds one of each at once
 
 
 def spill(batch: Batch, path: Path) -> None:
