@@ -258,6 +258,15 @@ class PerReport:
         self.value = value
 
 
+class PerUnit:
+    """A column whose value changes from one unit's row to the next: (plan, measure, assignment
+    or None) → value. The plain columns hold of the measure alone: worked out once per measure,
+    however many units it names."""
+
+    def __init__(self, value):
+        self.value = value
+
+
 def _unit_part(step: Step | None, assignment: Assignment | None) -> UnitReading | None:
     """This unit's own part as the step's report leaves it, where that report speaks of units."""
     if step is None or assignment is None:
@@ -303,14 +312,15 @@ COLUMNS = (
     ("措施", "措施全文（一项措施分给几个单位、或有几份进展报告说到它时，每个单位、每份报告一行，全文在每行重复）",
      lambda p, m, a: m.text),
     ("单位编号", "单位在本站的编号，也是网址 units/<编号>/ 中的一段；“各科室”等统称为空",
-     lambda p, m, a: a.unit.id if a and a.unit else ""),
-    ("单位名称", "单位的现用全称", lambda p, m, a: a.unit.display_name if a and a.unit else ""),
-    ("文中名称", "文件中对这个单位的写法", lambda p, m, a: a.written if a else ""),
+     PerUnit(lambda p, m, a: a.unit.id if a and a.unit else "")),
+    ("单位名称", "单位的现用全称", PerUnit(lambda p, m, a: a.unit.display_name if a and a.unit else "")),
+    ("文中名称", "文件中对这个单位的写法", PerUnit(lambda p, m, a: a.written if a else "")),
     ("职责", "这个单位的职责：" + "、".join(f"{key}（{word}）" for key, word in ROLES.items()),
-     lambda p, m, a: a.role if a else ""),
-    ("职责用词", "文件自己的说法（主办、协办等），文件没有说法时为通用说法", lambda p, m, a: a.role_word if a else ""),
+     PerUnit(lambda p, m, a: a.role if a else "")),
+    ("职责用词", "文件自己的说法（主办、协办等），文件没有说法时为通用说法",
+     PerUnit(lambda p, m, a: a.role_word if a else "")),
     ("所负责部分", "措施按单位分段时，这个单位负责的那一段；不分段时为空",
-     lambda p, m, a: _own_text(m, a) if a else ""),
+     PerUnit(lambda p, m, a: _own_text(m, a) if a else "")),
     ("分工原文", "文件中分工的原话（有时才有）", lambda p, m, a: m.responsibility.as_written),
     ("完成时限", "文件写的完成时限", lambda p, m, a: m.deadline.text if m.deadline else ""),
     ("时限日期", "完成时限对应的日期，精度同原文：2021、2021-03 或 2021-03-31",
@@ -338,14 +348,20 @@ COLUMNS = (
     ("备注", "文件中的备注", lambda p, m, a: m.remarks),
     ("网址", "措施在本站的位置（相对网站根地址）", lambda p, m, a: f"plans/{p.id}/#{m.anchor}"),
 )
+_PER_MEASURE = [(index, value) for index, (_, _, value) in enumerate(COLUMNS)
+                if not isinstance(value, (PerUnit, PerReport))]
+_PER_UNIT = [(index, value.value) for index, (_, _, value) in enumerate(COLUMNS) if isinstance(value, PerUnit)]
 _PER_REPORT = [(index, value.value) for index, (_, _, value) in enumerate(COLUMNS) if isinstance(value, PerReport)]
+_FORMULA_STARTS = frozenset(("=", "+", "-", "@", "\t", "\r"))
 
 
 def _csv_text(value) -> str:
     """Excel runs a cell that starts with = + - @ as a formula: such text gets a leading apostrophe
     (Excel's own mark for text). Numbers stay numbers."""
-    text = str(value).replace("\r\n", "\n")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    text = value if type(value) is str else str(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
 
 
 def plan_rows(plan: Plan) -> list[list]:
@@ -353,11 +369,16 @@ def plan_rows(plan: Plan) -> list[list]:
     or that no report speaks of, still has its row. A report that skips the measure gives rows
     only to the units whose deadline had passed undone by its day."""
     rows = []
+    blank = [None] * len(COLUMNS)
     for measure in plan.measures:
         steps = report_steps(measure) or [None]
+        of_measure = list(blank)
+        for index, value in _PER_MEASURE:
+            of_measure[index] = _csv_text(value(plan, measure, None))
         for assignment in measure.assignments or [None]:
-            fixed = [None if isinstance(value, PerReport) else _csv_text(value(plan, measure, assignment))
-                     for _, _, value in COLUMNS]
+            fixed = list(of_measure)
+            for index, value in _PER_UNIT:
+                fixed[index] = _csv_text(value(plan, measure, assignment))
             for step in steps:
                 if step is None or step.said is not None or _overdue_text(step, assignment):
                     row = list(fixed)

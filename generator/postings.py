@@ -253,8 +253,10 @@ def _documents_found(term: np.ndarray, block: np.ndarray, first: np.ndarray, cou
     total = int(count.sum())
     opened = np.repeat(np.cumsum(count) - count, count)
     document = np.repeat(first, count) + (np.arange(total) - opened)
-    keys = np.unique((np.repeat(term, count) << 42) | (np.repeat(block, count) << 21) | document)
-    return np.bincount(keys >> 42, minlength=terms)
+    # Sorted, not np.unique: the keys come nearly in order (term, then block), which a sort
+    # takes in a tenth of the time NumPy's hashing unique does.
+    keys = np.sort((np.repeat(term, count) << 42) | (np.repeat(block, count) << 21) | document)
+    return np.bincount(keys[_changes(keys)] >> 42, minlength=terms)
 
 
 def _changes(*columns: np.ndarray) -> np.ndarray:

@@ -147,7 +147,35 @@ def environment(templates: Templates | None = None) -> jinja2.Environment:
     # The domain tables, from their one source (model.py).
     env.globals.update(ROLES=ROLES, STATES=STATES, STATE_FOR_WORD=STATE_FOR_WORD)
     env.globals["bar_chart"] = bar_chart  # the geometry of a chart (components/record_chart.html)
+    env.globals["remember"] = remember
     return env
+
+
+_REMEMBERED = 16  # a measure's fragments kept at most: its deadline and its views (whole, per unit)
+
+
+def remember(holder, macro, *args):
+    """`macro(*args)` as a page shows it, rendered once per `holder` (a Measure, in its `derived`)
+    and reused by every page and listing that shows the same thing: a measure's deadline and its
+    落实情况 appear on its plan's page and again in the listing of each unit it names.
+
+    A macro's output depends on its arguments alone (components are imported without context),
+    so the fragment is reused only for the very same macro (a template edited under `serve` makes
+    new ones) and the very same argument objects, which the entry keeps alive. A holder that
+    keeps nothing (a component's example gives plain data) has the macro called every time."""
+    derived = getattr(holder, "derived", None)
+    if not isinstance(derived, dict):
+        return macro(*args)
+    fragments = derived.setdefault("html", {})
+    key = (macro.name, *map(id, args))
+    found = fragments.get(key)
+    if found is not None and found[0] is macro and all(a is b for a, b in zip(found[1], args)):
+        return found[2]
+    if len(fragments) >= _REMEMBERED:
+        fragments.clear()
+    html = macro(*args)
+    fragments[key] = (macro, args, html)
+    return html
 
 
 def cn_date(value: str) -> str:
