@@ -578,6 +578,7 @@ class Pipeline:
     site: site_stage.Site | None = None
     # page path → its dependencies when last rendered; a page whose entry is missing is stale
     dependencies: dict = field(default_factory=dict)
+    stale: dict = field(default_factory=dict)  # page path → page, of those left for later and not rendered yet
     unapplied: list[Change] = field(default_factory=list)  # of an apply that failed: applied with the next
     search_version: str = ""  # of the search data last made; the search page asks for it
     timings: dict = field(default_factory=dict)
@@ -623,7 +624,7 @@ class Pipeline:
         site = self.load(changes) if old is None or kinds & CONTENT else old
         if old is None or kinds & EVERYTHING:
             chosen = [page for page in pages.all_pages(site) if page.kind.depends(site, page.key) != pages.SEARCH]
-            self.dependencies = {}
+            self.dependencies, self.stale = {}, {}
             files = self.render(site, chosen)
             files.update(static_assets(self.templates))
             applied = Applied(files, len(chosen), everything=True, search_pending=True)
@@ -634,31 +635,53 @@ class Pipeline:
         return applied
 
     def _touched(self, old: site_stage.Site, site: site_stage.Site, changes: list[Change]) -> Applied:
-        plans_changed = len(old.plans) != len(site.plans) or any(a is not b for a, b in zip(old.plans, site.plans))
+        """The pages `changes` touch. A plan changed: the pages that showed it or show it now
+        (PageKind.reached; every page when units or departments gained or lost pages, whose
+        links every page's dependencies name) and the pages that show every plan when what they
+        show of it changed (pages.index_facts); any page left for later and not rendered yet."""
         templates = {f"pages/{path.name}" for path in paths_of(changes, ChangeKind.PAGE_TEMPLATE)}
-        now, later, search_page = [], [], False
-        for page in pages.all_pages(site):
+        old_plans, new_plans = set(old.plans), set(site.plans)
+        edited = [plan for plan in old.plans if plan not in new_plans] + [
+            plan for plan in site.plans if plan not in old_plans]
+        same_pages = old.units.keys() == site.units.keys() and old.departments.keys() == site.departments.keys()
+        index_changed = not same_pages or len(old.plans) != len(site.plans) or any(
+            a is not b and pages.index_facts(a) != pages.index_facts(b) for a, b in zip(old.plans, site.plans))
+        if templates or not same_pages:
+            candidates = pages.all_pages(site)
+        else:
+            candidates = [pages.Page(kind, key) for kind in pages.KINDS
+                          for key in (kind.keys(site) if kind.reached is None else sorted(kind.reached(site, edited)))]
+            candidates += [page for path, page in self.stale.items() if page.kind.reached is not None]
+        now, later, search_page, seen = [], [], False, set()
+        for page in candidates:
+            if page.path in seen:
+                continue
+            seen.add(page.path)
             depends = page.kind.depends(site, page.key)
             if depends == pages.SEARCH:
                 search_page = search_page or page.template in templates  # made with the search data
             elif page.template in templates:
                 now.append(page)
             elif depends == pages.EVERY_PLAN:
-                if plans_changed or page.path not in self.dependencies:
+                if index_changed or page.path not in self.dependencies:
                     later.append(page)
-                    self.dependencies.pop(page.path, None)  # stale until rendered, whatever comes first
             elif page.path not in self.dependencies or not pages.same_dependencies(
                     self.dependencies[page.path], depends):
                 # Data files (JSON, CSV) are nobody's open page: they wait until the pages are shown.
                 (later if page.kind.produce is not None else now).append(page)
+        for page in later:  # stale until rendered, whatever comes first
+            self.dependencies.pop(page.path, None)
+            self.stale[page.path] = page
         files = self.render(site, now)
         if ChangeKind.ASSET in kinds_of(changes):
             files.update(static_assets(self.templates))
-        live = {page.path for page in pages.all_pages(site)}
-        # Pages (and data files) rendered before whose plan is gone; assets and search data are not pages.
-        gone = [path for path in self.dependencies if path not in live]
+        # Pages (and data files) rendered before whose plan, unit or department is gone; assets
+        # and search data are not pages.
+        gone = [kind.path(key) for kind in pages.KINDS for key in set(kind.keys(old)) - set(kind.keys(site))]
+        gone = [path for path in gone if path in self.dependencies or path in self.stale]
         for path in gone:
-            del self.dependencies[path]
+            self.dependencies.pop(path, None)
+            self.stale.pop(path, None)
         return Applied(files, len(now), gone, later, search_pending=bool(kinds_of(changes) & CONTENT) or search_page)
 
     def render(self, site: site_stage.Site, chosen: list[pages.Page]) -> dict[str, bytes]:
@@ -666,6 +689,7 @@ class Pipeline:
         files = pages.render(site, self.env, chosen, self.search_version)
         for page in chosen:
             self.dependencies[page.path] = page.kind.depends(site, page.key)
+            self.stale.pop(page.path, None)
         return files
 
     def render_later(self, chosen: list[pages.Page]) -> dict[str, bytes]:
@@ -681,8 +705,7 @@ class Pipeline:
             files = self.search_index.files(site)
             self.timings["search"] = time.process_time() - started
             version = search.version(files)
-            search_page = [page for page in pages.all_pages(site) if page.kind.depends(site, page.key) == pages.SEARCH]
-            files.update(pages.render(site, self.env, search_page, version))
+            files.update(pages.render(site, self.env, pages.search_pages(site), version))
             self.search_version = version
             return files
 

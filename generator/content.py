@@ -128,7 +128,7 @@ def _attach_reports(content_dir: Path, plans: list[Plan], plan_ids: dict[str, Pa
                     cache: LoadCache, errors: list[ContentError]) -> None:
     """Read content/reports/ and give each plan its reports and each measure its readings
     (progress.py). A report on a draft plan, or a draft report, waits with it."""
-    by_plan: dict[str, list[tuple[Report, dict]]] = {}
+    by_plan: dict[str, list[YamlFile]] = {}
     published = {plan.id: plan for plan in plans}
     for path in cache.listing(content_dir / "reports", errors):
         document = cache.read(path, "report", errors, content_dir)
@@ -139,9 +139,21 @@ def _attach_reports(content_dir: Path, plans: list[Plan], plan_ids: dict[str, Pa
             continue
         if plan_id not in published or document.data.get("draft") and not include_drafts:
             continue
-        by_plan.setdefault(plan_id, []).append(report_entries(document, published[plan_id], errors))
+        by_plan.setdefault(plan_id, []).append(document)
     for plan in plans:
-        progress.attach(plan, by_plan.get(plan.id, []))
+        documents = tuple(by_plan.get(plan.id, ()))
+        # A plan kept by the cache whose report files are the very documents it was given last
+        # time keeps its readings: an edit to one plan does not redo every plan's progress (and
+        # what site.py keeps on the measures stays valid).
+        held = cache.attached.get(plan.source_path)
+        if held is not None and held[0] is plan and len(held[1]) == len(documents) and all(
+                a is b for a, b in zip(held[1], documents)):
+            errors.extend(held[2])
+            continue
+        found: list[ContentError] = []
+        progress.attach(plan, [report_entries(document, plan, found) for document in documents])
+        cache.attached[plan.source_path] = (plan, documents, found)
+        errors.extend(found)
 
 
 def _read_each(paths: list[Path], content_dir: Path):

@@ -25,11 +25,15 @@ RESERVED_STATIC_NAMES = {".zwgk-build"}  # the output marker (generator/output.p
 class LoadCache:
     """What `load` read, kept for `serve` until a change names it (changes.Change): a file is read
     again only when a change names its path, a folder listed again only when one names a path in
-    it, a plan built again when its file or the registry changed. Nothing is stat-ed to find out."""
+    it that it did not list or that is gone (the one path named is looked at), a plan built again
+    when its file or the registry changed, given its reports again when it or they changed.
+    Nothing else is stat-ed to find out."""
 
     listings: dict = field(default_factory=dict)  # folder -> (its YAML files, errors)
     files: dict = field(default_factory=dict)  # path -> (document or None, errors)
     plans: dict = field(default_factory=dict)  # path -> (plan or None, errors), built against `registry`
+    # plan path -> (plan, its report files' documents, errors): what content.load attached to it
+    attached: dict = field(default_factory=dict)
     registry: tuple | None = None  # (registry, errors)
     settings: tuple | None = None  # (settings, errors)
 
@@ -40,7 +44,10 @@ class LoadCache:
                 for path in change.paths:
                     self.files.pop(path, None)
                     self.plans.pop(path, None)
+                    self.attached.pop(path, None)
                     for folder in [folder for folder in self.listings if path.is_relative_to(folder)]:
+                        if path.parent == folder and path in self.listings[folder][0] and os.path.lexists(path):
+                            continue  # a listed file saved again: the folder lists the same files
                         del self.listings[folder]
             if change.kind is ChangeKind.REGISTRY:
                 self.registry = None

@@ -40,6 +40,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -342,11 +343,14 @@ def _remove_quietly(folder: Path) -> None:
 
 class LiveOutput:
     """The preview's writer (`serve`): a private temporary folder, written file by file, and
-    only the files whose bytes changed, so an edit costs a few writes, not a whole site."""
+    only the files whose bytes changed, so an edit costs a few writes, not a whole site. What is
+    on disk is remembered by digest (a page's bytes are not kept: at 10,000 plans they would be
+    gigabytes); under `replace_prefix` (the search data, whose index keeps its files anyway) by
+    the bytes themselves, so an unchanged file is told by identity, without reading it through."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.files: dict[str, bytes] = {}  # path → bytes, as on disk
+        self.files: dict[str, bytes] = {}  # path → its digest, or its bytes under replace_prefix
 
     def write(self, files: dict[str, bytes], replace: bool = False, remove=(),
               replace_prefix: str | None = None) -> tuple[list[str], list[str]]:
@@ -356,12 +360,16 @@ class LiveOutput:
         written = []
         self.folder.mkdir(parents=True, exist_ok=True)
         for path, data in files.items():
-            if self.files.get(path) != data or not (self.folder / path).exists():
+            held = self.files.get(path)
+            if held is data:
+                continue
+            kept = data if replace_prefix is not None and path.startswith(replace_prefix) else _digest(data)
+            if held != kept:
                 target = self.folder / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
-                self.files[path] = data
                 written.append(path)
+            self.files[path] = kept
         stale = set(remove)
         if replace:
             stale |= {path for path in self.files if path not in files and not path.startswith("assets/search/")}
@@ -371,3 +379,7 @@ class LiveOutput:
             (self.folder / path).unlink(missing_ok=True)
             self.files.pop(path, None)
         return sorted(written), sorted(stale)
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()

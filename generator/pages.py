@@ -8,14 +8,17 @@ page is one entry in KINDS and one template in templates/pages/.
   unchanged file, so an edited plan is a new object), and the facts about the rest of the site
   the template looks up (which units and departments have pages of their own);
 - EVERY_PLAN: the page shows something of every plan (home, the indexes); it is rendered again
-  after any plan changes, right after the pages that depend on that plan alone;
+  when what it can show of a plan changed (index_facts), right after the pages that depend on
+  that plan alone;
 - SEARCH: the search page, rendered with the search data whose version it names.
+Kinds with a page per plan, unit or department say which of their pages can show given plans
+(`reached`), so that after an edit serve asks only those pages what they depend on.
 Registry, settings and shared templates reach every page: a change to them renders everything.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Callable
 
 import jinja2
@@ -41,6 +44,9 @@ class PageKind:
     absolute_base: bool = False  # links from settings' base_path instead of relative ones (404)
     produce: Callable[[Site, str], bytes] | None = None  # key → the file's bytes (data files)
     of_plan: bool = False  # one page per plan, made from that plan alone (a build makes them in its workers)
+    # (site, plans) → the keys of the pages that may show any of these plans; None for a kind of
+    # a few pages, which serve looks at after every edit
+    reached: Callable[[Site, list[Plan]], set[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,45 @@ def _feed(site: Site, key: str) -> dict:
     return {"feed_entries": entries}
 
 
+def _plans_reached(site: Site, plans: list[Plan]) -> set[str]:
+    return {plan.id for plan in plans if plan.id in site.plans_by_id}
+
+
+def _units_reached(site: Site, plans: list[Plan]) -> set[str]:
+    return {unit.id for plan in plans for unit in site_stage.units_named(plan) if unit.id in site.units}
+
+
+def _departments_reached(site: Site, plans: list[Plan]) -> set[str]:
+    """The issuer's page (the plans it issued) and those of the units named and the bodies above
+    them (their sections' duties, their own duties in others' plans)."""
+    named = {plan.issuer for plan in plans}
+    named.update(unit for plan in plans for unit in site_stage.units_named(plan))
+    around = {other for unit in named for other in (unit, unit.department, *unit.ancestors)}
+    return {unit.id for unit in around if unit.id in site.departments}
+
+
+def index_facts(plan: Plan) -> tuple:
+    """What the pages that show every plan can show of one plan: its entry in a build's plan index
+    (site.PlanEntry, all that a build renders those pages from) and its units' duties in figures.
+    Serve renders those pages again after an edit only when these differ."""
+    entry = site_stage.PlanEntry.of(plan)
+    values = []
+    for name in (f.name for f in fields(entry)):
+        value = getattr(entry, name)
+        if name == "issuer":
+            value = value.id
+        elif name == "reports":  # compared by value: the plan's own report is made anew with it
+            value = tuple(tuple(getattr(report, f.name) for f in fields(report)) for report in value)
+        values.append(value)
+    figures = []
+    for unit, duties in site_stage.duties_by_unit(plan).items():
+        leads = [duty for duty in duties if duty.leads]
+        supports = [duty for duty in duties if not duty.leads]
+        figures.append((unit.id, len(leads), site_stage.tally(duty.progress for duty in leads),
+                        len(supports), site_stage.tally(duty.progress for duty in supports)))
+    return tuple(values), tuple(figures)
+
+
 def _plan_depends(site: Site, key: str) -> tuple:
     return (site.plans_by_id[key],), ()
 
@@ -130,6 +175,10 @@ def _plan_depends(site: Site, key: str) -> tuple:
 def _nothing(site: Site, key: str) -> tuple:
     """Shows nothing of any plan: only registry, settings or template changes render it again."""
     return (), ()
+
+
+def _search(site: Site, key: str) -> str:
+    return SEARCH
 
 
 def _plan_context(site: Site, key: str) -> dict:
@@ -153,17 +202,17 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("home", "pages/home.html", _single, lambda key: "index.html", _no_context, _every_plan),
     PageKind("plans", "pages/plans.html", _single, lambda key: "plans/index.html", _no_context, _every_plan),
     PageKind("plan", "pages/plan.html", _plan_ids,
-             lambda key: f"plans/{key}/index.html", _plan_context, _plan_depends, of_plan=True),
+             lambda key: f"plans/{key}/index.html", _plan_context, _plan_depends, of_plan=True,
+             reached=_plans_reached),
     PageKind("units", "pages/units.html", _single, lambda key: "units/index.html", _no_context, _every_plan),
     PageKind("unit", "pages/unit.html", lambda site: list(site.units), lambda key: f"units/{key}/index.html",
-             lambda site, key: {"view": site.units[key]}, _unit_depends),
+             lambda site, key: {"view": site.units[key]}, _unit_depends, reached=_units_reached),
     PageKind("departments", "pages/departments.html", _single, lambda key: "departments/index.html",
              _no_context, _every_plan),
     PageKind("department", "pages/department.html", lambda site: list(site.departments),
              lambda key: f"departments/{key}/index.html", lambda site, key: {"view": site.departments[key]},
-             _department_depends),
-    PageKind("search", "pages/search.html", _single, lambda key: "search/index.html", _no_context,
-             lambda site, key: SEARCH),
+             _department_depends, reached=_departments_reached),
+    PageKind("search", "pages/search.html", _single, lambda key: "search/index.html", _no_context, _search),
     PageKind("404", "pages/404.html", _single, lambda key: "404.html", _no_context, _nothing,
              absolute_base=True),
     # Files for crawlers and feed readers. The sitemap needs absolute addresses: without
@@ -177,9 +226,9 @@ KINDS: tuple[PageKind, ...] = (
     # Open data (opendata.py): each plan as JSON and CSV, the catalogue, the units, the schemas
     # and the description of the columns, as a page and as data/README.md.
     PageKind("plan-json", "", _plan_ids, lambda key: opendata.plan_path(key, "json"), _no_context,
-             _plan_depends, produce=opendata.plan_json, of_plan=True),
+             _plan_depends, produce=opendata.plan_json, of_plan=True, reached=_plans_reached),
     PageKind("plan-csv", "", _plan_ids, lambda key: opendata.plan_path(key, "csv"), _no_context,
-             _plan_depends, produce=opendata.plan_csv, of_plan=True),
+             _plan_depends, produce=opendata.plan_csv, of_plan=True, reached=_plans_reached),
     PageKind("catalogue", "", _single, lambda key: "data/plans.json", _no_context, _every_plan,
              produce=opendata.catalogue),
     PageKind("units-data", "", _single, lambda key: "data/units.json", _no_context, _every_plan,
@@ -203,6 +252,11 @@ def notices(site: Site) -> list[str]:
 def all_pages(site: Site) -> list[Page]:
     """Every page of the site, in a fixed order."""
     return [Page(kind, key) for kind in KINDS for key in kind.keys(site)]
+
+
+def search_pages(site: Site) -> list[Page]:
+    """The pages made with the search data (all_pages' of them, without asking every page)."""
+    return [Page(kind, key) for kind in KINDS if kind.depends is _search for key in kind.keys(site)]
 
 
 def render(site: Site, env: jinja2.Environment, pages: list[Page], search_version: str = "") -> dict[str, bytes]:

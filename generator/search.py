@@ -295,7 +295,8 @@ class SearchIndex:
     Plans are indexed PLANS_PER_BATCH at a time; a batch is indexed again only when one of its
     plans is a new object (contentfiles.LoadCache keeps the Plan objects of unchanged files) or what
     its report files say changed (they change the readings of a kept plan), and only the terms
-    of re-indexed batches are joined (or cut into chunks) again. files() always returns the whole
+    of re-indexed batches are joined (or cut into chunks) again; the units' batch only when a unit
+    gained or lost its page or duties. files() always returns the whole
     search data, exactly what a fresh SearchIndex would return for the same site."""
 
     def __init__(self) -> None:
@@ -307,6 +308,7 @@ class SearchIndex:
         self._shards: dict[str, tuple[tuple[str, ...], bytes]] = {}  # shard name → (its terms, its file)
         self._changed_terms: set[str] = set()  # terms whose pieces changed since the last files()
         self._digests: dict[str, tuple[bytes, bytes]] = {}  # path → (file, its SHA-256), for the version
+        self._units: tuple | None = None  # (first block, the unit views) the units' batch was made of
 
     def files(self, site: Site, index_batches=None, write=None) -> dict[str, bytes]:
         """All search files for `site`, but the fragments a batch has written out already
@@ -327,8 +329,10 @@ class SearchIndex:
             self._replace(start, wanted[start], reported[start], batch)
         for start in [start for start in self._batches if start not in wanted and start >= 0]:
             self._replace(start, (), (), None)
-        unit_batch = index_units(site, len(site.plans))
-        self._replace(-1, (), (), unit_batch)
+        views = tuple(site.units.values())
+        if not self._same_units(len(site.plans), views):
+            self._replace(-1, (), (), index_units(site, len(site.plans)))
+        self._units = (len(site.plans), views)
         changed_terms, self._changed_terms = self._changed_terms, set()
         for term in changed_terms if write is None else ():  # a build reads its terms merged (_merged)
             found = sorted(self._pieces.get(term, {}).items(), key=_batch_order)
@@ -341,6 +345,14 @@ class SearchIndex:
             else:
                 self._chunked[term] = _chunk(term, found, held)
         return self._write(site, changed_terms, write)
+
+    def _same_units(self, first_block: int, views: tuple) -> bool:
+        """Whether the units' batch shows what it showed: the same units from the same block on,
+        each with as many duties (a view is kept while its duties are, site._unit_view)."""
+        held = self._units
+        return (held is not None and held[0] == first_block and len(held[1]) == len(views) and all(
+            a is b or a.unit is b.unit and a.lead_count == b.lead_count and a.support_count == b.support_count
+            for a, b in zip(held[1], views)))
 
     def _same(self, start: int, plans: tuple, reported: tuple) -> bool:
         held = self._batches.get(start)

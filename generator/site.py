@@ -278,7 +278,17 @@ def plan_tally(plan) -> Tally:
     """A plan's measures summed (of a PlanEntry, as its worker counted them)."""
     if isinstance(plan, PlanEntry):
         return plan.tally
-    return tally(progress_of(measure) for measure in plan.measures)
+    return _kept(plan, "tally", lambda: tally(progress_of(measure) for measure in plan.measures))
+
+
+def _kept(plan: Plan, name: str, work):
+    """`work()` of a plan, kept on it while its reports are the very same list: `serve` keeps the
+    Plan of an unchanged file, and progress.attach gives it a new list when its readings change.
+    So pages that sum every plan cost a look-up per plan after an edit, not a count of every measure."""
+    held = plan.derived.get(name)
+    if held is None or held[0] is not plan.reports:
+        held = plan.derived[name] = (plan.reports, work())
+    return held[1]
 
 
 @dataclass(frozen=True)
@@ -585,11 +595,14 @@ def spoken(plan) -> dict[str, int]:
     """How many of a plan's measures each of its reports speaks of, by report id."""
     if isinstance(plan, PlanEntry):
         return plan.spoken
-    counts: dict[str, int] = {}
-    for measure in plan.measures:
-        for reading in measure.readings:
-            counts[reading.report.id] = counts.get(reading.report.id, 0) + 1
-    return counts
+
+    def count() -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for measure in plan.measures:
+            for reading in measure.readings:
+                counts[reading.report.id] = counts.get(reading.report.id, 0) + 1
+        return counts
+    return _kept(plan, "spoken", count)
 
 
 @dataclass(eq=False, slots=True)  # a site at scale has one for each unit of every plan
@@ -644,6 +657,11 @@ def _duties_in(plan: Plan) -> list[tuple[Unit, Duty]]:
             pairs.extend(_measure_duties(measure))
         plan.derived["duties"] = pairs
     return plan.derived["duties"]
+
+
+def units_named(plan: Plan) -> list[Unit]:
+    """The units that have duties in one plan, as first named."""
+    return list(dict.fromkeys(unit for unit, _ in _duties_in(plan)))
 
 
 def duties_by_unit(plan: Plan) -> dict[Unit, list[Duty]]:

@@ -330,6 +330,51 @@ def test_pages_left_for_later_are_rendered_when_another_change_comes_first(two_p
     assert on_disk(tmp_path / "served") == clean_build(two_plans)
 
 
+REPORT_EDITS = {
+    "a report's word changed": lambda c: edit(c / "reports" / "jrj-2023-h1.yaml", "选型尚未开始。", "选型已经开始。"),
+    "a report's state changed": lambda c: edit(c / "reports" / "jrj-2023-h1.yaml", "state: 未启动", "state: 推进中"),
+    "the reported plan edited": lambda c: edit(c / "plans" / "jrj-2023.yaml", "\ntitle:", "\ntitle: 修订"),
+    "another plan edited": lambda c: edit(c / "plans" / "zs-jrj-2022.yaml", "规范行政法规使用", "规范行政法规的使用"),
+    "a second report added": lambda c: (c / "reports" / "jrj-2023-q3.yaml").write_text(
+        (c / "reports" / "jrj-2023-h1.yaml").read_text(encoding="utf-8").replace("as_of: 2023-07-15", "as_of: 2023-10-15")
+        .replace("上半年", "前三季度").replace("选型尚未开始。", "选型已完成。"), encoding="utf-8"),
+    "the report removed": lambda c: (c / "reports" / "jrj-2023-h1.yaml").unlink(),
+}
+
+
+def test_report_edits_in_the_preview_match_a_clean_build(tmp_path):
+    """Progress reports edited, added and removed one after another, and the plans they speak of
+    edited: after each, the preview's files are exactly a clean build's (the preview keeps a plan's
+    readings while neither it nor its reports changed, and must notice when either did)."""
+    from support.reports import reports_content
+
+    content = reports_content(tmp_path / "content")
+    live = LiveBuild(content, tmp_path / "served")
+    live.build_all()
+    live.build_search()
+    for name, change in REPORT_EDITS.items():
+        before = {p: p.read_bytes() for p in content.rglob("*.yaml")}
+        change(content)
+        after = {p: p.read_bytes() for p in content.rglob("*.yaml")}
+        live.update(changes(live, content, {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}))
+        live.later()
+        live.build_search()
+        assert on_disk(tmp_path / "served") == clean_build(content), f"the preview is stale after {name}"
+
+
+def test_a_measure_edit_leaves_the_pages_that_list_every_plan_alone(content_copy, tmp_path):
+    """A measure's text is on its plan's page, its units' pages and its data files, not on the home
+    page or the indexes: those are not rendered again (at 10,000 plans each costs a look at every plan)."""
+    live = LiveBuild(content_copy, tmp_path / "served")
+    live.build_all()
+    live.build_search()
+    edit(content_copy / "plans" / "zs-jrj-2022.yaml", "规范行政法规使用", "规范行政法规的使用")
+    outcome = live.update(changes(live, content_copy, {content_copy / "plans" / "zs-jrj-2022.yaml"}))
+    rest = live.later()
+    assert "plans/zs-jrj-2022/index.html" in outcome.written
+    assert rest.pages == 2 and sorted(rest.written) == ["data/plans/zs-jrj-2022.csv", "data/plans/zs-jrj-2022.json"]
+
+
 def test_template_change_renders_only_its_pages(content_copy, tmp_path):
     live = LiveBuild(content_copy, tmp_path / "served")
     live.build_all()
