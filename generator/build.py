@@ -632,19 +632,29 @@ class Pipeline:
             applied = self._touched(old, site, changes)
         self.site = site
         self.unapplied = []
+        self.cache.refreshed.clear()
         return applied
 
     def _touched(self, old: site_stage.Site, site: site_stage.Site, changes: list[Change]) -> Applied:
         """The pages `changes` touch. A plan changed: the pages that showed it or show it now
         (PageKind.reached; every page when units or departments gained or lost pages, whose
         links every page's dependencies name) and the pages that show every plan when what they
-        show of it changed (pages.index_facts); any page left for later and not rendered yet."""
+        show of it changed (pages.index_facts); any page left for later and not rendered yet.
+        A plan kept whose reports changed (LoadCache.refreshed) is the same object with new
+        readings: its pages are rendered again whatever their dependencies say, and so are the
+        pages that show every plan (what they showed of it is gone)."""
         templates = {f"pages/{path.name}" for path in paths_of(changes, ChangeKind.PAGE_TEMPLATE)}
         old_plans, new_plans = set(old.plans), set(site.plans)
         edited = [plan for plan in old.plans if plan not in new_plans] + [
             plan for plan in site.plans if plan not in old_plans]
+        refreshed = set(self.cache.refreshed)
+        refreshed = [plan for plan in site.plans if plan in refreshed and plan in old_plans]
+        for kind in pages.KINDS if refreshed else ():
+            for key in kind.reached(site, refreshed) if kind.reached is not None else ():
+                self.dependencies.pop(kind.path(key), None)  # stale: rendered again below
+        edited += refreshed
         same_pages = old.units.keys() == site.units.keys() and old.departments.keys() == site.departments.keys()
-        index_changed = not same_pages or len(old.plans) != len(site.plans) or any(
+        index_changed = not same_pages or bool(refreshed) or len(old.plans) != len(site.plans) or any(
             a is not b and pages.index_facts(a) != pages.index_facts(b) for a, b in zip(old.plans, site.plans))
         if templates or not same_pages:
             candidates = pages.all_pages(site)

@@ -26,10 +26,10 @@ class ChangeKind(enum.Enum):
     OTHER = "other"  # nothing the preview reads (a stray file in content/, a component's example)
 
 
-# Kinds after which every page is rendered again (a report file changes the readings of plans
-# whose files did not change: their pages are not told apart yet).
-EVERYTHING = frozenset({ChangeKind.REPORT, ChangeKind.REGISTRY, ChangeKind.SETTINGS, ChangeKind.SHARED_TEMPLATE,
-                        ChangeKind.FOLDER})
+# Kinds after which every page is rendered again. (A report file changes the readings of plans
+# whose files did not change: contentfiles.LoadCache.refreshed names them, and only their pages
+# are rendered again.)
+EVERYTHING = frozenset({ChangeKind.REGISTRY, ChangeKind.SETTINGS, ChangeKind.SHARED_TEMPLATE, ChangeKind.FOLDER})
 # Kinds after which the content is loaded again (and the search data made again).
 CONTENT = frozenset({ChangeKind.PLAN, ChangeKind.REPORT, ChangeKind.REGISTRY, ChangeKind.SETTINGS, ChangeKind.FOLDER})
 

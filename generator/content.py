@@ -152,6 +152,8 @@ def _attach_reports(content_dir: Path, plans: list[Plan], plan_ids: dict[str, Pa
             continue
         found: list[ContentError] = []
         progress.attach(plan, [report_entries(document, plan, found) for document in documents])
+        if held is not None and held[0] is plan:
+            cache.refreshed.append(plan)
         cache.attached[plan.source_path] = (plan, documents, found)
         errors.extend(found)
 

@@ -34,6 +34,9 @@ class LoadCache:
     plans: dict = field(default_factory=dict)  # path -> (plan or None, errors), built against `registry`
     # plan path -> (plan, its report files' documents, errors): what content.load attached to it
     attached: dict = field(default_factory=dict)
+    # plans kept from an earlier load whose reports changed since: the same objects with new
+    # readings, whose pages the preview must render again (build.Pipeline clears it once it has)
+    refreshed: list = field(default_factory=list)
     registry: tuple | None = None  # (registry, errors)
     settings: tuple | None = None  # (settings, errors)
 

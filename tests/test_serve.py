@@ -350,16 +350,40 @@ def test_report_edits_in_the_preview_match_a_clean_build(tmp_path):
 
     content = reports_content(tmp_path / "content")
     live = LiveBuild(content, tmp_path / "served")
-    live.build_all()
+    everything = live.build_all().pages
     live.build_search()
     for name, change in REPORT_EDITS.items():
         before = {p: p.read_bytes() for p in content.rglob("*.yaml")}
         change(content)
         after = {p: p.read_bytes() for p in content.rglob("*.yaml")}
-        live.update(changes(live, content, {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}))
+        outcome = live.update(changes(live, content, {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}))
         live.later()
         live.build_search()
         assert on_disk(tmp_path / "served") == clean_build(content), f"the preview is stale after {name}"
+        if name.startswith("a report"):  # the pages of its plan, its units and departments; not every page
+            assert outcome.pages < everything / 2, (name, outcome.pages, everything)
+
+
+def test_a_report_saved_beside_a_broken_plan_shows_once_the_plan_is_fixed(tmp_path):
+    """A report's word changed and, in the same moment, another plan saved with a mistake: that
+    rebuild fails. Only the plan is fixed and saved again; the report's change shows on every
+    page all the same, as a clean build shows it."""
+    from support.reports import reports_content
+
+    content = reports_content(tmp_path / "content")
+    live = LiveBuild(content, tmp_path / "served")
+    live.build_all()
+    live.build_search()
+    report, plan = content / "reports" / "jrj-2023-h1.yaml", content / "plans" / "zs-gxj-2022.yaml"
+    edit(report, "选型尚未开始。", "选型已经开始。")
+    edit(plan, "\ntitle:", "\ntitel:")
+    with pytest.raises(BuildFailed):
+        live.update(changes(live, content, {report, plan}))
+    edit(plan, "\ntitel:", "\ntitle:")
+    live.update(changes(live, content, {plan}))
+    live.later()
+    live.build_search()
+    assert on_disk(tmp_path / "served") == clean_build(content)
 
 
 def test_a_measure_edit_leaves_the_pages_that_list_every_plan_alone(content_copy, tmp_path):
