@@ -125,8 +125,8 @@ def keep_unplaced(plan: Plan, missing: list[Piece]) -> None:
         field = f"editor_notes[{len(plan.editor_notes)}]"
         plan.editor_notes.append(f"{NOTE_PREFIX}（{row}）：" + "｜".join(piece.text.replace("\n", " ") for piece in found))
         places = "、".join(piece.where for piece in found)
-        plan.findings.append(Finding(field, f"这段原文不在草稿的任何字段中，已原样记在编者说明里：请对照原文放到应在的位置"
-                                            f"（not placed）", places, kind="not-placed"))
+        plan.findings.append(Finding(field, "这段原文不在草稿的任何字段中，已原样记在编者说明里：请对照原文放到应在的位置"
+                                            "（not placed）", places, kind="not-placed"))
     if layout:
         shown = "、".join(f"{piece.where}“{piece.text[:20]}”" for piece in layout[:5])
         more = f"等 {len(layout)} 处" if len(layout) > 5 else ""

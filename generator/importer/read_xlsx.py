@@ -18,7 +18,6 @@ import openpyxl
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ..errors import CannotBuild
 from ..messages import Message
 from . import limits, package
 from .source import Cell, Document, Row, Table, clean_lines, clean_title
