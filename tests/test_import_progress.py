@@ -332,3 +332,34 @@ def test_a_measure_split_into_parts_is_reported_part_by_part(tmp_path, empty_con
     assert imported.places == 0
     assert entries_of(empty_content, "cz-jxw-2018-2018-12-31") == {"s2-p1-m1": {"measure": "s2-p1-m1", "units": [
         {"name": "办公室", "text": "已公开重要政策12件。"}, {"name": "法规处", "text": "权责清单已调整。"}]}}
+
+
+CIRCLED = """\
+  - label: 二、
+    title: 加强政策解读
+    measures:
+      - label: "①"
+        text: 围绕优化营商环境出台的政策文件同步发布解读材料。
+        responsibility: {lead: 综合科}
+      - label: "②"
+        text: 对涉及企业切身利益的政策开展多种形式的解读。
+        responsibility: {lead: 产业金融科}
+"""
+
+
+def test_rows_numbered_as_the_plan_numbers_them_with_circled_numbers(tmp_path, empty_content):
+    """A plan that numbers measures ① ② and a table that numbers its rows the same way under a
+    row naming the section, each row's words too short to match a measure's text: the rows land
+    on the measures their numbers name."""
+    (empty_content / "plans" / "jrj-2023.yaml").write_text(PLAN + CIRCLED, encoding="utf-8")
+    source = word(tmp_path / "上半年.docx", [
+        HEADER,
+        ["二", "加强政策解读", "", "", ""],
+        ["②", "政策解读", "产业金融科", "开展解读2次。", "推进中"],
+        ["①", "解读材料", "综合科", "同步发布解读5篇。", "已完成"],
+    ])
+    import_report(source, empty_content, "jrj-2023")
+    assert readings(empty_content) == {
+        "s2-m1": ("同步发布解读5篇。", "已完成", []),
+        "s2-m2": ("开展解读2次。", "推进中", []),
+    }

@@ -11,6 +11,7 @@ a list inside the cell and keeps its line, as docs/transcribing.md asks.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 CHINESE_NUMBERS = "一二三四五六七八九十百零〇"
@@ -47,12 +48,18 @@ def starts_with_label(line: str) -> bool:
 
 
 def number_of(label: str) -> int | None:
-    """1 for 1. / （一） / 一、: used to tell a run of numbered items from a stray number."""
+    """1 for 1. / （一） / 一、 / ① / ⑴: used to tell a run of numbered items from a stray number,
+    and to find a report's row by its measure's label."""
     digits = re.sub(r"[^0-9０-９]", "", label)
     if digits:
         return int(digits.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
     core = re.sub(rf"[^{CHINESE_NUMBERS}]", "", label)
-    return chinese_number(core) if core else None
+    if core:
+        return chinese_number(core)
+    enclosed = re.search(r"[①-⑳]|[⑴-⒇]", label)
+    if enclosed:  # one character each, ① … ⑳ and ⑴ … ⒇ (their Unicode numeric values)
+        return int(unicodedata.numeric(enclosed.group()))
+    return None
 
 
 def chinese_number(text: str) -> int | None:

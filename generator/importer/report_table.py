@@ -49,6 +49,7 @@ _BARE_LABELS = (
     (SECTION, re.compile(rf"([{CHINESE_NUMBERS}]{{1,3}})[、．.]?")),
     (POINT, re.compile(rf"[（(]([{CHINESE_NUMBERS}]{{1,3}})[）)][、．.]?")),
     (MEASURE, re.compile(r"[（(]?([0-9０-９]{1,3})[）)]?[.．、]?")),
+    (MEASURE, re.compile(r"([①-⑳⑴-⒇])")),
 )
 _UNIT_SEPARATORS = re.compile(r"[、，,；;。/／\s]+")
 _LAST_BRACKET = re.compile(r"[（(][^（）()]{1,60}[）)][。；;]?\s*$")
