@@ -417,6 +417,29 @@ def test_every_link_and_asset_in_the_built_site_resolves(shipped_output):
     assert not broken, report(broken)
 
 
+def test_originals_kept_in_content_static_are_linked_from_the_plan_and_its_report(tmp_path):
+    """A plan's and a report's source.url as a path relative to the site (files/…, the originals
+    kept in content/static/): the link on the plan's page, three folders down, reaches the file."""
+    from support.reports import reports_content
+
+    content = reports_content(tmp_path / "content")
+    (content / "static" / "files").mkdir(parents=True)
+    (content / "static" / "files" / "方案.pdf").write_bytes(b"%PDF-1.4\n")
+    (content / "static" / "files" / "上半年.pdf").write_bytes(b"%PDF-1.4\n")
+    plan = content / "plans" / "jrj-2023.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "source:\n", "source:\n  url: files/方案.pdf\n  file: 方案.pdf\n", 1), encoding="utf-8")
+    report = content / "reports" / "jrj-2023-h1.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace(
+        "url: https://www.example.gov.cn/jrj/2023-h1.html", "url: files/上半年.pdf"), encoding="utf-8")
+    output = tmp_path / "output"
+    build(content, output)
+    page = (output / "plans" / "jrj-2023" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../files/方案.pdf"' in page and 'href="../../files/上半年.pdf"' in page
+    broken = find_broken_links(output, read_base_path(content / "site.yaml"))
+    assert not broken, report(broken)
+
+
 def test_every_page_and_plan_is_reachable_from_the_home_page(shipped_output):
     base_path = read_base_path(CONTENT / "site.yaml")
     reached = reachable_pages(shipped_output, "index.html", base_path)
