@@ -20,8 +20,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content import load_registry
-from ..errors import BuildFailed, CannotBuild
 from . import audit, meta, placing
 from .draft import Plan, measures_of
 from .interpret import interpret
@@ -59,7 +57,7 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
         placing.check_id(plan_id)
         placing.target_of(content_dir, plan_id)
     document = read_source(source)
-    registry = _registry(content_dir)
+    registry = placing.registry_of(content_dir)
     title, title_finding = meta.document_title(document)
     publisher = meta.publisher(document.metadata)
     registration = Registration(registry, content_dir, title, issuer, parent, source.name, publisher) if register else None
@@ -88,9 +86,9 @@ def import_file(source: Path, content_dir: Path, issuer: str | None = None, year
             path.unlink(missing_ok=True)
         raise
     seconds = time.perf_counter() - started
-    shown = _shown(target)
+    shown = placing.shown(target)
     imported = Imported(target, draft.plan, draft.written.placed, seconds, terminal_lines(shown, draft.written.placed))
-    imported.registered = [_shown(path) for path in registered]
+    imported.registered = [placing.shown(path) for path in registered]
     return imported
 
 
@@ -116,15 +114,4 @@ def _draft(document: Document, registry, issuer_unit, title: str, title_finding,
     return _Draft(read.plan, written, read.names)
 
 
-def _registry(content_dir: Path):
-    try:
-        return load_registry(content_dir)
-    except BuildFailed as failure:
-        raise CannotBuild("registry-has-errors", errors="\n".join(str(error) for error in failure.errors)) from None
 
-
-def _shown(path: Path) -> Path:
-    try:
-        return path.resolve().relative_to(Path.cwd())
-    except ValueError:
-        return path

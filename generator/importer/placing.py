@@ -1,5 +1,7 @@
 """Where a draft goes and how it is put there: never over a file, never outside the content
-folder, checked as the build will read it, and whole or not at all."""
+folder, checked as the build will read it, and whole or not at all. Also what both importers
+(a plan, a progress report) need around that: the registry to name units against, and how the
+terminal shows a path."""
 
 from __future__ import annotations
 
@@ -11,9 +13,27 @@ import secrets
 from pathlib import Path
 
 from .. import schema, yamlfile
-from ..errors import CannotBuild, ContentError
+from ..content import load_registry
+from ..errors import BuildFailed, CannotBuild, ContentError
 
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def registry_of(content_dir: Path):
+    """The registry the import names units against; a registry with mistakes stops the import
+    (every mistake listed), as no draft could be checked against it."""
+    try:
+        return load_registry(content_dir)
+    except BuildFailed as failure:
+        raise CannotBuild("registry-has-errors", errors="\n".join(str(error) for error in failure.errors)) from None
+
+
+def shown(path: Path) -> Path:
+    """A path as the terminal names it: relative to the working folder where it lies under it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def check_id(plan_id: str) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .. import content as content_stage
 from .. import schema, yamlfile
-from ..errors import BuildFailed, CannotBuild, ContentError
+from ..errors import CannotBuild, ContentError
 from ..model import Measure, Plan
 from . import audit, meta, placing
 from .findings import Finding, cut
@@ -116,7 +116,7 @@ def import_report(source: Path, content_dir: Path, plan_id: str, as_of: str | No
     if report_id is not None:  # a report that could not be written is known before the file is read
         placing.check_id(report_id)
         placing.target_of(content_dir, report_id, "reports")
-    registry = _registry(content_dir)
+    registry = placing.registry_of(content_dir)
     plan = _plan(content_dir, plan_id, registry)
     document = read_source(source)
     title, title_finding = _title(document)
@@ -146,16 +146,10 @@ def import_report(source: Path, content_dir: Path, plan_id: str, as_of: str | No
         written = write(draft)
     _check(written.text, target, plan)
     placing.write_new(target, written.text)
-    shown = _shown(target)
+    shown = placing.shown(target)
     return ImportedReport(target, draft, written.placed, time.perf_counter() - started, len(rows), empty,
                           terminal_lines(shown, written.placed))
 
-
-def _registry(content_dir: Path):
-    try:
-        return content_stage.load_registry(content_dir)
-    except BuildFailed as failure:
-        raise CannotBuild("registry-has-errors", errors="\n".join(str(error) for error in failure.errors)) from None
 
 
 def _plan(content_dir: Path, plan_id: str, registry) -> Plan:
@@ -459,8 +453,3 @@ def _check(text: str, target: Path, plan: Plan) -> None:
         raise CannotBuild("report-not-valid", plan=plan.id, problems="\n".join(str(p) for p in problems[:10]))
 
 
-def _shown(path: Path) -> Path:
-    try:
-        return path.resolve().relative_to(Path.cwd())
-    except ValueError:
-        return path
