@@ -468,8 +468,7 @@ def _render_plans(plans: list, start: int, result: TaskResult) -> None:
             entry.issuer, entry.tally = plan.issuer.id, _figures(entry.tally)
             result.entries.append(entry)
             for unit, duties in site_stage.duties_by_unit(plan).items():
-                for kind, chosen_duties in (("leads", [d for d in duties if d.leads]),
-                                            ("supports", [d for d in duties if not d.leads])):
+                for kind, chosen_duties in zip(("leads", "supports"), site_stage.by_role(duties)):
                     if chosen_duties:
                         group = site_stage.PlanDuties(plan, chosen_duties)
                         result.groups.append((unit.id, place, kind, group.count, _figures(group.tally),
@@ -647,8 +646,8 @@ class Pipeline:
         old_plans, new_plans = set(old.plans), set(site.plans)
         edited = [plan for plan in old.plans if plan not in new_plans] + [
             plan for plan in site.plans if plan not in old_plans]
-        refreshed = set(self.cache.refreshed)
-        refreshed = [plan for plan in site.plans if plan in refreshed and plan in old_plans]
+        given_reports = set(self.cache.refreshed)
+        refreshed = [plan for plan in site.plans if plan in given_reports and plan in old_plans]
         for kind in pages.KINDS if refreshed else ():
             for key in kind.reached(site, refreshed) if kind.reached is not None else ():
                 self.dependencies.pop(kind.path(key), None)  # stale: rendered again below

@@ -134,14 +134,14 @@ def _plans_reached(site: Site, plans: list[Plan]) -> set[str]:
 
 
 def _units_reached(site: Site, plans: list[Plan]) -> set[str]:
-    return {unit.id for plan in plans for unit in site_stage.units_named(plan) if unit.id in site.units}
+    return {unit.id for plan in plans for unit in site_stage.duties_by_unit(plan) if unit.id in site.units}
 
 
 def _departments_reached(site: Site, plans: list[Plan]) -> set[str]:
     """The issuer's page (the plans it issued) and those of the units named and the bodies above
     them (their sections' duties, their own duties in others' plans)."""
     named = {plan.issuer for plan in plans}
-    named.update(unit for plan in plans for unit in site_stage.units_named(plan))
+    named.update(unit for plan in plans for unit in site_stage.duties_by_unit(plan))
     around = {other for unit in named for other in (unit, unit.department, *unit.ancestors)}
     return {unit.id for unit in around if unit.id in site.departments}
 
@@ -161,8 +161,7 @@ def index_facts(plan: Plan) -> tuple:
         values.append(value)
     figures = []
     for unit, duties in site_stage.duties_by_unit(plan).items():
-        leads = [duty for duty in duties if duty.leads]
-        supports = [duty for duty in duties if not duty.leads]
+        leads, supports = site_stage.by_role(duties)
         figures.append((unit.id, len(leads), site_stage.tally(duty.progress for duty in leads),
                         len(supports), site_stage.tally(duty.progress for duty in supports)))
     return tuple(values), tuple(figures)

@@ -187,11 +187,15 @@ def cn_date(value: str) -> str:
 
 
 def linker(page: str, absolute_base: str | None = None):
-    """The `url(target)` function for one page: links to `target` (`units/x/`, `plans/y/#s1`)."""
+    """The `url(target)` function for one page: links to `target` (`units/x/`, `plans/y/#s1`, a
+    file of content/static/), a path in the site. A full address or a path from the host's root
+    (an editor's source.url) is a link already and is given back as it is."""
 
     depth = page.count("/")  # plans/x/index.html sits two folders down
 
     def url(target: str) -> str:
+        if target.startswith(("http://", "https://", "/")):
+            return target
         if absolute_base:
             return absolute_base + target
         return ("../" * depth + target) or "./"

@@ -659,9 +659,9 @@ def _duties_in(plan: Plan) -> list[tuple[Unit, Duty]]:
     return plan.derived["duties"]
 
 
-def units_named(plan: Plan) -> list[Unit]:
-    """The units that have duties in one plan, as first named."""
-    return list(dict.fromkeys(unit for unit, _ in _duties_in(plan)))
+def by_role(duties: list[Duty]) -> tuple[list[Duty], list[Duty]]:
+    """The duties a unit leads and those it supports (or has another role in), each in order."""
+    return [duty for duty in duties if duty.leads], [duty for duty in duties if not duty.leads]
 
 
 def duties_by_unit(plan: Plan) -> dict[Unit, list[Duty]]:
@@ -718,8 +718,7 @@ def _unit_view(unit: Unit, duties: list[Duty]) -> UnitView:
     if cached is not None and cached[0] == key:
         return cached[1]
     view = UnitView(unit)
-    leads = [duty for duty in duties if duty.leads]
-    supports = [duty for duty in duties if not duty.leads]
+    leads, supports = by_role(duties)
     view.leads = _group_by_plan(leads)
     view.supports = _group_by_plan(supports)
     _unit_views[unit.id] = (key, view)

@@ -222,6 +222,31 @@ def changes(live: LiveBuild, content: Path, paths: set[Path]):
     return classify(paths, content, live.templates.folders)
 
 
+def previewed(content: Path, served: Path) -> LiveBuild:
+    """A preview of `content` as serve starts it: every page, then the search data."""
+    live = LiveBuild(content, served)
+    live.build_all()
+    live.build_search()
+    return live
+
+
+def saved(live: LiveBuild, content: Path, paths: set[Path]):
+    """What serve does once it sees `paths` written: the pages they touch (the outcome returned),
+    right after them the pages that show every plan, then the search data."""
+    outcome = live.update(changes(live, content, paths))
+    live.later()
+    live.build_search()
+    return outcome
+
+
+def written_by(content: Path, change) -> set[Path]:
+    """The content files `change(content)` wrote, made or removed."""
+    before = {p: p.read_bytes() for p in content.rglob("*.yaml")}
+    change(content)
+    after = {p: p.read_bytes() for p in content.rglob("*.yaml")}
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
 def on_disk(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -243,16 +268,8 @@ EDITS = {
 
 @pytest.mark.parametrize("change", sorted(EDITS))
 def test_incremental_output_equals_a_clean_build(content_copy, tmp_path, change):
-    live = LiveBuild(content_copy, tmp_path / "served")
-    live.build_all()
-    live.build_search()
-    before = {p: p.read_bytes() for p in content_copy.rglob("*.yaml")}
-    EDITS[change](content_copy)
-    after = {p: p.read_bytes() for p in content_copy.rglob("*.yaml")}
-    changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
-    outcome = live.update(changes(live, content_copy, changed))
-    live.later()  # serve renders the pages that show every plan right after
-    live.build_search()
+    live = previewed(content_copy, tmp_path / "served")
+    outcome = saved(live, content_copy, written_by(content_copy, EDITS[change]))
     assert on_disk(tmp_path / "served") == clean_build(content_copy)
     if change == "measure text":
         assert outcome.pages < 20, "a text edit re-renders a few pages, not the site"
@@ -261,16 +278,12 @@ def test_incremental_output_equals_a_clean_build(content_copy, tmp_path, change)
 def test_two_edits_before_the_deferred_pages_are_rendered_keep_both(content_copy, tmp_path):
     """serve renders index pages and data files a moment after the reload; a second save in that
     moment must not drop what the first one left for later (one plan edited, another deleted)."""
-    live = LiveBuild(content_copy, tmp_path / "served")
-    live.build_all()
-    live.build_search()
+    live = previewed(content_copy, tmp_path / "served")
     first, second = content_copy / "plans" / "zs-jrj-2022.yaml", content_copy / "plans" / "zs-jxj-2018.yaml"
     edit(first, "规范行政法规使用", "规范行政法规使用。")
     live.update(changes(live, content_copy, {first}))
     second.unlink()
-    live.update(changes(live, content_copy, {second}))
-    live.later()
-    live.build_search()
+    saved(live, content_copy, {second})
     assert on_disk(tmp_path / "served") == clean_build(content_copy)
 
 
@@ -294,9 +307,7 @@ def test_a_change_of_a_failed_rebuild_is_applied_with_the_next(two_plans, tmp_pa
     next save fixes the plan alone, and every unit page shows the new template too."""
     own = two_plans.parent / "templates" / "pages"
     own.mkdir(parents=True)
-    live = LiveBuild(two_plans, tmp_path / "served")
-    live.build_all()
-    live.build_search()
+    live = previewed(two_plans, tmp_path / "served")
     unit = own / "unit.html"
     unit.write_text((TEMPLATES_DIR / "pages" / "unit.html").read_text(encoding="utf-8")
                     .replace("<h1>", '<h1 data-own-template="">', 1), encoding="utf-8")
@@ -305,9 +316,7 @@ def test_a_change_of_a_failed_rebuild_is_applied_with_the_next(two_plans, tmp_pa
     with pytest.raises(BuildFailed):
         live.update(changes(live, two_plans, {unit, plan}))
     edit(plan, "\ntitel:", "\ntitle:")
-    live.update(changes(live, two_plans, {plan}))
-    live.later()
-    live.build_search()
+    saved(live, two_plans, {plan})
     assert on_disk(tmp_path / "served") == clean_build(two_plans)
     unit_pages = list((tmp_path / "served" / "units").glob("*/index.html"))
     assert unit_pages and all(b"data-own-template" in page.read_bytes() for page in unit_pages)
@@ -316,17 +325,13 @@ def test_a_change_of_a_failed_rebuild_is_applied_with_the_next(two_plans, tmp_pa
 def test_pages_left_for_later_are_rendered_when_another_change_comes_first(two_plans, tmp_path):
     """A plan's title edited, and before the index pages that list it are rendered another save
     comes that touches no page (a file nothing reads): the index pages still follow."""
-    live = LiveBuild(two_plans, tmp_path / "served")
-    live.build_all()
-    live.build_search()
+    live = previewed(two_plans, tmp_path / "served")
     plan = two_plans / "plans" / "zs-jrj-2022.yaml"
     edit(plan, "\ntitle: 中山市金融工作局", "\ntitle: 中山市金融局")
     assert live.update(changes(live, two_plans, {plan})).later
     stray = two_plans / "notes.yaml"
     stray.write_text("note: 不是内容文件\n", encoding="utf-8")
-    live.update(changes(live, two_plans, {stray}))
-    live.later()
-    live.build_search()
+    saved(live, two_plans, {stray})
     assert on_disk(tmp_path / "served") == clean_build(two_plans)
 
 
@@ -353,12 +358,7 @@ def test_report_edits_in_the_preview_match_a_clean_build(tmp_path):
     everything = live.build_all().pages
     live.build_search()
     for name, change in REPORT_EDITS.items():
-        before = {p: p.read_bytes() for p in content.rglob("*.yaml")}
-        change(content)
-        after = {p: p.read_bytes() for p in content.rglob("*.yaml")}
-        outcome = live.update(changes(live, content, {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}))
-        live.later()
-        live.build_search()
+        outcome = saved(live, content, written_by(content, change))
         assert on_disk(tmp_path / "served") == clean_build(content), f"the preview is stale after {name}"
         if name.startswith("a report"):  # the pages of its plan, its units and departments; not every page
             assert outcome.pages < everything / 2, (name, outcome.pages, everything)
@@ -371,27 +371,21 @@ def test_a_report_saved_beside_a_broken_plan_shows_once_the_plan_is_fixed(tmp_pa
     from support.reports import reports_content
 
     content = reports_content(tmp_path / "content")
-    live = LiveBuild(content, tmp_path / "served")
-    live.build_all()
-    live.build_search()
+    live = previewed(content, tmp_path / "served")
     report, plan = content / "reports" / "jrj-2023-h1.yaml", content / "plans" / "zs-gxj-2022.yaml"
     edit(report, "选型尚未开始。", "选型已经开始。")
     edit(plan, "\ntitle:", "\ntitel:")
     with pytest.raises(BuildFailed):
         live.update(changes(live, content, {report, plan}))
     edit(plan, "\ntitel:", "\ntitle:")
-    live.update(changes(live, content, {plan}))
-    live.later()
-    live.build_search()
+    saved(live, content, {plan})
     assert on_disk(tmp_path / "served") == clean_build(content)
 
 
 def test_a_measure_edit_leaves_the_pages_that_list_every_plan_alone(content_copy, tmp_path):
     """A measure's text is on its plan's page, its units' pages and its data files, not on the home
     page or the indexes: those are not rendered again (at 10,000 plans each costs a look at every plan)."""
-    live = LiveBuild(content_copy, tmp_path / "served")
-    live.build_all()
-    live.build_search()
+    live = previewed(content_copy, tmp_path / "served")
     edit(content_copy / "plans" / "zs-jrj-2022.yaml", "规范行政法规使用", "规范行政法规的使用")
     outcome = live.update(changes(live, content_copy, {content_copy / "plans" / "zs-jrj-2022.yaml"}))
     rest = live.later()
@@ -621,9 +615,7 @@ def test_every_field_edited_in_the_preview_matches_a_clean_build(two_plans, tmp_
     Two plans of one year are enough to have every kind of page, and a plan the edits leave alone."""
     labels, at_least = FIELD_GROUPS[group]
     content = two_plans
-    live = LiveBuild(content, tmp_path / "served")
-    live.build_all()
-    live.build_search()
+    live = previewed(content, tmp_path / "served")
     checked = []
     for name, edit in _field_edits(content):
         if name.split(".")[0] not in labels:
@@ -631,10 +623,7 @@ def test_every_field_edited_in_the_preview_matches_a_clean_build(two_plans, tmp_
         before = {p: p.read_bytes() for p in content.rglob("*.yaml")}
         if not edit(content):
             continue
-        changed = {p for p in content.rglob("*.yaml") if before.get(p) != p.read_bytes()}
-        live.update(changes(live, content, changed))
-        live.later()
-        live.build_search()
+        saved(live, content, {p for p in content.rglob("*.yaml") if before.get(p) != p.read_bytes()})
         assert on_disk(tmp_path / "served") == clean_build(content), f"the preview is stale after {name}"
         checked.append(name)
     assert len(checked) >= at_least, checked

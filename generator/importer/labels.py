@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 CHINESE_NUMBERS = "一二三四五六七八九十百零〇"
+ENCLOSED_NUMBERS = "①-⑳⑴-⒇"  # one character each: ① … ⑳ and ⑴ … ⒇, a range each (for [...])
 SECTION, POINT, MEASURE, ITEM = "section", "point", "measure", "item"
 
 _PATTERNS = (
@@ -22,7 +23,7 @@ _PATTERNS = (
     (POINT, re.compile(rf"([（(][{CHINESE_NUMBERS}]+[）)][、．.]?)\s*")),
     # 1. 1、 1． but not 1.5亿 or 2022年: the mark must not be followed by a digit.
     (MEASURE, re.compile(r"([0-9０-９]{1,3}[.．、](?![0-9０-９]))\s*")),
-    (ITEM, re.compile(r"([（(][0-9０-９]{1,3}[）)]|[①-⑳]|[⑴-⒇])\s*")),
+    (ITEM, re.compile(rf"([（(][0-9０-９]{{1,3}}[）)]|[{ENCLOSED_NUMBERS}])\s*")),
 )
 
 
@@ -56,8 +57,8 @@ def number_of(label: str) -> int | None:
     core = re.sub(rf"[^{CHINESE_NUMBERS}]", "", label)
     if core:
         return chinese_number(core)
-    enclosed = re.search(r"[①-⑳]|[⑴-⒇]", label)
-    if enclosed:  # one character each, ① … ⑳ and ⑴ … ⒇ (their Unicode numeric values)
+    enclosed = re.search(f"[{ENCLOSED_NUMBERS}]", label)
+    if enclosed:  # their Unicode numeric values
         return int(unicodedata.numeric(enclosed.group()))
     return None
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from ..model import Measure, Plan, Point, Section
 from .audit import normal
 from .findings import Finding, cut
-from .labels import CHINESE_NUMBERS, ITEM, MEASURE, POINT, SECTION, join_lines, number_of, split_label
+from .labels import CHINESE_NUMBERS, ENCLOSED_NUMBERS, ITEM, MEASURE, POINT, SECTION, join_lines, number_of, split_label
 from .roles import strip_role
 from .source import Cell, Row, Table
 from .tables import (
@@ -49,7 +49,7 @@ _BARE_LABELS = (
     (SECTION, re.compile(rf"([{CHINESE_NUMBERS}]{{1,3}})[、．.]?")),
     (POINT, re.compile(rf"[（(]([{CHINESE_NUMBERS}]{{1,3}})[）)][、．.]?")),
     (MEASURE, re.compile(r"[（(]?([0-9０-９]{1,3})[）)]?[.．、]?")),
-    (MEASURE, re.compile(r"([①-⑳⑴-⒇])")),
+    (MEASURE, re.compile(f"[{ENCLOSED_NUMBERS}]")),
 )
 _UNIT_SEPARATORS = re.compile(r"[、，,；;。/／\s]+")
 _LAST_BRACKET = re.compile(r"[（(][^（）()]{1,60}[）)][。；;]?\s*$")
