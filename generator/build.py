@@ -196,7 +196,7 @@ class SiteBuild:
         plan_paths = contentfiles.yaml_files(self.content_dir / "plans", errors)
         report_paths = contentfiles.yaml_files(self.content_dir / "reports", errors)
         templates = render.Templates.of_site(self.content_dir)
-        env = templates.environment()
+        env = templates.environment(auto_reload=False)
         for name in ("pages/plan.html", "components/measure_list.html"):
             env.get_template(name)  # compiled once, before the workers are forked
         postings.warm_up()
@@ -361,9 +361,23 @@ class Listing:
     length: int
 
     def text(self) -> str:
-        with open(self.path, "rb") as handle:
-            handle.seek(self.offset)
-            return handle.read(self.length).decode("utf-8")
+        handle = _open_listings.get(self.path)
+        if handle is None:
+            if len(_open_listings) >= _OPEN_LISTINGS_AT_MOST:
+                os.close(_open_listings.pop(next(iter(_open_listings))))
+            handle = _open_listings[self.path] = os.open(self.path, os.O_RDONLY)
+        return os.pread(handle, self.length, self.offset).decode("utf-8")
+
+
+# The scratch files a process reads listings from, kept open while it renders unit pages (a page
+# reads from many of them, each file serves many pages); closed by _close_listings.
+_open_listings: dict[Path, int] = {}
+_OPEN_LISTINGS_AT_MOST = 64
+
+
+def _close_listings() -> None:
+    while _open_listings:
+        os.close(_open_listings.popitem()[1])
 
 
 REPLACEABLE = {"robots.txt"}  # generated, but the web team's own in content/static/ comes first
@@ -499,9 +513,12 @@ def _render_share(share: range) -> list[str]:
     """Render and write some of the pages about many plans (`_shared["pages"]`); their paths."""
     site, env, staging, chosen = _shared["site"], _shared["env"], _shared["staging"], _shared["pages"]
     written = []
-    for path, data in pages.each(site, env, [chosen[place] for place in share]):
-        staging.write(path, data)
-        written.append(path)
+    try:
+        for path, data in pages.each(site, env, [chosen[place] for place in share]):
+            staging.write(path, data)
+            written.append(path)
+    finally:
+        _close_listings()
     return written
 
 

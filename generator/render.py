@@ -88,8 +88,8 @@ class Templates:
         own = (Path(os.path.abspath(content_dir)).parent / "templates").resolve()
         return cls() if own == TEMPLATES_DIR.resolve() else cls((own, TEMPLATES_DIR))
 
-    def environment(self) -> jinja2.Environment:
-        return environment(self)
+    def environment(self, auto_reload: bool = True) -> jinja2.Environment:
+        return environment(self, auto_reload)
 
     def static_files(self) -> dict[str, bytes]:
         """Every file of the folders' static/, as the site's assets/: a site's own file replaces
@@ -127,7 +127,9 @@ class _FirstFolderLoader(jinja2.FileSystemLoader):
 TOOL_PREFIX = "zwgk"  # "zwgk/base.html" is always the tool's own, for a site's template to extend
 
 
-def environment(templates: Templates | None = None) -> jinja2.Environment:
+def environment(templates: Templates | None = None, auto_reload: bool = True) -> jinja2.Environment:
+    """With auto_reload (serve), each use of a template first checks its file for changes; a
+    build, which reads every template once, asks not to."""
     folders = [str(folder) for folder in (templates or Templates()).folders]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([
@@ -135,6 +137,7 @@ def environment(templates: Templates | None = None) -> jinja2.Environment:
             jinja2.PrefixLoader({TOOL_PREFIX: jinja2.FileSystemLoader(str(TEMPLATES_DIR))}),
         ]),
         bytecode_cache=_COMPILED,
+        auto_reload=auto_reload,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -235,6 +235,43 @@ def test_leftovers_of_crashed_builds_are_removed_but_nothing_else(small_content,
     assert (mine / "letter.docx").read_bytes() == b"mine"
 
 
+def test_the_old_site_is_deleted_whole_and_a_link_in_it_is_not_followed(small_content, tmp_path):
+    """Once the new site is in place the old one goes, all of it, by several threads at once
+    (output._remove_ours); a listed file that someone turned into a link to a folder of theirs
+    goes as a link: the folder it pointed to keeps what it holds."""
+    site = tmp_path / "site"
+    pipeline.build(small_content, site)
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "letter.docx").write_bytes(b"mine")
+    page = site / "plans" / SMALL_PLAN / "index.html"
+    page.unlink()
+    page.symlink_to(papers, target_is_directory=True)
+    pipeline.build(small_content, site)
+    assert leftovers(site) == []
+    assert (site / "plans" / SMALL_PLAN / "index.html").is_file()
+    assert (papers / "letter.docx").read_bytes() == b"mine"
+
+    # A retired site of the shapes a big one has: a flat folder of more files than one thread
+    # takes, folders in folders, a folder with files beside folders, links to files and folders.
+    retired = tmp_path / ".site.old-big"
+    (retired / "data" / "plans").mkdir(parents=True)
+    for number in range(1000):
+        (retired / "data" / "plans" / f"{number}.json").write_bytes(b"{}")
+    for number in range(300):
+        (retired / "plans" / f"p{number}").mkdir(parents=True)
+        (retired / "plans" / f"p{number}" / "index.html").write_bytes(b"<p>")
+    (retired / "assets" / "search" / "f" / "1").mkdir(parents=True)
+    (retired / "assets" / "search" / "index.js").write_bytes(b"")
+    (retired / "assets" / "search" / "f" / "1" / "0-0.js").write_bytes(b"")
+    (retired / "assets" / "papers").symlink_to(papers, target_is_directory=True)
+    (retired / "letter").symlink_to(papers / "letter.docx")
+    (retired / output.MARKER).write_text(output.MARKER_HEADER, encoding="utf-8")
+    output._remove_ours(retired)
+    assert not os.path.lexists(retired)
+    assert (papers / "letter.docx").read_bytes() == b"mine"
+
+
 def test_an_output_lost_between_two_renames_is_put_back(small_content, tmp_path):
     """Where the system cannot exchange two folders, a crash between the two renames of the
     plain swap leaves the old site beside the output; the next build puts it back first."""
