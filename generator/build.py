@@ -383,17 +383,22 @@ def _close_listings() -> None:
 REPLACEABLE = {"robots.txt"}  # generated, but the web team's own in content/static/ comes first
 
 
-def _add_site_root_files(built: SiteBuild, static: dict[str, bytes]) -> None:
-    """content/static/ (CNAME, .htaccess …) joins the site; it may not replace a generated file
-    (but robots.txt, which a web team may well want to write itself)."""
-    clashes = sorted(set(static) & built.paths - REPLACEABLE)
+def site_root_files(content_dir: Path, static: dict[str, bytes], generated) -> dict[str, bytes]:
+    """content/static/ (CNAME, .htaccess, originals of plans …) as it joins the site beside the
+    `generated` paths: it may not replace a generated file (but robots.txt, which a web team may
+    well want to write itself). The build and the preview both hold to this."""
+    clashes = sorted(set(static).intersection(generated) - REPLACEABLE)
     if clashes:
         raise BuildFailed([
-            ContentError(built.content_dir / contentfiles.STATIC_DIR_NAME / name, 0, 0, None, kind="static-clashes",
+            ContentError(content_dir / contentfiles.STATIC_DIR_NAME / name, 0, 0, None, kind="static-clashes",
                          values={"name": name})
             for name in clashes
         ])
-    for path, data in static.items():
+    return static
+
+
+def _add_site_root_files(built: SiteBuild, static: dict[str, bytes]) -> None:
+    for path, data in site_root_files(built.content_dir, static, built.paths).items():
         built._write(path, data)
 
 
@@ -583,7 +588,7 @@ class Pipeline:
     content_dir: Path
     include_drafts: bool = False
     workers: int | None = None
-    with_static: bool = False  # content/static/ joins the site (build; the preview leaves it out)
+    with_static: bool = False  # content/static/ joins the site (the preview's; read again when it changes)
     cache: contentfiles.LoadCache = field(default_factory=contentfiles.LoadCache)
     search_index: search.SearchIndex = field(default_factory=search.SearchIndex)
     # The site's own templates/ (beside content/) before the tool's. Jinja reloads a template
@@ -643,6 +648,8 @@ class Pipeline:
             self.dependencies, self.stale = {}, {}
             files = self.render(site, chosen)
             files.update(static_assets(self.templates))
+            files.update(site_root_files(self.content_dir, site.content.static,
+                                         set(files) | {page.path for page in pages.search_pages(site)}))
             applied = Applied(files, len(chosen), everything=True, search_pending=True)
         else:
             applied = self._touched(old, site, changes)

@@ -18,7 +18,7 @@ class ChangeKind(enum.Enum):
     PLAN = "plan"  # content/plans/: a plan file written, added or removed
     REPORT = "report"  # content/reports/
     REGISTRY = "registry"  # content/registry/: names resolve against it on every page
-    SETTINGS = "settings"  # content/site.yaml, and content/static/ where its logo must be
+    SETTINGS = "settings"  # content/site.yaml, and content/static/ (its logo, files copied to the site root)
     PAGE_TEMPLATE = "page template"  # templates/pages/*.html: the pages made from it
     SHARED_TEMPLATE = "shared template"  # base.html, components: every page
     ASSET = "asset"  # templates/static/: the site's own CSS and JavaScript, copied as they are

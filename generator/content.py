@@ -20,7 +20,7 @@ from .model import (
     ROLES, Assignment, Collective, Content, Deadline, Measure, Part, Plan, Point, Reading, Recurrence, Relative,
     Report, Responsibility, Section, Status, Task, Unit, UnitReading,
 )
-from .contentfiles import LoadCache, read, read_plan_file, require_folder, static_files, yaml_files
+from .contentfiles import LoadCache, read, read_plan_file, require_folder, yaml_files
 from .yamlfile import YamlFile, dotted
 
 
@@ -30,9 +30,10 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
     """Read and check everything under `content_dir`; raise BuildFailed listing every error.
 
     `cache` keeps what was read for the next call (serve): only what a change made it forget
-    (LoadCache.forget) is read again. `with_static` also reads content/static/ (the build copies
-    it; the preview does not need it). `read_plans(paths, content_dir)` may read many plan files
-    at once elsewhere (a process pool); it returns read_plan_file's answer for each path, in order.
+    (LoadCache.forget) is read again. `with_static` also reads content/static/ (copied as it is
+    to the site's root; the preview reads it again only when a file in it changed).
+    `read_plans(paths, content_dir)` may read many plan files at once elsewhere (a process pool);
+    it returns read_plan_file's answer for each path, in order.
     """
     require_folder(content_dir)
     cache = cache if cache is not None else LoadCache()
@@ -69,7 +70,7 @@ def load(content_dir: Path, include_drafts: bool = False, cache: LoadCache | Non
             drafts += 1
 
     _attach_reports(content_dir, plans, seen_ids, include_drafts, cache, errors)
-    static = static_files(content_dir, errors) if with_static else {}
+    static = cache.read_static(content_dir, errors) if with_static else {}
     if not errors and not plans:
         errors.append(no_plans(content_dir, drafts))
     if errors:

@@ -39,6 +39,7 @@ class LoadCache:
     refreshed: list = field(default_factory=list)
     registry: tuple | None = None  # (registry, errors)
     settings: tuple | None = None  # (settings, errors)
+    static: tuple | None = None  # (content/static/'s files, errors)
 
     def forget(self, changes: list[Change]) -> None:
         """Drop what `changes` make stale (a folder replaced is a new LoadCache instead)."""
@@ -55,8 +56,8 @@ class LoadCache:
             if change.kind is ChangeKind.REGISTRY:
                 self.registry = None
                 self.plans.clear()  # names resolve against the registry
-            if change.kind is ChangeKind.SETTINGS:
-                self.settings = None
+            if change.kind is ChangeKind.SETTINGS:  # site.yaml or a file in content/static/
+                self.settings = self.static = None
 
     def listing(self, folder: Path, errors: list[ContentError]) -> list[Path]:
         if folder not in self.listings:
@@ -81,6 +82,14 @@ class LoadCache:
         settings, found = self.settings
         errors.extend(found)
         return settings
+
+    def read_static(self, content_dir: Path, errors: list[ContentError]) -> dict[str, bytes]:
+        if self.static is None:
+            found: list[ContentError] = []
+            self.static = (static_files(content_dir, found), found)
+        files, found = self.static
+        errors.extend(found)
+        return files
 
 
 def require_folder(content_dir: Path) -> None:

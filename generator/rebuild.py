@@ -46,7 +46,7 @@ class LiveBuild:
     preview's folder; this keeps only what is to be done next."""
 
     def __init__(self, content_dir: Path, output_dir: Path, include_drafts: bool = True):
-        self.pipeline = Pipeline(content_dir, include_drafts=include_drafts, workers=1)
+        self.pipeline = Pipeline(content_dir, include_drafts=include_drafts, workers=1, with_static=True)
         self.output = LiveOutput(output_dir)
         self._later: list[pages.Page] = []
 

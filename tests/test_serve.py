@@ -275,6 +275,53 @@ def test_incremental_output_equals_a_clean_build(content_copy, tmp_path, change)
         assert outcome.pages < 20, "a text edit re-renders a few pages, not the site"
 
 
+def test_files_in_content_static_are_previewed_as_the_build_writes_them(two_plans, tmp_path):
+    """An original kept in content/static/ and linked from a plan opens in the preview as on the
+    built site; a static file added, changed or removed shows at once; one that would replace a
+    page is the build's message, and the preview keeps the last good files until it is moved."""
+    static = two_plans / "static"
+    (static / "files").mkdir(parents=True)
+    original = static / "files" / "原文.pdf"
+    original.write_bytes(b"%PDF-1.4 first")
+    served = tmp_path / "served"
+    live = previewed(two_plans, served)
+    assert (served / "files" / "原文.pdf").read_bytes() == b"%PDF-1.4 first"
+
+    original.write_bytes(b"%PDF-1.4 second")
+    (static / "CNAME").write_text("zwgk.example.gov.cn\n")
+    saved(live, two_plans, {original, static / "CNAME"})
+    assert on_disk(served) == clean_build(two_plans)
+    assert (served / "files" / "原文.pdf").read_bytes() == b"%PDF-1.4 second"
+
+    original.unlink()
+    saved(live, two_plans, {original})
+    assert on_disk(served) == clean_build(two_plans)
+    assert not (served / "files" / "原文.pdf").exists()
+
+    clash = static / "plans" / "zs-jrj-2022" / "index.html"
+    clash.parent.mkdir(parents=True)
+    clash.write_text("<p>mine</p>")
+    with pytest.raises(BuildFailed) as failure:
+        live.update(changes(live, two_plans, {clash}))
+    assert "与网站生成的文件 plans/zs-jrj-2022/index.html 同名" in failure.value.report()
+    assert "<p>mine</p>" not in (served / "plans" / "zs-jrj-2022" / "index.html").read_text(encoding="utf-8")
+    shutil.rmtree(static / "plans")
+    saved(live, two_plans, {clash})
+    assert on_disk(served) == clean_build(two_plans)
+
+
+def test_an_original_in_content_static_opens_from_the_running_preview(small_content):
+    """The link a plan page gives to its original in content/static/ answers in the preview."""
+    (small_content / "static" / "files").mkdir(parents=True)
+    (small_content / "static" / "files" / "plan.pdf").write_bytes(b"%PDF-1.4 original")
+    running = Preview(small_content, free_port())
+    try:
+        status, headers, body = fetch(running.url + "files/plan.pdf")
+        assert (status, headers["content-type"], body) == (200, "application/pdf", b"%PDF-1.4 original")
+    finally:
+        running.stop()
+
+
 def test_two_edits_before_the_deferred_pages_are_rendered_keep_both(content_copy, tmp_path):
     """serve renders index pages and data files a moment after the reload; a second save in that
     moment must not drop what the first one left for later (one plan edited, another deleted)."""
