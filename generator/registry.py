@@ -57,6 +57,10 @@ class Registry:
     units: list[Unit] = field(default_factory=list)  # tree order
     by_id: dict[str, Unit] = field(default_factory=dict)
     by_name: dict[str, list[Unit]] = field(default_factory=dict)  # every name, alias and former name
+    # (name, unit id) → where in by_name[name] that unit and the units below it stand, in order:
+    # a lookup looks only there, not through every unit of that name (a province has hundreds
+    # of 办公室, and each issuer asks once per name).
+    family: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     collectives: dict[str, Collective] = field(default_factory=dict)
     resolved: dict = field(default_factory=dict)  # (name, issuer id) → what resolve() answered
 
@@ -78,8 +82,8 @@ class Registry:
             return self._sub_unit(bracketed[1], bracketed[2], issuer) if bracketed else None
         if issuer is None:
             return candidates[0] if len(candidates) == 1 else Ambiguous(tuple(candidates))
-        for in_scope in scopes(issuer):
-            near = [unit for unit in candidates if in_scope(unit)]
+        for centre, in_scope in scopes(issuer):
+            near = [candidates[place] for place in self.family.get((name, centre.id), ()) if in_scope(candidates[place])]
             if len(near) == 1:
                 return near[0]
             if near:
@@ -92,7 +96,8 @@ class Registry:
             return found
         if inner in names_of(found):
             return found
-        below = [unit for unit in self.by_name.get(inner, []) if found in unit.ancestors]
+        candidates = self.by_name.get(inner, [])
+        below = [candidates[place] for place in self.family.get((inner, found.id), ()) if candidates[place] is not found]
         if len(below) == 1:
             return below[0]
         return Ambiguous(tuple(below)) if below else NoSubUnit(found, inner)
@@ -132,15 +137,16 @@ class Registry:
 
 
 def scopes(issuer: Unit):
-    """Tests for the units a plan of `issuer` may name by a short name, nearest first."""
+    """The units a plan of `issuer` may name by a short name, nearest first: each as a unit
+    and a test for it and the units below it (Registry.family)."""
 
     def own(unit: Unit) -> bool:
         return unit is issuer or unit.parent is issuer or (
             issuer in unit.ancestors and unit.department is issuer.department)
 
-    yield own
+    yield issuer, own
     for body in issuer.ancestors:
-        yield lambda unit, body=body: unit is body or unit.parent is body
+        yield body, lambda unit, body=body: unit is body or unit.parent is body
 
 
 def names_of(unit: Unit) -> list[str]:
@@ -193,7 +199,10 @@ def build(files: list[YamlFile]) -> tuple[Registry, list[ContentError]]:
             registry.by_id[unit_id] = unit
             registry.units.append(unit)
             for name in names_of(unit):
-                registry.by_name.setdefault(name, []).append(unit)
+                named = registry.by_name.setdefault(name, [])
+                named.append(unit)
+                for above in [unit, *unit.ancestors]:
+                    registry.family.setdefault((name, above.id), []).append(len(named) - 1)
             add(document, item.get("children", []), unit, here + ("children",))
 
     # Files that hang below another file's unit wait until that unit exists.

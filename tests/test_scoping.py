@@ -133,4 +133,44 @@ def test_every_shipped_unit_is_in_its_issuer_s_scope_or_qualified(shipped_site):
             for assignment in measure.assignments:
                 if assignment.unit is None or assignment.unit.id == "zs-swxcb":
                     continue
-                assert any(test(assignment.unit) for test in scopes(plan.issuer)), (plan.id, assignment.written)
+                assert any(test(assignment.unit) for _, test in scopes(plan.issuer)), (plan.id, assignment.written)
+
+
+@pytest.mark.parametrize("registry_text", ["shipped", PROVINCES], ids=["shipped", "two provinces"])
+def test_a_name_is_looked_up_exactly_as_going_through_every_unit_of_that_name_would(tmp_path, registry_text):
+    """The lookup reads only the units at and below each scope's body (Registry.family); for every
+    issuer and every registered name it answers what testing each unit of that name would."""
+    from conftest import CONTENT
+    from generator.content import read_registry
+    from generator.registry import Ambiguous, Elsewhere, scopes
+
+    if registry_text == "shipped":
+        content_dir = CONTENT
+    else:
+        content_dir = tmp_path
+        (tmp_path / "registry").mkdir()
+        (tmp_path / "registry" / "units.yaml").write_text(registry_text, encoding="utf-8")
+    errors = []
+    registry = read_registry(content_dir, errors)
+    assert not errors
+
+    def every_unit(name, issuer):
+        candidates = registry.by_name[name]
+        for _, in_scope in scopes(issuer):
+            near = [unit for unit in candidates if in_scope(unit)]
+            if len(near) == 1:
+                return near[0]
+            if near:
+                return Ambiguous(tuple(near))
+        return Elsewhere(tuple(candidates))
+
+    shared = [name for name, units in registry.by_name.items() if len(units) > 1]
+    assert shared, "the registry has names that several units share"
+    asked = 0
+    for issuer in registry.units:
+        for name in registry.by_name:
+            if name in registry.collectives:
+                continue
+            assert registry.resolve(name, issuer) == every_unit(name, issuer), (name, issuer)
+            asked += 1
+    assert asked > 20
